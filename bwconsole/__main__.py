@@ -1,0 +1,5 @@
+import sys
+
+from bwconsole.cli import main
+
+sys.exit(main())
