@@ -1,0 +1,79 @@
+"""Sandbox wire rules common to every resource: auth, error bodies, 405, Location, paging."""
+
+from __future__ import annotations
+
+import httpx
+
+from bwconsole.sandbox.account import charge
+from bwconsole.servers import BackgroundServer
+
+
+async def test_wrong_credentials_are_401_with_the_documented_body(
+    sandbox_server: BackgroundServer,
+) -> None:
+    user = sandbox_server.sandbox.user_id  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(auth=("nope", "nope")) as client:
+        response = await client.get(f"{sandbox_server.url}/v1/users/{user}/account")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"category", "code", "message", "details"}
+    assert {"name": "requestPath", "value": f"users/{user}/account"} in body["details"]
+
+
+async def test_another_users_id_is_403(sandbox_http: httpx.AsyncClient) -> None:
+    response = await sandbox_http.get("/users/u-someoneelse00000000000000/account")
+    assert response.status_code == 403
+    assert response.json()["code"] == "user-access-denied"
+
+
+async def test_unsupported_method_is_405_json(
+    sandbox_server: BackgroundServer, sandbox_http: httpx.AsyncClient
+) -> None:
+    user = sandbox_server.sandbox.user_id  # type: ignore[attr-defined]
+    response = await sandbox_http.delete(f"/users/{user}/account")
+    assert response.status_code == 405
+    assert response.json()["category"]
+
+
+async def test_account_balance_is_a_string_and_falls_with_charges(
+    sandbox_server: BackgroundServer, sandbox_http: httpx.AsyncClient
+) -> None:
+    sandbox = sandbox_server.sandbox  # type: ignore[attr-defined]
+    before = (await sandbox_http.get(f"/users/{sandbox.user_id}/account")).json()
+    assert before == {"balance": "100.00000", "accountType": "pre-pay"}
+    charge(sandbox, "sms-out", "0.00750", number="+19195551212")
+    after = (await sandbox_http.get(f"/users/{sandbox.user_id}/account")).json()
+    assert after["balance"] == "99.99250"
+
+
+async def test_transactions_page_with_absolute_link_repeating_filters(
+    sandbox_server: BackgroundServer, sandbox_http: httpx.AsyncClient
+) -> None:
+    sandbox = sandbox_server.sandbox  # type: ignore[attr-defined]
+    for _ in range(5):
+        charge(sandbox, "sms-out", "0.01")
+    seen: list[str] = []
+    url: str | None = f"/users/{sandbox.user_id}/account/transactions?type=charge&size=2"
+    pages = 0
+    while url and pages < 10:
+        response = await sandbox_http.get(url)
+        assert response.status_code == 200
+        seen += [t["id"] for t in response.json()]
+        pages += 1
+        link = response.headers.get("link")
+        if link:
+            assert link.startswith(f"<{sandbox_server.url}/v1/") and "type=charge" in link
+            url = link[1 : link.index(">")]
+        else:
+            url = None
+    assert pages == 3 and len(seen) == 5 == len(set(seen))
+
+
+async def test_api_errors_are_recorded(
+    sandbox_server: BackgroundServer, sandbox_http: httpx.AsyncClient
+) -> None:
+    sandbox = sandbox_server.sandbox  # type: ignore[attr-defined]
+    await sandbox_http.get(f"/users/{sandbox.user_id}/account/transactions?size=0")
+    recorded = list(sandbox.collection("errors"))
+    assert recorded and recorded[-1]["code"] == "validation-error"
