@@ -33,11 +33,12 @@ RESOURCE_MODULES = (
     "media",
     "domains",
     "errors",
+    "message_control",
     "calls",
     "bridges",
     "conferences",
     "recordings",
-    "control",
+    "call_control",
 )
 
 Endpoint = Callable[[Request], Awaitable[Response]]
