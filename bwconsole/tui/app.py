@@ -1,0 +1,242 @@
+"""The console app: header, pane bar, the panes, footer, palette and help.
+
+Everything outside `tui/` talks to the app through plain methods and
+attributes — `add_event`, `add_exchange`, `show_error`, `pane(...)`,
+`relay_state = "connected"` — so the live client and the API client never
+need to know Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widgets import ContentSwitcher, Footer
+
+from bwconsole.tui.commands import ConsoleCommands
+from bwconsole.tui.formatting import money
+from bwconsole.tui.keys import KeyEntry, bwconsole_bindings, effective_key
+from bwconsole.tui.screens.help import HelpScreen
+from bwconsole.tui.themes import DEFAULT_THEME, ThemeError, load_themes
+from bwconsole.tui.widgets.api_log import ApiLogPane
+from bwconsole.tui.widgets.calls import CallsPane
+from bwconsole.tui.widgets.conferences import ConferencesPane
+from bwconsole.tui.widgets.endpoints import EndpointsPane
+from bwconsole.tui.widgets.errors import ErrorsPane
+from bwconsole.tui.widgets.events_log import EventsLogPane
+from bwconsole.tui.widgets.messages import MessagesPane
+from bwconsole.tui.widgets.numbers import NumbersPane
+from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.widgets.pane_bar import PaneBar
+from bwconsole.tui.widgets.recordings import RecordingsPane
+from bwconsole.tui.widgets.status_header import StatusHeader
+from bwconsole.tui.widgets.virtual_table import VirtualTable
+
+__all__ = ["PANES", "BwConsoleApp"]
+
+PANES: tuple[type[Pane], ...] = (
+    NumbersPane,
+    CallsPane,
+    ConferencesPane,
+    MessagesPane,
+    EndpointsPane,
+    RecordingsPane,
+    EventsLogPane,
+    ApiLogPane,
+    ErrorsPane,
+)
+"""Every pane, in pane-bar order."""
+
+
+class BwConsoleApp(App[None]):
+    """The bwconsole console.
+
+    | Key | Action |
+    |---|---|
+    | 1-9 | show a pane |
+    | : or ctrl+p | command palette |
+    | ? | help: every key of every pane |
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "bwconsole"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command-palette"
+        ),
+        Binding(
+            "colon", "command_palette", "Commands", key_display=":", id="command-palette-colon"
+        ),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        *(
+            Binding(
+                pane.PANE_KEY,
+                f"show_pane('{pane.PANE_ID}')",
+                pane.TITLE,
+                show=False,
+                id=f"show-{pane.PANE_ID}",
+            )
+            for pane in PANES
+        ),
+    ]
+
+    profile_name: reactive[str] = reactive("")
+    """Name of the profile (or account) in use, shown in the header."""
+    sandbox: reactive[bool] = reactive(False)
+    """True when the console runs on the sandbox: the header shows a SANDBOX badge."""
+    relay_state: reactive[str] = reactive("disconnected")
+    """The relay connection in words: connected, connecting, disconnected…"""
+    balance: reactive[str] = reactive("")
+    """The account balance as shown (set a number and it is formatted)."""
+
+    def __init__(
+        self,
+        *,
+        theme: str = DEFAULT_THEME,
+        keymap: Mapping[str, str] | None = None,
+        theme_dirs: Iterable[Path] = (),
+        profile_name: str = "",
+        sandbox: bool = False,
+        initial_pane: str = "numbers",
+    ) -> None:
+        """Create the console.
+
+        Args:
+            theme: Name of the colour theme (a file in `themes/` or in `theme_dirs`).
+            keymap: Binding id -> keys, e.g. `{"copy-id": "c"}` (from `config.toml [keymap]`).
+            theme_dirs: Extra directories of user `.tcss` themes.
+            profile_name: Shown in the header.
+            sandbox: Show the SANDBOX badge.
+            initial_pane: Id of the pane shown first.
+
+        Raises:
+            ThemeError: `theme` is not a known theme, or a theme file is broken.
+        """
+        super().__init__()
+        themes = load_themes(theme_dirs)
+        if theme not in themes:
+            raise ThemeError(f"unknown theme {theme!r}; choose one of: {', '.join(sorted(themes))}")
+        for loaded in themes.values():
+            self.register_theme(loaded)
+        self.theme_names: tuple[str, ...] = tuple(themes)
+        self.theme = theme
+        self.keymap: dict[str, str] = dict(keymap or {})
+        """The user's keymap (binding id -> keys), as given."""
+        self.panes: dict[str, Pane] = {pane.PANE_ID: pane() for pane in PANES}
+        self._initial_pane = initial_pane
+        self.profile_name = profile_name
+        self.sandbox = sandbox
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status-header").data_bind(
+            BwConsoleApp.profile_name,
+            BwConsoleApp.sandbox,
+            BwConsoleApp.relay_state,
+            BwConsoleApp.balance,
+        )
+        yield PaneBar(id="pane-bar")
+        with ContentSwitcher(initial=f"pane-{self._initial_pane}", id="panes"):
+            yield from self.panes.values()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self._update_pane_bar()
+        self.current_pane.focus_list()
+
+    def validate_balance(self, value: Any) -> str:
+        return money(value)
+
+    # --- feeding (called by the live client, the API client, the actions) -------------------------
+
+    def pane(self, pane_id: str) -> Pane:
+        """Return a pane by id (`numbers`, `calls`, … `errors`)."""
+        return self.panes[pane_id]
+
+    @property
+    def current_pane(self) -> Pane:
+        """The pane on screen."""
+        return self.panes[self.query_one(ContentSwitcher).current.removeprefix("pane-")]  # type: ignore[union-attr]
+
+    @property
+    def events_log(self) -> EventsLogPane:
+        """The Events log pane."""
+        return self.panes["events"]  # type: ignore[return-value]
+
+    @property
+    def api_log(self) -> ApiLogPane:
+        """The API log pane."""
+        return self.panes["api-log"]  # type: ignore[return-value]
+
+    def add_event(self, live_event: Any) -> None:
+        """Log a relay event (see `EventsLogPane.add_event` for the attributes read)."""
+        self.events_log.add_event(live_event)
+
+    def add_exchange(self, exchange: Any) -> None:
+        """Log a REST call; a failed one also raises a notification in words."""
+        row = self.api_log.add_exchange(exchange)
+        if row["flagged"]:
+            status = f" → {row['status']}" if row["status"] is not None else ""
+            self.show_error(f"{row['method']} {row['path']}{status}: {row['error'] or 'failed'}")
+
+    def show_error(self, message: str, *, title: str = "Error") -> None:
+        """Tell the user something went wrong, in words, without stopping anything."""
+        self.notify(message, title=title, severity="error", timeout=8, markup=False)
+
+    def set_theme(self, name: str) -> None:
+        """Switch the colour theme live."""
+        self.theme = name
+
+    # --- keys -------------------------------------------------------------------------------------
+
+    def key_entries(self) -> list[KeyEntry]:
+        """Every action of the app and of each pane, with its current key."""
+        entries: list[KeyEntry] = []
+
+        def add(section: str, pane_id: str | None, owner: Any, bindings: list[Binding]) -> None:
+            for binding in bindings:
+                shown = self.get_key_display(effective_key(binding, self.keymap))
+                entries.append(KeyEntry(section, pane_id, owner, binding, shown))
+
+        add("Global", None, "app", bwconsole_bindings(type(self)))
+        for pane_id, pane in self.panes.items():
+            add(pane.TITLE, pane_id, "pane", bwconsole_bindings(type(pane)))
+            add(pane.TITLE, pane_id, "table", bwconsole_bindings(VirtualTable))
+        return entries
+
+    async def run_entry(self, entry: KeyEntry) -> None:
+        """Run a catalogued action as if its key was pressed in its pane."""
+        if entry.pane_id is None:
+            await self.run_action(entry.binding.action)
+            return
+        self.action_show_pane(entry.pane_id)
+        pane = self.panes[entry.pane_id]
+        await self.run_action(entry.binding.action, pane if entry.owner == "pane" else pane.table)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _update_pane_bar(self) -> None:
+        bar = self.query_one(PaneBar)
+        keys = {
+            entry.binding.id: entry.key for entry in self.key_entries() if entry.pane_id is None
+        }
+        bar.entries = tuple((p.PANE_ID, keys[f"show-{p.PANE_ID}"], p.TITLE) for p in PANES)
+        bar.current = self.current_pane.PANE_ID
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def action_show_pane(self, pane_id: str) -> None:
+        """Bring a pane forward and give it the keyboard."""
+        self.query_one(ContentSwitcher).current = f"pane-{pane_id}"
+        self.query_one(PaneBar).current = pane_id
+        self.panes[pane_id].focus_list()
+
+    def action_help(self) -> None:
+        """Show every key of every pane."""
+        self.push_screen(HelpScreen(self.key_entries()))

@@ -1,0 +1,49 @@
+"""Cell formatters shared by the panes: times, durations, money, flags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["clock_time", "duration_ms", "money", "yes_no"]
+
+
+def clock_time(value: Any) -> str:
+    """Show a moment as local HH:MM:SS (accepts datetime, epoch seconds or ISO 8601 text)."""
+    if value is None or value == "":
+        return ""
+    moment: datetime
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, int | float):
+        moment = datetime.fromtimestamp(value, UTC)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%H:%M:%S")
+
+
+def duration_ms(value: Any) -> str:
+    """Show milliseconds compactly: `85 ms`, `1.2 s`."""
+    if value is None or value == "":
+        return ""
+    millis = float(value)
+    return f"{millis:.0f} ms" if millis < 1000 else f"{millis / 1000:.1f} s"
+
+
+def money(value: Any) -> str:
+    """Show an account balance with two decimals (text passes through unchanged)."""
+    if isinstance(value, int | float):
+        return f"{value:,.2f}"
+    return "" if value is None else str(value)
+
+
+def yes_no(value: Any) -> str:
+    """Show a flag as yes/no (empty when unknown)."""
+    if value is None or value == "":
+        return ""
+    return "yes" if value else "no"

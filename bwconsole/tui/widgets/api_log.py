@@ -1,0 +1,64 @@
+"""API log pane: every REST call the console made, newest first.
+
+Exchanges come from the API client written elsewhere and are read by duck
+typing: `method`, `path` (or `url`), `status`, `duration_ms`, `error` and,
+when present, `started_at`.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import count
+from typing import Any
+
+from bwconsole.tui.formatting import clock_time, duration_ms
+from bwconsole.tui.model import Column, Row
+from bwconsole.tui.widgets.pane import Pane
+
+__all__ = ["ApiLogPane", "exchange_row"]
+
+
+def exchange_row(exchange: Any) -> dict[str, Any]:
+    """Turn an API exchange into a log row; a failed call is flagged."""
+    status = getattr(exchange, "status", None)
+    error = getattr(exchange, "error", None)
+    return {
+        "time": getattr(exchange, "started_at", None) or time.time(),
+        "method": str(getattr(exchange, "method", "") or "").upper(),
+        "path": str(getattr(exchange, "path", None) or getattr(exchange, "url", "") or ""),
+        "status": status,
+        "duration_ms": getattr(exchange, "duration_ms", None),
+        "error": "" if error is None else str(error),
+        "flagged": bool(error) or (isinstance(status, int) and status >= 400),
+    }
+
+
+class ApiLogPane(Pane):
+    """The console's REST calls: method, path, status, duration, error."""
+
+    PANE_ID = "api-log"
+    TITLE = "API log"
+    PANE_KEY = "8"
+    NEWEST_FIRST = True
+    FOLLOW = True
+    COLUMNS = (
+        Column("time", "Time", 8, clock_time),
+        Column("method", "Method", 6),
+        Column("path", "Path", 48),
+        Column("status", "Status", 6),
+        Column("duration_ms", "Took", 8, duration_ms),
+        Column("error", "Error", 40),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._numbers = count(1)
+
+    def add_exchange(self, exchange: Any) -> dict[str, Any]:
+        """Log one REST call and return its row."""
+        row = exchange_row(exchange)
+        self.model.upsert(str(next(self._numbers)), row)
+        return row
+
+    def row_id(self, key: str, row: Row) -> str:
+        return f"{row['method']} {row['path']}"

@@ -1,0 +1,173 @@
+"""Events log pane: every relay event, newest first, with its raw JSON.
+
+Events come from the live client written elsewhere, so they are read by duck
+typing: `seq`, `received_at`, `event` (with `event_type`, or a dict with
+`eventType`), `body` (raw text as received), `query` and `parse_error`. An
+event the parser could not read, or of a type it does not know, is kept and
+flagged rather than dropped: the log is where a person looks when something is
+odd.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from itertools import count
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.json import JSON
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from bwconsole.tui.formatting import clock_time
+from bwconsole.tui.model import Column, Row
+from bwconsole.tui.widgets.pane import Pane
+
+__all__ = ["EventsLogPane", "event_row"]
+
+#: Payload fields naming the resource an event is about, most specific first.
+RESOURCE_FIELDS = (
+    "memberId",
+    "callId",
+    "conferenceId",
+    "messageId",
+    "recordingId",
+    "transcriptionId",
+)
+STATE_FIELDS = ("callState", "state", "status", "deliveryState", "messageState")
+
+
+def _payload(live_event: Any) -> tuple[dict[str, Any] | None, str]:
+    """Return (decoded payload or None, raw text) of a live event."""
+    body = getattr(live_event, "body", None)
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    raw = body if isinstance(body, str) else ""
+    if raw.strip():
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            return None, raw
+        return (decoded if isinstance(decoded, dict) else None), raw
+    query = getattr(live_event, "query", None)
+    if isinstance(query, Mapping) and query:
+        return dict(query), json.dumps(dict(query))
+    event = getattr(live_event, "event", None)
+    if isinstance(event, Mapping):
+        return dict(event), json.dumps(dict(event))
+    return None, raw
+
+
+def _event_type(live_event: Any, payload: Mapping[str, Any] | None) -> str | None:
+    event = getattr(live_event, "event", None)
+    event_type = getattr(event, "event_type", None)
+    if event_type is None and isinstance(event, Mapping):
+        event_type = event.get("eventType")
+    if event_type is None and payload is not None:
+        event_type = payload.get("eventType")
+    return str(event_type) if event_type else None
+
+
+def _problem(live_event: Any, payload: Mapping[str, Any] | None, event_type: str | None) -> str:
+    """Say in words what is wrong with an event, or "" when nothing is."""
+    parse_error = getattr(live_event, "parse_error", None)
+    if parse_error:
+        return f"malformed: {parse_error}"
+    if payload is None:
+        return "malformed: body is not a JSON object"
+    if not event_type:
+        return "malformed: no eventType"
+    event = getattr(live_event, "event", None)
+    if getattr(event, "known", True) is False or type(event).__name__.startswith("Unknown"):
+        return f"unknown event type {event_type!r}"
+    return ""
+
+
+def event_row(live_event: Any, fallback_seq: int) -> tuple[str, dict[str, Any]]:
+    """Turn a live event into (row key, row) for the log; never raises on odd input."""
+    seq = getattr(live_event, "seq", None)
+    if not isinstance(seq, int):
+        seq = fallback_seq
+    payload, raw = _payload(live_event)
+    event_type = _event_type(live_event, payload)
+    fields = payload or {}
+    resource = next((fields[name] for name in RESOURCE_FIELDS if fields.get(name)), "")
+    state = next((fields[name] for name in STATE_FIELDS if fields.get(name)), "")
+    problem = _problem(live_event, payload, event_type)
+    row = {
+        "seq": seq,
+        "received_at": getattr(live_event, "received_at", None),
+        "type": event_type or "?",
+        "resource": resource,
+        "state": state,
+        "note": problem,
+        "flagged": bool(problem),
+        "raw": raw,
+    }
+    return str(seq), row
+
+
+class EventsLogPane(Pane):
+    """Every relay event, newest first; the detail shows the raw JSON.
+
+    | Key | Action |
+    |---|---|
+    | p | pause / resume following new events |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "toggle_pause", "Pause", id="events-pause"),
+    ]
+
+    PANE_ID = "events"
+    TITLE = "Events"
+    PANE_KEY = "7"
+    NEWEST_FIRST = True
+    FOLLOW = True
+    COLUMNS = (
+        Column("seq", "Seq", 7),
+        Column("received_at", "Time", 8, clock_time),
+        Column("type", "Type", 18),
+        Column("resource", "Resource", 26),
+        Column("state", "State", 10),
+        Column("note", "Note", 40),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local_seq = count(-1, -1)
+
+    @property
+    def paused(self) -> bool:
+        """True while new events do not move the cursor (the user is reading)."""
+        return not self.table.follow
+
+    def add_event(self, live_event: Any) -> None:
+        """Log one relay event (a replayed seq replaces the earlier row)."""
+        key, row = event_row(live_event, next(self._local_seq))
+        self.model.upsert(key, row)
+
+    def describe(self, key: str, row: Row) -> RenderableType:
+        heading = Text()
+        heading.append(f"#{row['seq']} {row['type']}", style="bold")
+        heading.append(f"  {clock_time(row['received_at'])}\n")
+        if row["note"]:
+            heading.append(f"{row['note']}\n", style="bold red")
+        raw = row["raw"]
+        try:
+            body: RenderableType = JSON(raw, indent=2) if raw else Text("(empty body)")
+        except ValueError:
+            body = Text(raw)
+        return Group(heading, body)
+
+    def _update_title(self) -> None:
+        self.border_title = f"{self.TITLE} (paused)" if self.paused else self.TITLE
+
+    def action_toggle_pause(self) -> None:
+        """Stop or restart following the newest event."""
+        self.table.follow = not self.table.follow
+        if self.table.follow:
+            self.table.move_cursor(0)
+        self._update_title()
+        self.app.refresh_bindings()

@@ -1,0 +1,151 @@
+"""The base of every console pane: a virtual table, a `/` filter and a detail panel.
+
+A resource pane only declares its columns (and, if it likes, how a row's
+detail and id look); feeding it is `pane.model.upsert(key, row)` from anywhere
+in the app. The table, filter, sort, cursor and copy key come from here, so
+every list in the console behaves the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Static
+
+from bwconsole.tui.model import Column, Row, TableModel
+from bwconsole.tui.widgets.virtual_table import VirtualTable
+
+__all__ = ["Pane"]
+
+
+class Pane(Vertical):
+    """A list of one kind of thing, with filter, sort and detail.
+
+    | Key | Action |
+    |---|---|
+    | / | filter as you type (escape clears, enter returns to the list) |
+    | y | copy the highlighted row's id |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("y", "copy_id", "Copy id", id="copy-id"),
+        Binding("escape", "close_filter", "Clear filter", show=False, id="clear-filter"),
+    ]
+
+    PANE_ID: ClassVar[str] = ""
+    """Short name: the widget id is `pane-<PANE_ID>` and the switch binding `show-<PANE_ID>`."""
+    TITLE: ClassVar[str] = ""
+    """Name shown in the pane bar and the help screen."""
+    PANE_KEY: ClassVar[str] = ""
+    """The key that brings this pane forward."""
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    """The table's columns, in display order."""
+    NEWEST_FIRST: ClassVar[bool] = False
+    """Show rows in reverse arrival order until the user sorts."""
+    FOLLOW: ClassVar[bool] = False
+    """Keep the cursor on the newest row as rows arrive (a live log)."""
+
+    def __init__(self) -> None:
+        super().__init__(id=f"pane-{self.PANE_ID}", classes="pane")
+        self.model = TableModel(self.COLUMNS, reverse=self.NEWEST_FIRST, flag=self.is_flagged)
+        """The pane's rows; upsert/remove here and the table follows within a frame."""
+        self.table = VirtualTable(self.model, follow=self.FOLLOW, id=f"table-{self.PANE_ID}")
+        self.filter_input = Input(
+            placeholder="filter: type to narrow, enter to return, escape to clear"
+        )
+        self.filter_input.add_class("pane--filter")
+        self.detail = Static(classes="pane--detail-body")
+
+    def compose(self) -> ComposeResult:
+        yield self.filter_input
+        with Horizontal(classes="pane--body"):
+            yield self.table
+            with VerticalScroll(classes="pane--detail"):
+                yield self.detail
+
+    def on_mount(self) -> None:
+        self.border_title = self.TITLE
+        self._show_detail(self.table.cursor_key)
+
+    # --- what subclasses may override -------------------------------------------------------
+
+    def is_flagged(self, row: Row) -> bool:
+        """True when a row should stand out (drawn in the error colour)."""
+        return bool(row.get("flagged"))
+
+    def row_id(self, key: str, row: Row) -> str:
+        """The text `y` copies: the row's id by default."""
+        return key
+
+    def describe(self, key: str, row: Row) -> RenderableType:
+        """The detail panel's content for the highlighted row."""
+        text = Text()
+        for column in self.COLUMNS:
+            text.append(f"{column.label}: ", style="bold")
+            text.append(f"{column.format(row.get(column.key))}\n")
+        return text
+
+    # --- feeding --------------------------------------------------------------------------------
+
+    def upsert(self, key: str, row: dict[str, Any]) -> None:
+        """Add or update one row; the table redraws it within a frame."""
+        self.model.upsert(key, row)
+
+    # --- events -----------------------------------------------------------------------------------
+
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        self._show_detail(event.key)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.model.set_filter(event.value)
+        self.table.flush()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def focus_list(self) -> None:
+        """Give the keyboard to the table (called when the pane is shown)."""
+        self.table.focus()
+
+    def _show_detail(self, key: str | None) -> None:
+        row = self.model.get(key) if key is not None else None
+        if key is None or row is None:
+            self.detail.update(Text("Nothing selected.", style="dim"))
+        else:
+            self.detail.update(self.describe(key, row))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter box and type into it."""
+        self.filter_input.add_class("-shown")
+        self.filter_input.focus()
+
+    def action_close_filter(self) -> None:
+        """Clear and hide the filter, back to the full list."""
+        if not self.filter_input.has_class("-shown"):
+            return
+        self.filter_input.value = ""
+        self.model.set_filter("")
+        self.table.flush()
+        self.filter_input.remove_class("-shown")
+        self.table.focus()
+
+    def action_copy_id(self) -> None:
+        """Copy the highlighted row's id to the clipboard (OSC 52)."""
+        key = self.table.cursor_key
+        row = self.model.get(key) if key is not None else None
+        if key is None or row is None:
+            self.app.notify("Nothing to copy: the list is empty.", severity="warning")
+            return
+        value = self.row_id(key, row)
+        self.app.copy_to_clipboard(value)
+        self.app.notify(f"Copied {value}", timeout=2)

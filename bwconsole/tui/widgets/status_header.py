@@ -1,0 +1,32 @@
+"""The header line: which account is live, the relay's state, the balance."""
+
+from __future__ import annotations
+
+from textual.markup import escape
+from textual.reactive import reactive
+from textual.widgets import Static
+
+__all__ = ["StatusHeader"]
+
+
+class StatusHeader(Static):
+    """One line: `bwconsole · profile [SANDBOX] · relay: state · balance`.
+
+    Its reactives are bound to the app's, so setting `app.relay_state` is enough.
+    """
+
+    profile_name: reactive[str] = reactive("")
+    sandbox: reactive[bool] = reactive(False)
+    relay_state: reactive[str] = reactive("disconnected")
+    balance: reactive[str] = reactive("")
+
+    def render(self) -> str:
+        # Markup is built from escaped values only: a profile name may contain "[".
+        parts = ["[b]bwconsole[/b]", escape(self.profile_name or "no profile")]
+        if self.sandbox:
+            parts[-1] += " [$bw-sandbox-foreground on $bw-sandbox-background] SANDBOX [/]"
+        colour = "$bw-connected" if self.relay_state == "connected" else "$bw-disconnected"
+        parts.append(f"relay: [{colour}]{escape(self.relay_state)}[/]")
+        if self.balance:
+            parts.append(f"balance: {escape(self.balance)}")
+        return " · ".join(parts)
