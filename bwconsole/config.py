@@ -1,0 +1,392 @@
+"""Profiles and settings in `config.toml`, with environment overrides.
+
+The file lives in platformdirs' user config dir for `bwconsole` (or in
+`$BWCONSOLE_CONFIG_DIR`) and looks like::
+
+    active = "work"
+    theme = "dark"
+
+    [keymap]
+    dial = "d"
+
+    [profiles.work]
+    user_id = "u-abc123"
+    api_token = "t-abc123"
+    api_secret = "..."
+
+Unknown keys, at the top level or inside a profile, are kept when the file is
+written back, so a newer bwconsole's settings survive an older one. Secrets
+(API token and secret, relay token) never appear in a `repr`, a log line or an
+error message: `mask` them first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli
+import tomli_w
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "Config",
+    "ConfigError",
+    "Profile",
+    "config_dir",
+    "config_path",
+    "data_dir",
+    "load_config",
+    "mask",
+    "resolve_profile",
+    "save_config",
+]
+
+DEFAULT_API_URL = "https://api.catapult.inetwork.com/v1"
+
+#: Name of the profile `resolve_profile` builds from environment variables alone.
+ENV_PROFILE_NAME = "env"
+
+#: Environment variable -> Profile field it overrides.
+ENV_OVERRIDES: dict[str, str] = {
+    "BANDWIDTH_USER_ID": "user_id",
+    "BANDWIDTH_API_TOKEN": "api_token",
+    "BANDWIDTH_API_SECRET": "api_secret",
+    "BANDWIDTH_API_URL": "api_url",
+}
+
+_SECRET_FIELDS = ("api_token", "api_secret", "relay_token")
+_PROFILE_FIELDS = (
+    "user_id",
+    "api_token",
+    "api_secret",
+    "api_url",
+    "relay_url",
+    "relay_token",
+    "relay_channel",
+)
+_APP_NAME = "bwconsole"
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be read, or names something that does not exist.
+
+    The message is meant for the user as is: it names the file (and the line when
+    known) and never contains a secret.
+    """
+
+
+def mask(secret: str | None) -> str:
+    """Hide a secret while keeping it recognisable.
+
+    Long secrets keep their first and last two characters (`ab…yz`) so a user can
+    tell two tokens apart; short ones are fully hidden, as two characters of each
+    end would give too much away.
+
+    Args:
+        secret: the secret, or None / "" when unset.
+
+    Returns:
+        "" for an unset secret, `****` for a short one, else `ab…yz`.
+    """
+    if not secret:
+        return ""
+    if len(secret) < 12:
+        return "****"
+    return f"{secret[:2]}…{secret[-2:]}"
+
+
+@dataclass(repr=False)
+class Profile:
+    """One account: v1 API credentials plus, optionally, the relay that carries its events."""
+
+    name: str
+    user_id: str
+    """Account user id, `u-…`; part of every API path."""
+    api_token: str
+    """API token, the basic-auth user name."""
+    api_secret: str
+    """API secret, the basic-auth password."""
+    api_url: str = DEFAULT_API_URL
+    """Base URL of the v1 API, up to and including `/v1`."""
+    relay_url: str | None = None
+    """Base URL of the relay (http or https); callbacks go to `{relay_url}/callbacks/{channel}`."""
+    relay_token: str | None = None
+    """Bearer token the relay expects on its websocket."""
+    relay_channel: str | None = None
+    """Relay channel this account's callbacks land in."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Keys found in the file that this version does not know; written back untouched."""
+
+    @property
+    def is_complete(self) -> bool:
+        """True when the profile holds everything an API call needs."""
+        return all((self.user_id, self.api_token, self.api_secret, self.api_url))
+
+    def masked(self) -> dict[str, str]:
+        """Every field as display text, secrets masked and unset fields as ""."""
+        out = {"name": self.name}
+        for key in _PROFILE_FIELDS:
+            value = getattr(self, key)
+            out[key] = mask(value) if key in _SECRET_FIELDS else (value or "")
+        return out
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{key}={value!r}" for key, value in self.masked().items())
+        return f"Profile({fields})"
+
+
+@dataclass
+class Config:
+    """Everything in `config.toml`: the profiles, which one is active, and UI settings."""
+
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    active: str | None = None
+    """Name of the profile `bwconsole` uses when none is named."""
+    theme: str | None = None
+    """Name of the colour theme."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id -> keys (comma-separated), handed to Textual's `App.set_keymap`."""
+    path: Path = field(default_factory=lambda: config_path())
+    """Where the config was read from and is written to."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Top-level keys this version does not know; written back untouched."""
+
+
+def config_dir() -> Path:
+    """The directory holding `config.toml`: `$BWCONSOLE_CONFIG_DIR`, else platformdirs'."""
+    override = os.environ.get("BWCONSOLE_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(_APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    """Path of the config file (it may not exist yet)."""
+    return config_dir() / "config.toml"
+
+
+def data_dir() -> Path:
+    """Where bwconsole keeps state (relay store, sandbox state, console cache).
+
+    `$BWCONSOLE_DATA_DIR` wins over platformdirs' user data dir. The directory is
+    not created here; whoever writes into it creates it.
+    """
+    override = os.environ.get("BWCONSOLE_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(_APP_NAME, appauthor=False))
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file is an empty config.
+
+    Args:
+        path: the file to read; defaults to `config_path()`.
+
+    Returns:
+        The parsed config, remembering `path` for `save_config`.
+
+    Raises:
+        ConfigError: the file is unreadable, not valid TOML, or holds a value of the
+            wrong type; the message names the file and, when known, the line.
+    """
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {_reason(exc)}") from None
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        msg = getattr(exc, "msg", str(exc))
+        col = getattr(exc, "colno", None)
+        where = f"{path}:{line}" if line else str(path)
+        at = f" (column {col})" if col else ""
+        raise ConfigError(f"{where}: invalid TOML: {msg}{at}") from None
+    return _from_data(data, path, text)
+
+
+def save_config(config: Config) -> None:
+    """Write the config to `config.path` atomically, readable by the owner only.
+
+    The text goes to a temporary file in the same directory (created 0600), which
+    then replaces the old file, so a crash never leaves a half-written config and
+    the secrets are never readable by others, not even for a moment.
+
+    Raises:
+        ConfigError: the directory or file cannot be written.
+    """
+    path = config.path
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+            path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                tomli_w.dump(_to_data(config), fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp_name, 0o600)
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {_reason(exc)}") from None
+
+
+def resolve_profile(
+    config: Config, name: str | None = None, env: Mapping[str, str] = os.environ
+) -> Profile | None:
+    """The profile to use, with `BANDWIDTH_*` environment variables applied on top.
+
+    Args:
+        config: the loaded config.
+        name: a profile the user asked for (`--profile`); else the active one.
+        env: the environment to read overrides from.
+
+    Returns:
+        The named profile, else the active one, else a profile named `env` built
+        from `BANDWIDTH_USER_ID`/`_API_TOKEN`/`_API_SECRET` when all three are set,
+        else None (the caller falls back to the sandbox).
+
+    Raises:
+        ConfigError: `name`, or the active profile, does not exist.
+    """
+    overrides = {attr: env[var] for var, attr in ENV_OVERRIDES.items() if env.get(var)}
+    chosen = name or config.active
+    if chosen is not None:
+        profile = config.profiles.get(chosen)
+        if profile is None:
+            known = ", ".join(sorted(config.profiles)) or "none"
+            raise ConfigError(f"{config.path}: no profile named {chosen!r} (profiles: {known})")
+        return _with(profile, overrides)
+    if all(overrides.get(attr) for attr in ("user_id", "api_token", "api_secret")):
+        base = Profile(name=ENV_PROFILE_NAME, user_id="", api_token="", api_secret="")
+        return _with(base, overrides)
+    return None
+
+
+def _with(profile: Profile, overrides: Mapping[str, str]) -> Profile:
+    """A copy of `profile` with the given fields replaced."""
+    values = {key: getattr(profile, key) for key in _PROFILE_FIELDS}
+    values.update(overrides)
+    return Profile(name=profile.name, extra=dict(profile.extra), **values)
+
+
+def _from_data(data: dict[str, Any], path: Path, text: str) -> Config:
+    """Validate the parsed TOML and build a Config, naming the line of any bad value."""
+
+    def bad(keys: tuple[str, ...], expected: str) -> ConfigError:
+        line = _line_of(text, keys)
+        where = f"{path}:{line}" if line else str(path)
+        return ConfigError(f"{where}: {'.'.join(keys)} must be {expected}")
+
+    extra = dict(data)
+    active = extra.pop("active", None)
+    theme = extra.pop("theme", None)
+    keymap = extra.pop("keymap", {})
+    profiles_data = extra.pop("profiles", {})
+    for key, value in (("active", active), ("theme", theme)):
+        if value is not None and not isinstance(value, str):
+            raise bad((key,), "a string")
+    if not isinstance(keymap, dict):
+        raise bad(("keymap",), "a table of binding id = keys")
+    for binding, keys in keymap.items():
+        if not isinstance(keys, str):
+            raise bad(("keymap", binding), 'a string of keys, e.g. "ctrl+d"')
+    if not isinstance(profiles_data, dict):
+        raise bad(("profiles",), "a table of profiles")
+
+    profiles: dict[str, Profile] = {}
+    for name, table in profiles_data.items():
+        if not isinstance(table, dict):
+            raise bad(("profiles", name), "a table")
+        values = dict(table)
+        fields: dict[str, Any] = {}
+        for key in _PROFILE_FIELDS:
+            value = values.pop(key, None)
+            if value is not None and not isinstance(value, str):
+                raise bad(("profiles", name, key), "a string")
+            fields[key] = value
+        for key in ("user_id", "api_token", "api_secret"):
+            fields[key] = fields[key] or ""
+        fields["api_url"] = fields["api_url"] or DEFAULT_API_URL
+        profiles[name] = Profile(name=name, extra=values, **fields)
+
+    if active is not None and active not in profiles:
+        line = _line_of(text, ("active",))
+        where = f"{path}:{line}" if line else str(path)
+        raise ConfigError(f"{where}: active profile {active!r} is not defined")
+    return Config(
+        profiles=profiles, active=active, theme=theme, keymap=dict(keymap), path=path, extra=extra
+    )
+
+
+def _to_data(config: Config) -> dict[str, Any]:
+    """The TOML document for `config`; unset values are left out (TOML has no null)."""
+    data: dict[str, Any] = {}
+    if config.active is not None:
+        data["active"] = config.active
+    if config.theme is not None:
+        data["theme"] = config.theme
+    data.update(config.extra)
+    if config.keymap:
+        data["keymap"] = dict(config.keymap)
+    profiles: dict[str, Any] = {}
+    for name, profile in config.profiles.items():
+        table = {key: getattr(profile, key) for key in _PROFILE_FIELDS}
+        table.update(profile.extra)
+        profiles[name] = {key: value for key, value in table.items() if value is not None}
+    if profiles:
+        data["profiles"] = profiles
+    return data
+
+
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+
+
+def _line_of(text: str, keys: tuple[str, ...]) -> int | None:
+    """Best-effort 1-based line of `keys` (e.g. profiles.work.user_id) in the TOML text.
+
+    tomli reports positions only for syntax errors, so for a well-formed file with a
+    wrong value this finds the `key =` line under the matching `[table]` header; for
+    a table it finds the header. Forms it does not follow (inline tables, dotted
+    keys) give None and the message names the key path instead.
+    """
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = tuple(_unquote(part) for part in header.group(1).split("."))
+            if table == keys:
+                return number
+            continue
+        key = _KEY.match(line)
+        if key and table + (_unquote(key.group(1)),) == keys:
+            return number
+    return None
+
+
+def _unquote(part: str) -> str:
+    part = part.strip()
+    if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
+        return part[1:-1]
+    return part
+
+
+def _reason(exc: BaseException) -> str:
+    """An OS error in words, without the path it repeats."""
+    return getattr(exc, "strerror", None) or str(exc)

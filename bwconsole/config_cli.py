@@ -1,0 +1,289 @@
+"""`bwconsole config add|list|remove|use|show`: manage profiles from the shell.
+
+Every failure a user can cause (a bad value, an unknown profile, a broken file,
+credentials the API rejects) ends as one line on stderr and exit status 1,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import re
+import sys
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from bwconsole.config import (
+    DEFAULT_API_URL,
+    ENV_OVERRIDES,
+    Config,
+    ConfigError,
+    Profile,
+    load_config,
+    resolve_profile,
+    save_config,
+)
+
+__all__ = ["configure", "run"]
+
+_PROG = "bwconsole config"
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_USER_ID = re.compile(r"^u-[A-Za-z0-9]+$")
+_CHANNEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
+
+
+class _UsageError(Exception):
+    """A mistake the user can fix; the message is printed as is."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the `config` actions to the `bwconsole config` parser."""
+    actions = parser.add_subparsers(dest="config_action", metavar="ACTION")
+
+    add = actions.add_parser(
+        "add",
+        help="add a profile (asks for what is not given, checks it, then saves)",
+        description=(
+            "Add a profile. Values not given as options are asked for (secrets without echo) "
+            "when any of --user-id/--token/--secret is missing. Before saving, the credentials "
+            "are checked with a real API call and the relay with a websocket connect; nothing "
+            "is saved if a check fails. Options on the command line are visible to other users "
+            "of this machine (ps, shell history): prefer the prompt for secrets."
+        ),
+    )
+    add.add_argument("name", metavar="NAME", help="profile name (letters, digits, - and _)")
+    add.add_argument("--user-id", help="account user id, u-…")
+    add.add_argument("--token", help="API token")
+    add.add_argument("--secret", help="API secret")
+    add.add_argument("--api-url", help=f"API base URL (default {DEFAULT_API_URL})")
+    add.add_argument("--relay-url", help="relay base URL, e.g. https://relay.example.com")
+    add.add_argument("--relay-token", help="relay bearer token")
+    add.add_argument("--relay-channel", help="relay channel for this account's callbacks")
+    add.add_argument("--no-check", action="store_true", help="save without checking")
+    add.add_argument("--replace", action="store_true", help="overwrite a profile of that name")
+    add.add_argument("--use", action="store_true", help="make it the active profile")
+
+    actions.add_parser("list", help="list profiles (secrets masked, active marked *)")
+    remove = actions.add_parser("remove", help="delete a profile")
+    remove.add_argument("name", metavar="NAME")
+    use = actions.add_parser("use", help="make a profile the active one")
+    use.add_argument("name", metavar="NAME")
+    show = actions.add_parser(
+        "show", help="show a profile (default: the active one) with env overrides applied"
+    )
+    show.add_argument("name", metavar="NAME", nargs="?")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one `config` action; 0 on success, 1 on any error the user can fix."""
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "add": _add,
+        "list": _list,
+        "remove": _remove,
+        "use": _use,
+        "show": _show,
+    }
+    args.config_action = args.config_action or "list"
+    try:
+        return handlers[args.config_action](args)
+    except (ConfigError, _UsageError) as exc:
+        print(f"{_PROG} {args.config_action}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def _add(args: argparse.Namespace) -> int:
+    config = load_config()
+    name: str = args.name
+    if not _NAME.match(name):
+        raise _UsageError(f"profile name {name!r} may use only letters, digits, '-' and '_'")
+    if name in config.profiles and not args.replace:
+        raise _UsageError(f"profile {name!r} exists; add --replace to overwrite it")
+
+    profile = _gather(args)
+    if not args.no_check:
+        from bwconsole import checks  # httpx and websockets load only when checking
+
+        results = asyncio.run(checks.check_profile(profile))
+        for result in results:
+            if result.ok:
+                print(result)
+        failed = [f"{r.name}: {r.detail}" for r in results if not r.ok]
+        if failed:
+            raise _UsageError("; ".join(failed) + f"; profile {name!r} not saved")
+
+    config.profiles[name] = profile
+    if args.use or config.active is None:
+        config.active = name
+    save_config(config)
+    state = "active" if config.active == name else f"use it with: bwconsole config use {name}"
+    print(f"saved profile {name!r} to {config.path} ({state})")
+    return 0
+
+
+def _gather(args: argparse.Namespace) -> Profile:
+    """The profile from the options, asking for what is missing, validated."""
+    interactive = not (args.user_id and args.token and args.secret)
+    ask = _asker(interactive)
+    user_id = ask(args.user_id, "User id (u-…)", _check_user_id)
+    token = ask(args.token, "API token", _required("API token"), secret=True)
+    secret = ask(args.secret, "API secret", _required("API secret"), secret=True)
+    api_url = ask(args.api_url, f"API URL [{DEFAULT_API_URL}]", _check_url("API URL", True))
+    relay_url = ask(args.relay_url, "Relay URL (blank for none)", _check_url("relay URL", True))
+    relay_token = relay_channel = ""
+    if relay_url:
+        relay_channel = ask(args.relay_channel, "Relay channel", _check_channel)
+        relay_token = ask(
+            args.relay_token, "Relay token (blank for none)", lambda v: None, secret=True
+        )
+        if not relay_channel:
+            raise _UsageError("a relay needs a channel: add --relay-channel")
+    elif args.relay_token or args.relay_channel:
+        raise _UsageError("--relay-token and --relay-channel need --relay-url")
+    return Profile(
+        name=args.name,
+        user_id=user_id,
+        api_token=token,
+        api_secret=secret,
+        api_url=api_url or DEFAULT_API_URL,
+        relay_url=relay_url or None,
+        relay_token=relay_token or None,
+        relay_channel=relay_channel or None,
+    )
+
+
+_Validator = Callable[[str], str | None]
+
+
+def _asker(interactive: bool) -> Callable[..., str]:
+    """A function returning the option's value, else the user's answer, validated.
+
+    On a terminal a bad answer is asked again (three tries); from a pipe or when
+    not interactive the first problem is the error.
+    """
+    tty = sys.stdin.isatty()
+
+    def ask(given: str | None, label: str, validate: _Validator, *, secret: bool = False) -> str:
+        if given is not None or not interactive:
+            value = (given or "").strip()
+            problem = validate(value)
+            if problem:
+                raise _UsageError(problem)
+            return value
+        for _ in range(3 if tty else 1):
+            try:
+                answer = getpass.getpass(f"{label}: ") if secret and tty else input(f"{label}: ")
+            except EOFError:
+                raise _UsageError(f"no answer for {label.split(' (')[0].split(' [')[0]}") from None
+            problem = validate(answer.strip())
+            if not problem:
+                return answer.strip()
+            print(problem, file=sys.stderr)
+        raise _UsageError(problem or "invalid answer")
+
+    return ask
+
+
+def _check_user_id(value: str) -> str | None:
+    if not _USER_ID.match(value):
+        shown = f"{value!r}" if value else "nothing"
+        return f"user id must look like u-abc123 (got {shown})"
+    return None
+
+
+def _required(label: str) -> _Validator:
+    return lambda value: None if value else f"{label} is required"
+
+
+def _check_url(label: str, optional: bool) -> _Validator:
+    def check(value: str) -> str | None:
+        if not value and optional:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return f"{label} must be an http:// or https:// URL (got {value!r})"
+        return None
+
+    return check
+
+
+def _check_channel(value: str) -> str | None:
+    if value and not _CHANNEL.match(value):
+        return f"relay channel {value!r} may use only letters, digits and - _ . ~"
+    return None
+
+
+def _list(args: argparse.Namespace) -> int:
+    config = load_config()
+    if not config.profiles:
+        print(f"no profiles in {config.path}; add one with: bwconsole config add NAME")
+    else:
+        header = ("", "NAME", "USER ID", "API URL", "TOKEN", "SECRET", "RELAY")
+        rows: list[tuple[str, ...]] = [header]
+        for name, profile in sorted(config.profiles.items()):
+            shown = profile.masked()
+            relay = f"{shown['relay_url']} #{shown['relay_channel']}" if profile.relay_url else "-"
+            mark = "*" if name == config.active else ""
+            rows.append(
+                (mark, name, shown["user_id"], shown["api_url"])
+                + (shown["api_token"], shown["api_secret"], relay)
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        for row in rows:
+            print(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+    _note_env_overrides()
+    return 0
+
+
+def _note_env_overrides() -> None:
+    active = [var for var in ENV_OVERRIDES if os.environ.get(var)]
+    if active:
+        print(f"set in the environment, overriding the profile in use: {', '.join(active)}")
+
+
+def _remove(args: argparse.Namespace) -> int:
+    config = load_config()
+    _require(config, args.name)
+    del config.profiles[args.name]
+    note = ""
+    if config.active == args.name:
+        config.active = None
+        note = "; no profile is active now (bwconsole config use NAME)"
+    save_config(config)
+    print(f"removed profile {args.name!r}{note}")
+    return 0
+
+
+def _use(args: argparse.Namespace) -> int:
+    config = load_config()
+    _require(config, args.name)
+    config.active = args.name
+    save_config(config)
+    print(f"active profile: {args.name}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    config = load_config()
+    profile = resolve_profile(config, args.name)
+    if profile is None:
+        raise _UsageError("no active profile and no BANDWIDTH_* variables; name a profile")
+    for key, value in profile.masked().items():
+        print(f"{key:14} {value}")
+    _note_env_overrides()
+    return 0
+
+
+def _require(config: Config, name: str) -> None:
+    if name not in config.profiles:
+        known = ", ".join(sorted(config.profiles)) or "none"
+        raise _UsageError(f"no profile named {name!r} (profiles: {known})")
