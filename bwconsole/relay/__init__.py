@@ -1,1 +1,25 @@
+"""The relay: receives v1 callbacks on a public host and forwards them to consoles over websockets.
 
+Protocol, options and deployment: `docs/relay.md`.
+"""
+
+from bwconsole.relay.app import DEFAULT_QUEUE_LIMIT, Relay, create_app, server_options
+from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML
+from bwconsole.relay.hub import CLOSE_SLOW_CONSUMER
+from bwconsole.relay.ingress import MAX_BODY_BYTES
+from bwconsole.relay.store import ChannelStats, MemoryStore, Store, default_sqlite_path, open_store
+
+__all__ = [
+    "CLOSE_SLOW_CONSUMER",
+    "DEFAULT_FALLBACK_BXML",
+    "DEFAULT_QUEUE_LIMIT",
+    "MAX_BODY_BYTES",
+    "ChannelStats",
+    "MemoryStore",
+    "Relay",
+    "Store",
+    "create_app",
+    "default_sqlite_path",
+    "open_store",
+    "server_options",
+]

@@ -1,0 +1,285 @@
+"""The relay's ASGI application: routes, shared state and background tasks.
+
+`create_app` builds a Starlette app whose lifespan opens the store, feeds the
+store's appended events to the hub, flushes subscriber acks every second and
+prunes old events when a retention is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import time
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML, BxmlRouter
+from bwconsole.relay.egress import events_endpoint
+from bwconsole.relay.hub import Hub, Subscriber
+from bwconsole.relay.ingress import Rejected, check_basic_auth, read_incoming
+from bwconsole.relay.store import Store, open_store
+
+__all__ = ["DEFAULT_QUEUE_LIMIT", "Relay", "create_app", "server_options"]
+
+DEFAULT_QUEUE_LIMIT = 10_000
+"""Frames queued for one console before it is cut off as too slow (about 10 MB)."""
+
+ACK_FLUSH_INTERVAL = 1.0
+
+
+class Relay:
+    """Everything the relay's handlers share (reachable as `app.state.relay`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        tokens: Iterable[str],
+        ingress_auth: tuple[str, str] | None,
+        bxml_timeout: float,
+        bxml_fallback: str | None,
+        retention: float | None,
+        ping_interval: float,
+        queue_limit: int,
+    ) -> None:
+        self.store = store
+        self.hub = Hub()
+        self.router = BxmlRouter(
+            self.hub, timeout=bxml_timeout, fallback=bxml_fallback or DEFAULT_FALLBACK_BXML
+        )
+        self.ingress_auth = ingress_auth
+        self.retention = retention
+        self.ping_interval = ping_interval
+        self.queue_limit = queue_limit
+        self.started_at = time.time()
+        self.connections: set[Subscriber] = set()
+        self._tokens: list[bytes] = []
+        self.set_tokens(tokens)
+        self._dirty_acks: dict[str, dict[str, int]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # -- tokens ----------------------------------------------------------
+
+    def set_tokens(self, tokens: Iterable[str]) -> None:
+        """Replace the accepted egress tokens (SIGHUP reloads the token file through this)."""
+        self._tokens = [t.strip().encode() for t in tokens if t.strip()]
+
+    def token_ok(self, token: str) -> bool:
+        """Constant-time check against every token (no early exit that would leak which)."""
+        given = token.encode()
+        matches = [hmac.compare_digest(given, known) for known in self._tokens]
+        return any(matches)
+
+    # -- subscribers -----------------------------------------------------
+
+    def connected(self, subscriber: Subscriber) -> None:
+        """Track a new connection (for `/healthz`)."""
+        self.connections.add(subscriber)
+
+    def disconnected(self, subscriber: Subscriber) -> None:
+        """Forget a connection: stop fan-out, re-route its BXML requests, keep its ack."""
+        self.hub.remove(subscriber)
+        self.router.disconnected(subscriber)
+        self.connections.discard(subscriber)
+
+    def ack(self, subscriber: Subscriber, seq: int) -> None:
+        """Record an ack; acks reach the store in batches every second."""
+        if seq > subscriber.acked:
+            subscriber.acked = seq
+            self._dirty_acks.setdefault(subscriber.channel, {})[subscriber.name] = seq
+
+    async def flush_acks(self) -> None:
+        """Write the acks received since the last flush."""
+        dirty, self._dirty_acks = self._dirty_acks, {}
+        for channel, acks in dirty.items():
+            await self.store.save_acks(channel, acks)
+
+    # -- lifecycle -------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the store and start the background tasks."""
+        await self.store.open()
+        self.store.add_listener(self.hub.publish)
+        self._tasks.append(asyncio.create_task(self._flush_loop(), name="relay-acks"))
+        if self.retention is not None:
+            self._tasks.append(asyncio.create_task(self._retention_loop(), name="relay-retention"))
+
+    async def stop(self) -> None:
+        """Disconnect consoles, stop the tasks, flush acks and close the store."""
+        self.hub.close_all(1001, "relay shutting down")
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await self.flush_acks()
+        await self.store.close()
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(ACK_FLUSH_INTERVAL)
+            with contextlib.suppress(Exception):
+                await self.flush_acks()
+
+    async def _retention_loop(self) -> None:
+        assert self.retention is not None
+        while True:
+            await self.store.prune(time.time() - self.retention)
+            await asyncio.sleep(min(max(self.retention / 4, 0.05), 60.0))
+
+    # -- health ----------------------------------------------------------
+
+    async def health(self, detailed: bool) -> dict[str, Any]:
+        """The `/healthz` document; channel details only for a token holder."""
+        result: dict[str, Any] = {
+            "status": "ok",
+            "uptime_s": round(time.time() - self.started_at, 3),
+            "subscribers": len(self.connections),
+        }
+        if not detailed:
+            return result
+        now = time.time()
+        channels: dict[str, Any] = {}
+        for channel, stats in (await self.store.stats()).items():
+            subscribers = [s for s in self.connections if s.channel == channel]
+            acks = await self.store.acks(channel)
+            acks.update({s.name: s.acked for s in subscribers})
+            oldest = await self.store.read(channel, min(acks.values(), default=0), 1)
+            channels[channel] = {
+                "events": stats.count,
+                "first_seq": stats.first_seq,
+                "last_seq": stats.last_seq,
+                "subscribers": [
+                    {
+                        "name": s.name,
+                        "connected_s": round(now - s.connected_at, 3),
+                        "acked": s.acked,
+                        "sent": s.sent_seq,
+                        "queued": len(s.queue),
+                    }
+                    for s in subscribers
+                ],
+                "oldest_unacked": (
+                    {"seq": oldest[0].seq, "age_s": round(now - oldest[0].received_at, 3)}
+                    if oldest
+                    else None
+                ),
+            }
+        result["channels"] = channels
+        return result
+
+
+def _error(rejected: Rejected) -> Response:
+    return JSONResponse({"error": rejected.message}, rejected.status, headers=rejected.headers)
+
+
+async def _callback(request: Request) -> Response:
+    relay: Relay = request.app.state.relay
+    try:
+        check_basic_auth(request, relay.ingress_auth)
+        incoming = await read_incoming(request, request.path_params["channel"])
+    except Rejected as rejected:
+        return _error(rejected)
+    try:
+        stored = await relay.store.append(incoming)
+    except Exception:  # noqa: BLE001 - the sender must retry: no 200 without durability
+        return JSONResponse({"error": "event store unavailable"}, 503)
+    return JSONResponse({"seq": stored.seq})
+
+
+async def _bxml(request: Request) -> Response:
+    relay: Relay = request.app.state.relay
+    try:
+        check_basic_auth(request, relay.ingress_auth)
+        incoming = await read_incoming(request, request.path_params["channel"])
+    except Rejected as rejected:
+        return _error(rejected)
+    try:
+        stored = await relay.store.append(incoming)
+    except Exception:  # noqa: BLE001
+        return JSONResponse({"error": "event store unavailable"}, 503)
+    routed = await relay.router.ask(incoming, stored)
+    return Response(
+        routed.body, media_type="application/xml", headers={"X-Relay-Bxml-Source": routed.source}
+    )
+
+
+async def _healthz(request: Request) -> Response:
+    relay: Relay = request.app.state.relay
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    detailed = scheme.lower() == "bearer" and relay.token_ok(token.strip())
+    return JSONResponse(await relay.health(detailed))
+
+
+def create_app(
+    store: Store | str = "memory",
+    *,
+    tokens: Iterable[str] = (),
+    ingress_auth: tuple[str, str] | None = None,
+    bxml_timeout: float = 5.0,
+    bxml_fallback: str | None = None,
+    retention: float | None = None,
+    ping_interval: float = 5.0,
+    queue_limit: int = DEFAULT_QUEUE_LIMIT,
+    compression: bool = False,
+) -> Starlette:
+    """Build the relay app; the app opens and closes `store` in its lifespan.
+
+    Args:
+        store: a `Store`, or its command-line form (`memory`, `sqlite`, `sqlite:PATH`).
+        tokens: bearer tokens accepted on `/events/{channel}`; none means no console may connect.
+        ingress_auth: `(user, password)` required as basic auth on `/callbacks` and `/bxml`.
+        bxml_timeout: seconds to wait for a console's BXML answer (keep below the API's 10 s).
+        bxml_fallback: BXML returned without a console answer (default `DEFAULT_FALLBACK_BXML`).
+        retention: seconds to keep events; None keeps them forever.
+        ping_interval: seconds between `ping` frames to each console.
+        queue_limit: frames queued for one console before it is cut off as too slow.
+        compression: per-message deflate; the server must be started with `server_options(app)`.
+    """
+    relay = Relay(
+        open_store(store) if isinstance(store, str) else store,
+        tokens=tokens,
+        ingress_auth=ingress_auth,
+        bxml_timeout=bxml_timeout,
+        bxml_fallback=bxml_fallback,
+        retention=retention,
+        ping_interval=ping_interval,
+        queue_limit=queue_limit,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+
+    app = Starlette(
+        routes=[
+            Route("/callbacks/{channel}", _callback, methods=["GET", "POST"]),
+            Route("/bxml/{channel}", _bxml, methods=["GET", "POST"]),
+            WebSocketRoute("/events/{channel}", events_endpoint),
+            Route("/healthz", _healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.relay = relay
+    app.state.compression = compression
+    return app
+
+
+def server_options(app: Starlette) -> dict[str, Any]:
+    """The uvicorn options the relay app needs (`BackgroundServer(app, **server_options(app))`).
+
+    Compression is negotiated by the server before the app runs, so it is a
+    server option; uvicorn's own default (on) is not the relay's (off).
+    """
+    return {"ws_per_message_deflate": bool(app.state.compression)}

@@ -1,0 +1,162 @@
+"""The `/events/{channel}` websocket: replay from `?after=N`, then live, with pings and acks.
+
+Seam without gap or duplicate: stored events are replayed page by page; the
+subscriber joins live fan-out only once a read comes back empty, and the
+store is read once more after joining. An event committed before joining is
+in that read; one committed after is in the live queue; a frame whose seq was
+already sent is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+from starlette.responses import PlainTextResponse
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from bwconsole.relay.hub import Subscriber
+from bwconsole.relay.ingress import valid_channel
+from bwconsole.relay.model import iso_time
+
+if TYPE_CHECKING:
+    from bwconsole.relay.app import Relay
+
+__all__ = ["events_endpoint"]
+
+REPLAY_PAGE = 500
+#: seconds to wait for the close frame to get through to a consumer that stopped reading
+CLOSE_WAIT = 10.0
+_NAME = re.compile(r"[A-Za-z0-9._~:@-]{1,64}")
+
+
+async def _deny(websocket: WebSocket, status: int, message: str) -> None:
+    """Refuse the upgrade with an HTTP status (403 where the server cannot say more)."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(PlainTextResponse(message, status_code=status))
+    else:
+        await websocket.close(code=1008, reason=message)
+
+
+async def events_endpoint(websocket: WebSocket) -> None:
+    """Authenticate (before upgrading), then stream the channel's events to one console."""
+    relay: Relay = websocket.app.state.relay
+    channel = websocket.path_params["channel"]
+    scheme, _, token = websocket.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return await _deny(websocket, 401, "missing bearer token")
+    if not relay.token_ok(token.strip()):
+        return await _deny(websocket, 403, "wrong token")
+    params = websocket.query_params
+    after_text = params.get("after")
+    name = params.get("subscriber", "")
+    if not valid_channel(channel) or (after_text is not None and not after_text.isdigit()):
+        return await _deny(websocket, 400, "bad channel name or after=")
+    if name and _NAME.fullmatch(name) is None:
+        return await _deny(websocket, 400, "bad subscriber name")
+    await websocket.accept()
+    if after_text is None:
+        stats = await relay.store.stats()
+        after = stats[channel].last_seq if channel in stats else 0
+    else:
+        after = int(after_text)
+    subscriber = Subscriber(
+        channel=channel,
+        name=name,
+        limit=relay.queue_limit,
+        answers_requests=params.get("requests", "1") != "0",
+        acked=after,
+    )
+    if not subscriber.name:
+        subscriber.name = f"connection-{subscriber.connection_id}"
+    await _serve(relay, websocket, subscriber, after)
+
+
+async def _serve(relay: Relay, websocket: WebSocket, subscriber: Subscriber, after: int) -> None:
+    relay.connected(subscriber)
+    tasks = [
+        asyncio.create_task(_send(relay, websocket, subscriber, after)),
+        asyncio.create_task(_receive(relay, websocket, subscriber)),
+        asyncio.create_task(_ping(relay, subscriber)),
+        asyncio.create_task(subscriber.closed.wait()),
+    ]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        relay.disconnected(subscriber)
+    if subscriber.closing is not None:
+        code, reason = subscriber.closing
+        # bounded: a stalled peer's full socket blocks the close frame until it reads again
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(websocket.close(code=code, reason=reason), CLOSE_WAIT)
+
+
+def _ping_frame(relay: Relay) -> str:
+    return json.dumps(
+        {"type": "ping", "time": iso_time(time.time()), "interval": relay.ping_interval}
+    )
+
+
+async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, after: int) -> None:
+    await websocket.send_text(_ping_frame(relay))  # tells the client the ping interval at once
+    last = after
+    joined = False
+    while subscriber.closing is None:
+        batch = await relay.store.read(subscriber.channel, last, REPLAY_PAGE)
+        if not batch:
+            if joined:
+                break
+            relay.hub.add(subscriber)
+            joined = True
+            continue
+        for stored in batch:
+            await websocket.send_text(stored.frame)
+            last = subscriber.sent_seq = stored.seq
+    queue = subscriber.queue
+    while subscriber.closing is None:
+        if not queue:
+            subscriber.wake.clear()
+            if not queue and subscriber.closing is None:
+                await subscriber.wake.wait()
+            continue
+        seq, frame = queue.popleft()
+        if seq is not None:
+            if seq <= last:
+                continue
+            last = subscriber.sent_seq = seq
+        await websocket.send_text(frame)
+
+
+async def _receive(relay: Relay, websocket: WebSocket, subscriber: Subscriber) -> None:
+    while True:
+        try:
+            text = await websocket.receive_text()
+        except (WebSocketDisconnect, RuntimeError, KeyError):
+            return
+        try:
+            message: Any = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(message, dict):
+            continue
+        kind = message.get("type")
+        if kind == "ack" and isinstance(message.get("seq"), int):
+            relay.ack(subscriber, min(message["seq"], subscriber.sent_seq))
+        elif kind == "response" and isinstance(message.get("id"), str):
+            body = message.get("body")
+            relay.router.answer(subscriber, message["id"], body if isinstance(body, str) else "")
+
+
+async def _ping(relay: Relay, subscriber: Subscriber) -> None:
+    while True:
+        await asyncio.sleep(relay.ping_interval)
+        subscriber.push_control(_ping_frame(relay))

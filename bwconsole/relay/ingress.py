@@ -1,0 +1,134 @@
+"""Reading a callback request into an `Incoming`, or rejecting it with a clear 4xx.
+
+The raw body and query string are kept byte for byte (decoded as UTF-8, the
+only encoding JSON allows): consoles that verify or re-parse a body must see
+exactly what the v1 API sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from bwconsole.relay.model import Incoming
+
+__all__ = ["MAX_BODY_BYTES", "Rejected", "check_basic_auth", "read_incoming", "valid_channel"]
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Largest accepted callback body; v1 events are a few hundred bytes, BXML requests the same."""
+
+#: headers never stored nor forwarded: they carry the ingress credentials
+_PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+_CHANNEL = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+
+
+class Rejected(Exception):
+    """A request refused before anything was stored."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def valid_channel(channel: str) -> bool:
+    """Channel names are URL-safe words: letters, digits, `.`, `_`, `~`, `-` (at most 128)."""
+    return _CHANNEL.fullmatch(channel) is not None
+
+
+def check_basic_auth(request: Request, expected: tuple[str, str] | None) -> None:
+    """Enforce ingress basic auth (constant-time); no-op when `expected` is None.
+
+    Raises:
+        Rejected: 401 with a `WWW-Authenticate` challenge.
+    """
+    if expected is None:
+        return
+    user, password = "", ""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            pass
+    user_ok = hmac.compare_digest(user.encode(), expected[0].encode())
+    password_ok = hmac.compare_digest(password.encode(), expected[1].encode())
+    if not (user_ok and password_ok):
+        raise Rejected(
+            401,
+            "missing or wrong credentials",
+            {"WWW-Authenticate": 'Basic realm="bwconsole relay"'},
+        )
+
+
+def _headers(request: Request) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in request.scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        if name in _PRIVATE_HEADERS:
+            continue
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise Rejected(413, f"body larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Rejected(413, f"body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_body(content_type: str, raw: bytes) -> tuple[str, Any]:
+    media_type = content_type.partition(";")[0].strip().lower()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Rejected(400, "body is not valid UTF-8") from exc
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            return text, json.loads(text)
+        except ValueError as exc:
+            raise Rejected(400, f"body is not valid JSON: {exc}") from exc
+    if media_type == "application/x-www-form-urlencoded":
+        return text, dict(parse_qsl(text, keep_blank_values=True))
+    raise Rejected(
+        415, "content type must be application/json or application/x-www-form-urlencoded"
+    )
+
+
+async def read_incoming(request: Request, channel: str, *, limit: int = MAX_BODY_BYTES) -> Incoming:
+    """Turn a `GET` (query parameters) or `POST` (JSON or form body) callback into an `Incoming`.
+
+    Raises:
+        Rejected: 404 bad channel name, 413 too large, 415 unknown content type, 400 invalid body.
+    """
+    if not valid_channel(channel):
+        raise Rejected(
+            404, "channel names use letters, digits, '.', '_', '~' and '-' (at most 128)"
+        )
+    query = request.scope["query_string"].decode("latin-1")
+    headers = _headers(request)
+    if request.method == "GET":
+        return Incoming(
+            channel, "GET", query, headers, "", dict(parse_qsl(query, keep_blank_values=True))
+        )
+    raw = await _read_body(request, limit)
+    body, payload = _parse_body(headers.get("content-type", ""), raw)
+    return Incoming(channel, request.method, query, headers, body, payload)

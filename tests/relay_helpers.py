@@ -1,0 +1,62 @@
+"""Shared helpers for the relay tests: a real relay on uvicorn and websocket consoles."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from bwconsole.relay import create_app, server_options
+from bwconsole.servers import BackgroundServer, serving
+
+TOKEN = "s3cret-token"
+CALLBACK = {
+    "eventType": "answer",
+    "from": "+19195551212",
+    "to": "+13865551212",
+    "callId": "c-abc",
+    "callUri": "https://api.catapult.inetwork.com/v1/users/u-1/calls/c-abc",
+    "callState": "active",
+    "time": "2026-11-26T23:00:00Z",
+}
+
+
+@contextlib.asynccontextmanager
+async def relay_server(**options: Any) -> AsyncIterator[BackgroundServer]:
+    """A relay (memory store unless `store=` says otherwise) on a real uvicorn."""
+    options.setdefault("tokens", [TOKEN])
+    app = create_app(**options)
+    async with serving(app, **server_options(app)) as server:
+        server.relay = app.state.relay  # type: ignore[attr-defined]
+        yield server
+
+
+def ws_url(server: BackgroundServer, channel: str, query: str = "") -> str:
+    return server.url.replace("http://", "ws://") + f"/events/{channel}" + (f"?{query}" if query else "")
+
+
+@contextlib.asynccontextmanager
+async def console(
+    server: BackgroundServer, channel: str, query: str = "", token: str = TOKEN, **kwargs: Any
+) -> AsyncIterator[ClientConnection]:
+    async with connect(
+        ws_url(server, channel, query),
+        additional_headers={"Authorization": f"Bearer {token}"},
+        open_timeout=5,
+        **kwargs,
+    ) as ws:
+        yield ws
+
+
+async def next_frame(ws: ClientConnection, kind: str = "event", timeout: float = 5) -> dict[str, Any]:
+    """The next frame of type `kind`, skipping pings."""
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame["type"] == kind:
+                return frame  # type: ignore[no-any-return]
