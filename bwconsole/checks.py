@@ -15,6 +15,7 @@ all call `check_profile`. No message ever contains a secret.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -81,7 +82,7 @@ async def check_api(profile: Profile, *, time_limit: float = DEFAULT_TIME_LIMIT)
     except httpx.ConnectError as exc:
         if _tls_cause(exc) is not None:
             return fail(f"TLS error talking to {host}: {_tls_reason(exc)}")
-        return fail(f"unreachable host: cannot connect to {host} ({exc or 'connection failed'})")
+        return fail(f"unreachable host: cannot connect to {host} ({_connect_reason(exc)})")
     except (httpx.InvalidURL, httpx.UnsupportedProtocol):
         return fail(f"invalid API URL {profile.api_url!r}")
     except httpx.HTTPError as exc:
@@ -123,8 +124,11 @@ async def check_relay(profile: Profile, *, time_limit: float = DEFAULT_TIME_LIMI
             pass
     except InvalidStatus as exc:
         status = exc.response.status_code
-        if status in (401, 403):
-            return fail(f"relay refused the token (HTTP {status})")
+        if status == 401:
+            return fail("relay refused the token (HTTP 401)")
+        if status == 403:
+            # Starlette also answers 403 to a websocket on a path it does not route.
+            return fail("relay refused the token (HTTP 403; or no relay at this URL)")
         return fail(f"relay rejected the connection to {url} (HTTP {status})")
     except InvalidURI:
         return fail(f"invalid relay URL {profile.relay_url!r}")
@@ -135,7 +139,7 @@ async def check_relay(profile: Profile, *, time_limit: float = DEFAULT_TIME_LIMI
     except ssl.SSLError as exc:
         return fail(f"TLS error talking to relay {host}: {_tls_reason(exc)}")
     except OSError as exc:
-        return fail(f"relay unreachable: cannot connect to {host} ({exc.strerror or exc})")
+        return fail(f"relay unreachable: cannot connect to {host} ({_connect_reason(exc)})")
     return CheckResult(
         "relay", True, f"{host} accepted the token for channel {profile.relay_channel}"
     )
@@ -151,16 +155,28 @@ def _events_url(relay_url: str, channel: str) -> str:
     return f"{base}/events/{quote(channel, safe='')}"
 
 
-def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
-    """The SSL error somewhere in the exception's chain, if any (httpx wraps it twice)."""
-    seen: set[int] = set()
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes; httpx wraps the OS error twice."""
+    seen: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLError):
-            return current
-        seen.add(id(current))
+    while current is not None and all(current is not e for e in seen):
+        seen.append(current)
         current = current.__cause__ or current.__context__
-    return None
+    return seen
+
+
+def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
+    return next((e for e in _chain(exc) if isinstance(e, ssl.SSLError)), None)
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """Why a connect failed, in words, whatever library wrapped it."""
+    for cause in _chain(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return f"host name not found: {cause.strerror}"
+    return str(exc) or type(exc).__name__
 
 
 def _tls_reason(exc: BaseException) -> str:
@@ -175,6 +191,7 @@ def _tls_reason(exc: BaseException) -> str:
 def _scrub(text: str, profile: Profile) -> str:
     """Belt and braces: no secret leaves this module, whatever a library put in its message."""
     for secret in (profile.api_token, profile.api_secret, profile.relay_token):
-        if secret:
+        # A few characters occur in any text by chance; masking them would garble it.
+        if secret and len(secret) >= 6:
             text = text.replace(secret, mask(secret))
     return text
