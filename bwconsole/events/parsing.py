@@ -18,7 +18,6 @@ import typing
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import datetime
-from functools import cache
 from types import NoneType, UnionType
 from typing import Any
 from urllib.parse import unquote_plus
@@ -158,9 +157,13 @@ def _parse_query(text: str) -> dict[str, Any]:
     return data
 
 
-@cache
-def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _build(cls: type[Event], data: dict[str, Any]) -> Event:
