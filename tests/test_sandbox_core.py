@@ -41,10 +41,10 @@ async def test_account_balance_is_a_string_and_falls_with_charges(
 ) -> None:
     sandbox = sandbox_server.sandbox  # type: ignore[attr-defined]
     before = (await sandbox_http.get(f"/users/{sandbox.user_id}/account")).json()
-    assert before == {"balance": "100.00000", "accountType": "pre-pay"}
+    assert before == {"balance": "1000.00000", "accountType": "pre-pay"}
     charge(sandbox, "sms-out", "0.00750", number="+19195551212")
     after = (await sandbox_http.get(f"/users/{sandbox.user_id}/account")).json()
-    assert after["balance"] == "99.99250"
+    assert after["balance"] == "999.99250"
 
 
 async def test_transactions_page_with_absolute_link_repeating_filters(

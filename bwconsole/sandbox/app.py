@@ -13,6 +13,7 @@ import hmac
 import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from types import ModuleType
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bwconsole.sandbox import ratelimit
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault
 
@@ -29,6 +31,7 @@ RESOURCE_MODULES = (
     "account",
     "applications",
     "numbers",
+    "number_search",
     "messages",
     "media",
     "domains",
@@ -109,32 +112,43 @@ def guarded(sandbox: Sandbox, endpoint: Endpoint) -> Endpoint:
         check_credentials(sandbox, request)
         sandbox.base_url = str(request.base_url).rstrip("/")
         if sandbox.rate_limits:
-            from bwconsole.sandbox import ratelimit
-
-            ratelimit.check(sandbox, request)
+            await ratelimit.check(sandbox, request)
         return await endpoint(request)
 
     return wrapper
 
 
-def collect_routes(sandbox: Sandbox) -> list[BaseRoute]:
-    routes: list[BaseRoute] = []
+def resource_modules() -> list[ModuleType]:
+    """The route modules that exist in this build, in matching order."""
+    modules = []
     for name in RESOURCE_MODULES:
         module_name = f"bwconsole.sandbox.{name}"
         try:
-            module = importlib.import_module(module_name)
+            modules.append(importlib.import_module(module_name))
         except ModuleNotFoundError as exc:
             if exc.name == module_name:
                 continue  # family not built yet
             raise
+    return modules
+
+
+def collect_routes(sandbox: Sandbox) -> list[BaseRoute]:
+    """Every module's routes; `/v1` ones guarded and also served with a trailing slash.
+
+    The docs write URLs both ways (`.../calls/`), and a redirect would turn a
+    POST into a second request many clients do not follow.
+    """
+    routes: list[BaseRoute] = []
+    for module in resource_modules():
         for route in module.routes(sandbox):
             if isinstance(route, Route) and route.path.startswith("/v1"):
-                route = Route(
-                    route.path,
-                    guarded(sandbox, route.endpoint),
-                    methods=route.methods,
-                    name=route.name,
-                )
+                endpoint = guarded(sandbox, route.endpoint)
+                paths = [route.path]
+                if not route.path.endswith(("/", ":path}")):
+                    paths.append(route.path + "/")
+                for path in paths:
+                    routes.append(Route(path, endpoint, methods=route.methods, name=route.name))
+                continue
             routes.append(route)
     return routes
 
@@ -161,6 +175,11 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # A module may resume background work left by a previous run (`--state`).
+        for module in resource_modules():
+            startup = getattr(module, "startup", None)
+            if startup is not None:
+                await startup(sandbox)
         yield
         await sandbox.aclose()
 

@@ -55,7 +55,9 @@ class Sandbox:
         self.credentials = credentials or Credentials()
         self.store = Store(state_file)
         self.clock = Clock(time_scale)
-        self.ids = IdFactory(seed)
+        # After a restart the same seed must not hand out the ids of the first run again.
+        generation = self.store.generation
+        self.ids = IdFactory(seed if generation == 0 or seed is None else f"{seed}:{generation}")
         self.rate_limits = rate_limits
         self.callbacks = CallbackSender(on_failure=self._callback_failed)
         self.base_url = f"http://{callback_host}" if callback_host else "http://127.0.0.1"

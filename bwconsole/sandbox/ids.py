@@ -33,7 +33,7 @@ PREFIXES = {
 class IdFactory:
     """Makes ids; seeded so a sandbox started with the same seed repeats itself."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | str | None = None) -> None:
         self._random = random.Random(seed)
 
     def new(self, kind: str) -> str:

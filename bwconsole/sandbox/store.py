@@ -72,6 +72,7 @@ class Store:
         self.path = path
         self._collections: dict[str, Collection] = {}
         self._db: sqlite3.Connection | None = None
+        self._pos = 0
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), isolation_level=None)
@@ -83,6 +84,11 @@ class Store:
                 " PRIMARY KEY (kind, key))"
             )
             self._pos = self._db.execute("SELECT COALESCE(MAX(pos), 0) FROM records").fetchone()[0]
+
+    @property
+    def generation(self) -> int:
+        """How many writes the state file has seen (0 for a new or in-memory store)."""
+        return self._pos if self._db is not None else 0
 
     def collection(self, kind: str) -> Collection:
         """The collection of this kind, loaded from the file on first use."""

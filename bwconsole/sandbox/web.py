@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -126,6 +126,42 @@ def require_e164(value: str | None, field: str) -> str:
         raise validation(
             f"Property '{field}' must be an E.164 number such as +19195551212, not {value!r}"
         )
+    return value
+
+
+def number_param(value: str) -> str:
+    """A number from a path or query: `+`, `%2B` and a `+` decoded to a space all mean `+`."""
+    value = value.strip()
+    return "+" + value if value[:1].isdigit() else value
+
+
+def check_url(value: str, field: str, *, code: str = "validation-error") -> str:
+    """An absolute http(s) URL (credentials in the userinfo allowed), else 400."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ApiFault(400, code, f"Invalid `{field}` URL. `{value}` is not a valid URL")
+    return value
+
+
+def callback_method(body: Body, key: str = "callbackHttpMethod") -> str | None:
+    """`GET` or `POST` (any case), as given; None when absent."""
+    value = body.text(key)
+    if value is None:
+        return None
+    if value.upper() not in ("GET", "POST"):
+        raise validation(
+            f"The resource property `{key}` must be one of the following values: GET, POST"
+        )
+    return value.upper()
+
+
+def callback_timeout(body: Body, key: str) -> int | None:
+    """A callback timeout in ms: 1..10000 (SEMANTICS.md §9); None when absent."""
+    value = body.number(key)
+    if value is not None and value <= 0:
+        raise validation(f"The resource property `{key}` must be greater than 0")
+    if value is not None and value > 10000:
+        raise validation(f"The resource property `{key}` exceeds the limit of 10000")
     return value
 
 
