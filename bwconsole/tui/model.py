@@ -197,7 +197,7 @@ class TableModel:
         if self._view is not self._all:
             self._remove_from(self._view, key)
         for store in (self._rows, self._cells, self._haystack, self._arrival, self._sortkeys):
-            del store[key]  # type: ignore[attr-defined]
+            del store[key]
         self._dirty.discard(key)
         self._reordered = True
         self._changed()
@@ -205,7 +205,7 @@ class TableModel:
     def clear(self) -> None:
         """Remove every row."""
         for store in (self._rows, self._cells, self._haystack, self._arrival, self._sortkeys):
-            store.clear()  # type: ignore[attr-defined]
+            store.clear()
         self._all = []
         self._view = self._all
         self._filter = ""

@@ -1,8 +1,8 @@
 """API log pane: every REST call the console made, newest first.
 
 Exchanges come from the API client written elsewhere and are read by duck
-typing: `method`, `path` (or `url`), `status`, `duration_ms`, `error` and,
-when present, `started_at`.
+typing: `method`, `path` (or `url`), `status`, `duration_ms`, and the failure
+as `error` or as `error_code` / `error_message` (`bwconsole.api.Exchange`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ def exchange_row(exchange: Any) -> dict[str, Any]:
     """Turn an API exchange into a log row; a failed call is flagged."""
     status = getattr(exchange, "status", None)
     error = getattr(exchange, "error", None)
+    if error is None:
+        parts = (getattr(exchange, "error_code", None), getattr(exchange, "error_message", None))
+        error = ": ".join(str(part) for part in parts if part) or None
     return {
-        "time": getattr(exchange, "started_at", None) or time.time(),
+        "time": time.time(),
         "method": str(getattr(exchange, "method", "") or "").upper(),
         "path": str(getattr(exchange, "path", None) or getattr(exchange, "url", "") or ""),
         "status": status,

@@ -2,7 +2,8 @@
 
 Events come from the live client written elsewhere, so they are read by duck
 typing: `seq`, `received_at`, `event` (with `event_type`, or a dict with
-`eventType`), `body` (raw text as received), `query` and `parse_error`. An
+`eventType`; a `bwconsole.events.UnknownEvent` is flagged), `body` (raw text as
+received), `query` and `parse_error`. An
 event the parser could not read, or of a type it does not know, is kept and
 flagged rather than dropped: the log is where a person looks when something is
 odd.
@@ -54,8 +55,9 @@ def _payload(live_event: Any) -> tuple[dict[str, Any] | None, str]:
     if isinstance(query, Mapping) and query:
         return dict(query), json.dumps(dict(query))
     event = getattr(live_event, "event", None)
-    if isinstance(event, Mapping):
-        return dict(event), json.dumps(dict(event))
+    parsed = event if isinstance(event, Mapping) else getattr(event, "raw", None)
+    if isinstance(parsed, Mapping) and parsed:
+        return dict(parsed), json.dumps(dict(parsed))
     return None, raw
 
 
@@ -126,12 +128,12 @@ class EventsLogPane(Pane):
     NEWEST_FIRST = True
     FOLLOW = True
     COLUMNS = (
-        Column("seq", "Seq", 7),
+        Column("seq", "Seq", 6),
         Column("received_at", "Time", 8, clock_time),
-        Column("type", "Type", 18),
+        Column("type", "Type", 14),
+        Column("state", "State", 9),
+        Column("note", "Note", 18),
         Column("resource", "Resource", 26),
-        Column("state", "State", 10),
-        Column("note", "Note", 40),
     )
 
     def __init__(self) -> None:
@@ -147,6 +149,9 @@ class EventsLogPane(Pane):
         """Log one relay event (a replayed seq replaces the earlier row)."""
         key, row = event_row(live_event, next(self._local_seq))
         self.model.upsert(key, row)
+
+    def row_id(self, key: str, row: Row) -> str:
+        return str(row["resource"] or key)
 
     def describe(self, key: str, row: Row) -> RenderableType:
         heading = Text()

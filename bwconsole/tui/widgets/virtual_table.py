@@ -128,7 +128,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._flush_scheduled = False
         # key -> (style it was drawn in, drawn row); a cursor move redraws just two rows.
         self._cache: LRUCache[str, tuple[Style, Strip]] = LRUCache(1024)
-        self._row_width = sum(column.width + 1 for column in model.columns)
+        self._widths = tuple(column.width for column in model.columns)
+        self._row_width = sum(width + 1 for width in self._widths)
         model.on_change = self._model_changed
 
     @property
@@ -172,6 +173,19 @@ class VirtualTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._row_width, len(self.model) + 1)
         self._restore_cursor()
 
+    def on_resize(self) -> None:
+        # The last column takes what the others leave, so a wide pane has no dead space
+        # and a narrow one does not scroll sideways just for a long last column.
+        fixed = sum(column.width + 1 for column in self.model.columns[:-1])
+        last = max(10, self.scrollable_content_region.width - fixed - 1)
+        widths = (*(column.width for column in self.model.columns[:-1]), last)
+        if widths != self._widths:
+            self._widths = widths
+            self._row_width = fixed + last + 1
+            self._cache.clear()
+            self.virtual_size = Size(self._row_width, len(self.model) + 1)
+            self.refresh()
+
     def render_line(self, y: int) -> Strip:
         """Draw line `y` of the viewport: the header, then rows from the scroll position."""
         scroll_x = int(self.scroll_x)
@@ -200,18 +214,18 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _header_strip(self, style: Style) -> Strip:
         segments = []
-        for column in self.model.columns:
+        for column, width in zip(self.model.columns, self._widths, strict=True):
             label = column.label
             if column.key == self.model.sort_column:
                 label = f"{label} {'▼' if self.model.reverse else '▲'}"
-            segments.append(Segment(set_cell_size(label, column.width) + " ", style))
+            segments.append(Segment(set_cell_size(label, width) + " ", style))
         return Strip(segments, self._row_width)
 
     def _row_strip(self, key: str, style: Style) -> Strip:
         cells = self.model.cells(key)
         text = " ".join(
-            set_cell_size(cell.replace("\n", " "), column.width)
-            for column, cell in zip(self.model.columns, cells, strict=True)
+            set_cell_size(cell.replace("\n", " "), width)
+            for width, cell in zip(self._widths, cells, strict=True)
         )
         return Strip([Segment(text + " ", style)], self._row_width)
 
