@@ -36,6 +36,8 @@ import tomli_w
 
 __all__ = [
     "DEFAULT_API_URL",
+    "ENV_OVERRIDES",
+    "ENV_PROFILE_NAME",
     "Config",
     "ConfigError",
     "Profile",
@@ -226,7 +228,8 @@ def save_config(config: Config) -> None:
     Raises:
         ConfigError: the directory or file cannot be written.
     """
-    path = config.path
+    # Write through a symlink (dotfile managers link the config) instead of replacing it.
+    path = config.path.resolve() if config.path.is_symlink() else config.path
     try:
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)

@@ -84,6 +84,19 @@ def test_save_tightens_a_loose_existing_file(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_save_writes_through_a_symlinked_config(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "bwconsole.toml"
+    real.parent.mkdir()
+    shutil.copy(FIXTURES / "full.toml", real)
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    config = load_config(link)
+    config.active = "lab"
+    save_config(config)
+    assert link.is_symlink()
+    assert load_config(real).active == "lab"
+
+
 def test_failed_save_leaves_the_old_file_and_no_temp_files(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     shutil.copy(FIXTURES / "full.toml", path)
