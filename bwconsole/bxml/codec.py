@@ -1,0 +1,169 @@
+"""Read and write BXML documents with the standard library's ElementTree.
+
+The parser accepts documents as real generators and the docs write them (XML declaration,
+indentation, any attribute order, comments) and tolerates one quirk of the docs' own
+`<Record .../ >` example. Text content is stripped. DTDs and entity declarations are refused
+before parsing, so no entity is ever expanded.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+import xml.etree.ElementTree as ET
+from dataclasses import fields
+from typing import Any
+
+from bwconsole.bxml.verbs import (
+    MAX_DOCUMENT_BYTES,
+    BxmlError,
+    Gather,
+    Hangup,
+    Pause,
+    PhoneNumber,
+    PlayAudio,
+    Record,
+    Redirect,
+    Response,
+    SendDtmf,
+    SpeakSentence,
+    Transfer,
+    Verb,
+)
+
+__all__ = ["parse", "to_xml"]
+
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+_VERBS: dict[str, type[Verb]] = {
+    cls.TAG: cls
+    for cls in (Gather, Hangup, Pause, PhoneNumber, PlayAudio, Record, Redirect, SendDtmf)
+    + (SpeakSentence, Transfer)
+}
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_SPACED_EMPTY_TAG = re.compile(rb"(<[A-Za-z][^<>]*?)/\s+>")
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def parse(text: str | bytes) -> Response:
+    """Parse a BXML document as a callback server would reply it.
+
+    Args:
+        text: the document, with or without an XML declaration.
+
+    Returns:
+        The validated `Response`.
+
+    Raises:
+        BxmlError: not XML, over 16 KB, a DTD, an unknown element or attribute, a bad value,
+            or a verb where it may not nest; the message names the element.
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise BxmlError(f"<Response>: document is {len(data)} bytes, over the 16 KB limit")
+    if _DTD.search(data):
+        raise BxmlError("<Response>: DTDs and entity declarations are not allowed")
+    data = _SPACED_EMPTY_TAG.sub(rb"\1/>", data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise BxmlError(f"<Response>: not well-formed XML ({exc})") from None
+    if root.tag != "Response":
+        raise BxmlError(f"<{root.tag}>: the root element must be <Response>")
+    return Response(children=_children(root, Response))
+
+
+def to_xml(response: Response) -> str:
+    """Serialise a document as generators do: declaration, two-space indentation.
+
+    Raises:
+        BxmlError: the document breaks a rule (it is validated again, since lists are
+            mutable) or is over 16 KB.
+    """
+    response.validate()
+    root = _to_element(response)
+    ET.indent(root, "  ")
+    document = f"{DECLARATION}\n{ET.tostring(root, encoding='unicode')}\n"
+    size = len(document.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        raise BxmlError(f"<Response>: document is {size} bytes, over the 16 KB limit")
+    return document
+
+
+def _wire(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _attribute_fields(cls: type[Verb]) -> dict[str, str]:
+    """Wire attribute name -> field name."""
+    skip = {"children", cls.TEXT}
+    return {_wire(f.name): f.name for f in fields(cls) if f.name not in skip}
+
+
+def _element(element: ET.Element, parent: type[Verb]) -> Verb:
+    cls = _VERBS.get(element.tag)
+    if element.tag == "Response":
+        raise BxmlError(f"<Response>: allowed only as the root element, not inside <{parent.TAG}>")
+    if cls is None:
+        raise BxmlError(f"<{element.tag}>: unknown element inside <{parent.TAG}>")
+    known = _attribute_fields(cls)
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for wire, value in element.attrib.items():
+        if wire not in known:
+            raise BxmlError(f"<{cls.TAG}>: unknown attribute {wire!r}")
+        kwargs[known[wire]] = _value(cls, wire, value, hints[known[wire]])
+    text = (element.text or "").strip()
+    if cls.TEXT is not None:
+        if len(element):
+            raise BxmlError(f"<{cls.TAG}>: no child elements allowed, found <{element[0].tag}>")
+        kwargs[cls.TEXT] = text
+    elif text:
+        raise BxmlError(f"<{cls.TAG}>: unexpected text {text!r}")
+    if cls.CHILDREN:
+        kwargs["children"] = _children(element, cls)
+    elif len(element):
+        raise BxmlError(f"<{cls.TAG}>: no child elements allowed, found <{element[0].tag}>")
+    return cls(**kwargs)
+
+
+def _children(element: ET.Element, cls: type[Verb]) -> list[Any]:
+    if element.attrib and cls is Response:
+        raise BxmlError(f"<Response>: unknown attribute {next(iter(element.attrib))!r}")
+    text = (element.text or "").strip()
+    if cls is Response and text:
+        raise BxmlError(f"<Response>: unexpected text {text!r}")
+    children = []
+    for child in element:
+        if child.tail and child.tail.strip():
+            raise BxmlError(f"<{cls.TAG}>: unexpected text {child.tail.strip()!r}")
+        children.append(_element(child, cls))
+    return children
+
+
+def _value(cls: type[Verb], wire: str, value: str, hint: Any) -> Any:
+    kind = next(a for a in typing.get_args(hint) if a is not type(None))
+    if kind is int:
+        if not _INTEGER.fullmatch(value.strip()):
+            raise BxmlError(f"<{cls.TAG}>: {wire} must be an integer, not {value!r}")
+        return int(value)
+    if kind is bool:
+        if value.strip().lower() not in ("true", "false"):
+            raise BxmlError(f"<{cls.TAG}>: {wire} must be true or false, not {value!r}")
+        return value.strip().lower() == "true"
+    return value
+
+
+def _to_element(verb: Verb) -> ET.Element:
+    element = ET.Element(verb.TAG)
+    for wire, name in _attribute_fields(type(verb)).items():
+        value = getattr(verb, name)
+        if value is not None:
+            element.set(
+                wire, ("true" if value else "false") if isinstance(value, bool) else str(value)
+            )
+    if verb.TEXT is not None:
+        element.text = getattr(verb, verb.TEXT)
+    for child in getattr(verb, "children", []):
+        element.append(_to_element(child))
+    return element

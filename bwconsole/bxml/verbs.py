@@ -1,0 +1,297 @@
+"""BXML verbs (bxml/verbs/*.md) as validated dataclasses.
+
+Attributes are snake_case (wire camelCase) and None when absent, so a parsed document
+round-trips exactly; defaults the docs name are applied by the server, not stored here.
+Each verb validates itself on construction and again when serialised (`validate()`), raising
+`BxmlError` naming the element: documented value limits, required attributes, and which
+verbs may nest where. Voices and locales are not checked against the docs' table, because
+the docs' own building-block example uses `voice="s"`.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, NoReturn
+from urllib.parse import urlsplit
+
+__all__ = [
+    "BxmlError",
+    "Gather",
+    "Hangup",
+    "Pause",
+    "PhoneNumber",
+    "PlayAudio",
+    "Record",
+    "Redirect",
+    "Response",
+    "SendDtmf",
+    "SpeakSentence",
+    "Transfer",
+    "Verb",
+]
+
+MAX_DOCUMENT_BYTES = 16 * 1024
+"""A BXML document may be at most 16 KB (bxml/bxml.md)."""
+DTMF_CHARACTERS = frozenset("0123456789*#,wW")
+DIGITS = frozenset("0123456789*#")
+DIVERSION_REASONS = (
+    *("unknown", "user-busy", "no-answer", "unavailable", "unconditional", "time-of-day"),
+    *("do-not-disturb", "deflection", "follow-me", "out-of-service", "away"),
+)
+
+
+class BxmlError(ValueError):
+    """A BXML document or verb breaks the documented rules; the message names the element."""
+
+
+def _attr(
+    low: int | None = None,
+    high: int | None = None,
+    *,
+    choices: tuple[str, ...] = (),
+    absolute_url: bool = False,
+) -> Any:
+    """An optional attribute with its documented limits (checked by `Verb.validate`)."""
+    rules = {"low": low, "high": high, "choices": choices, "absolute_url": absolute_url}
+    return field(default=None, metadata=rules)
+
+
+@dataclass
+class Verb:
+    """Base of every BXML element: generic attribute checks plus per-verb rules."""
+
+    TAG: ClassVar[str] = ""
+    TEXT: ClassVar[str | None] = None
+    """Name of the field holding the element's text content, if it has one."""
+    CHILDREN: ClassVar[tuple[type[Verb], ...]] = ()
+    """Verbs allowed as children (held in the `children` field)."""
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check this element (and its children) against the documented rules.
+
+        Raises:
+            BxmlError: naming the element and the problem.
+        """
+        hints = typing.get_type_hints(type(self))
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "children":
+                self._check_children(value)
+            elif value is not None:
+                self._check_value(f.name, value, hints[f.name], f.metadata)
+        if self.TEXT is not None and not getattr(self, self.TEXT).strip():
+            self.fail(f"needs text content ({self.TEXT})")
+        self.check()
+
+    def check(self) -> None:
+        """Rules between attributes and children; overridden by verbs that have some."""
+
+    def fail(self, problem: str) -> NoReturn:
+        """Raise a `BxmlError` about this element."""
+        raise BxmlError(f"<{self.TAG}>: {problem}")
+
+    def _check_value(self, name: str, value: Any, hint: Any, rules: Any) -> None:
+        kind = next(a for a in typing.get_args(hint) or (hint,) if a is not type(None))
+        if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
+            self.fail(f"{name} must be {kind.__name__}, not {value!r}")
+        if rules.get("low") is not None and value < rules["low"]:
+            self.fail(f"{name} must be at least {rules['low']}, not {value}")
+        if rules.get("high") is not None and value > rules["high"]:
+            self.fail(f"{name} must be at most {rules['high']}, not {value}")
+        if rules.get("choices") and value not in rules["choices"]:
+            self.fail(f"{name} must be one of {', '.join(rules['choices'])}, not {value!r}")
+        if rules.get("absolute_url"):
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                self.fail(f"{name} must be an absolute http(s) URL, not {value!r}")
+
+    def _check_children(self, children: list[Verb]) -> None:
+        allowed = ", ".join(f"<{c.TAG}>" for c in self.CHILDREN)
+        for child in children:
+            if type(child) not in self.CHILDREN:
+                name = f"<{child.TAG}>" if isinstance(child, Verb) else repr(child)
+                self.fail(f"{name} is not allowed inside <{self.TAG}> (allowed: {allowed})")
+            child.validate()
+
+
+@dataclass
+class SpeakSentence(Verb):
+    """Speak a sentence (text to speech)."""
+
+    TAG = "SpeakSentence"
+    TEXT = "sentence"
+    sentence: str = ""
+    gender: str | None = _attr(choices=("female", "male"))
+    locale: str | None = None
+    voice: str | None = None
+    volume: int | None = _attr(-4, 4)
+
+
+@dataclass
+class PlayAudio(Verb):
+    """Play a .wav or .mp3 file."""
+
+    TAG = "PlayAudio"
+    TEXT = "url"
+    url: str = ""
+    volume: int | None = _attr(-4, 4)
+    repeat_count: int | None = _attr(1, 30)
+    delay_before_repeat: int | None = _attr(0, 60)
+    """Seconds to wait for digits after each play; used only inside <Gather>."""
+
+
+@dataclass
+class Gather(Verb):
+    """Collect digits; the result goes to requestUrl, whose reply may be more BXML."""
+
+    TAG = "Gather"
+    CHILDREN = (SpeakSentence, PlayAudio)
+    request_url: str | None = _attr(absolute_url=True)
+    request_url_timeout: int | None = _attr(1)
+    terminating_digits: str | None = None
+    max_digits: int | None = _attr(1, 128)
+    inter_digit_timeout: int | None = _attr(1)
+    bargeable: bool | None = None
+    """Deprecated: always true."""
+    tag: str | None = None
+    children: list[SpeakSentence | PlayAudio] = field(default_factory=list)
+
+    def check(self) -> None:
+        """SpeakSentence children (any number) OR one PlayAudio; terminatingDigits not empty."""
+        digits = self.terminating_digits
+        if digits is not None and (not digits or not set(digits) <= DIGITS):
+            self.fail(f"terminatingDigits must be digits from 0-9*#, not {digits!r}")
+        kinds = {type(child) for child in self.children}
+        if len(kinds) > 1:
+            self.fail("may hold SpeakSentence or PlayAudio children, not both")
+        if PlayAudio in kinds and len(self.children) > 1:
+            self.fail("may hold at most one <PlayAudio>")
+
+
+@dataclass
+class Hangup(Verb):
+    """End the call."""
+
+    TAG = "Hangup"
+
+
+@dataclass
+class Pause(Verb):
+    """Wait silently."""
+
+    TAG = "Pause"
+    length: int | None = _attr(0, 3600)
+    """Seconds (default 1)."""
+
+
+@dataclass
+class Record(Verb):
+    """Record the called party (or both parties inside <Transfer>)."""
+
+    TAG = "Record"
+    request_url: str | None = _attr(absolute_url=True)
+    request_url_timeout: int | None = _attr(1)
+    file_format: str | None = _attr(choices=("mp3", "wav"))
+    transcribe: bool | None = None
+    transcribe_callback_url: str | None = _attr(absolute_url=True)
+    multi_channel: bool | None = None
+    max_duration: int | None = _attr(1, 3600)
+    silence_timeout: int | None = _attr(0, 60)
+    silence_threshold: int | None = _attr(0)
+    terminating_digits: str | None = _attr(choices=tuple(sorted(DIGITS)))
+
+    def check(self) -> None:
+        """Transcription needs a callback URL and the wav format."""
+        if self.transcribe and not self.transcribe_callback_url:
+            self.fail("transcribe=true requires transcribeCallbackUrl")
+        if self.transcribe and self.file_format == "mp3":
+            self.fail("transcribe=true works only with fileFormat wav")
+
+
+@dataclass
+class Redirect(Verb):
+    """Fetch the next BXML document from requestUrl."""
+
+    TAG = "Redirect"
+    request_url: str | None = _attr(absolute_url=True)
+    request_url_timeout: int | None = _attr(1)
+
+    def check(self) -> None:
+        """Both attributes are required."""
+        if self.request_url is None or self.request_url_timeout is None:
+            self.fail("requestUrl and requestUrlTimeout are required")
+
+
+@dataclass
+class SendDtmf(Verb):
+    """Send DTMF digits (`,`/`w` pause 0.5 s, `W` pauses 1 s)."""
+
+    TAG = "SendDtmf"
+    TEXT = "digits"
+    digits: str = ""
+
+    def check(self) -> None:
+        """At most 92 characters from 0-9 * # , w W."""
+        if len(self.digits) > 92:
+            self.fail(f"at most 92 characters, got {len(self.digits)}")
+        if not set(self.digits) <= DTMF_CHARACTERS:
+            bad = "".join(sorted(set(self.digits) - DTMF_CHARACTERS))
+            self.fail(f"invalid DTMF characters {bad!r} (allowed: 0-9 * # , w W)")
+
+
+@dataclass
+class PhoneNumber(Verb):
+    """A <Transfer> destination (a noun, not a verb)."""
+
+    TAG = "PhoneNumber"
+    TEXT = "number"
+    number: str = ""
+
+
+@dataclass
+class Transfer(Verb):
+    """Transfer the call to the first of up to 7 destinations to answer."""
+
+    TAG = "Transfer"
+    CHILDREN = (PhoneNumber, SpeakSentence, PlayAudio, Record)
+    transfer_to: str | None = None
+    transfer_caller_id: str | None = None
+    call_timeout: int | None = _attr(1, 300)
+    request_url: str | None = None
+    """Relative or absolute."""
+    request_url_timeout: int | None = _attr(1)
+    tag: str | None = None
+    diversion_treatment: str | None = _attr(choices=("none", "propagate", "stack"))
+    diversion_reason: str | None = _attr(choices=DIVERSION_REASONS)
+    children: list[PhoneNumber | SpeakSentence | PlayAudio | Record] = field(default_factory=list)
+
+    def check(self) -> None:
+        """One to seven destinations, counting transferTo."""
+        count = sum(isinstance(c, PhoneNumber) for c in self.children) + bool(self.transfer_to)
+        if count == 0:
+            self.fail("needs a destination (transferTo or a <PhoneNumber> child)")
+        if count > 7:
+            self.fail(f"at most 7 destinations including transferTo, got {count}")
+
+
+@dataclass
+class Response(Verb):
+    """The root of every BXML document; its verbs run in order."""
+
+    TAG = "Response"
+    CHILDREN = (
+        Gather,
+        Hangup,
+        PlayAudio,
+        Pause,
+        Record,
+        Redirect,
+        SendDtmf,
+        SpeakSentence,
+        Transfer,
+    )
+    children: list[Verb] = field(default_factory=list)
