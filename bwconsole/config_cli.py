@@ -133,8 +133,8 @@ def _gather(args: argparse.Namespace) -> Profile:
     user_id = ask(args.user_id, "User id (u-…)", _check_user_id)
     token = ask(args.token, "API token", _required("API token"), secret=True)
     secret = ask(args.secret, "API secret", _required("API secret"), secret=True)
-    api_url = ask(args.api_url, f"API URL [{DEFAULT_API_URL}]", _check_url("API URL", True))
-    relay_url = ask(args.relay_url, "Relay URL (blank for none)", _check_url("relay URL", True))
+    api_url = ask(args.api_url, f"API URL [{DEFAULT_API_URL}]", _check_url("API URL"))
+    relay_url = ask(args.relay_url, "Relay URL (blank for none)", _check_url("relay URL"))
     relay_token = relay_channel = ""
     if relay_url:
         relay_channel = ask(args.relay_channel, "Relay channel", _check_channel)
@@ -171,11 +171,13 @@ def _asker(interactive: bool) -> Callable[..., str]:
     def ask(given: str | None, label: str, validate: _Validator, *, secret: bool = False) -> str:
         if given is not None or not interactive:
             value = (given or "").strip()
-            problem = validate(value)
-            if problem:
-                raise _UsageError(problem)
+            if error := validate(value):
+                raise _UsageError(error)
             return value
+        problem: str | None = None
         for _ in range(3 if tty else 1):
+            if problem:
+                print(problem, file=sys.stderr)
             try:
                 answer = getpass.getpass(f"{label}: ") if secret and tty else input(f"{label}: ")
             except EOFError:
@@ -183,8 +185,7 @@ def _asker(interactive: bool) -> Callable[..., str]:
             problem = validate(answer.strip())
             if not problem:
                 return answer.strip()
-            print(problem, file=sys.stderr)
-        raise _UsageError(problem or "invalid answer")
+        raise _UsageError(problem or "no valid answer")
 
     return ask
 
@@ -200,9 +201,11 @@ def _required(label: str) -> _Validator:
     return lambda value: None if value else f"{label} is required"
 
 
-def _check_url(label: str, optional: bool) -> _Validator:
+def _check_url(label: str) -> _Validator:
+    """Blank is fine (the default applies); anything else must be an http(s) URL."""
+
     def check(value: str) -> str | None:
-        if not value and optional:
+        if not value:
             return None
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -180,6 +180,15 @@ def test_add_with_stdin_closed_early_says_what_is_missing(
     assert not cfg.exists()
 
 
+def test_piped_invalid_answer_is_one_line_error(
+    cfg: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("12345\n"))
+    code, _, err = cli(capsys, "add", "work", "--no-check")
+    assert code == 1
+    assert_one_line_error(err, "user id must look like u-abc123 (got '12345')")
+
+
 def test_list_with_no_profiles_says_how_to_add_one(
     cfg: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
