@@ -29,6 +29,7 @@ from bwconsole.bxml.verbs import (
     SpeakSentence,
     Transfer,
     Verb,
+    wire_name,
 )
 
 __all__ = ["parse", "to_xml"]
@@ -89,15 +90,10 @@ def to_xml(response: Response) -> str:
     return document
 
 
-def _wire(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 def _attribute_fields(cls: type[Verb]) -> dict[str, str]:
     """Wire attribute name -> field name."""
     skip = {"children", cls.TEXT}
-    return {_wire(f.name): f.name for f in fields(cls) if f.name not in skip}
+    return {wire_name(f.name): f.name for f in fields(cls) if f.name not in skip}
 
 
 def _element(element: ET.Element, parent: type[Verb]) -> Verb:

@@ -45,6 +45,12 @@ class BxmlError(ValueError):
     """A BXML document or verb breaks the documented rules; the message names the element."""
 
 
+def wire_name(name: str) -> str:
+    """The camelCase attribute name of a snake_case field."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def _attr(
     low: int | None = None,
     high: int | None = None,
@@ -94,7 +100,8 @@ class Verb:
         """Raise a `BxmlError` about this element."""
         raise BxmlError(f"<{self.TAG}>: {problem}")
 
-    def _check_value(self, name: str, value: Any, hint: Any, rules: Any) -> None:
+    def _check_value(self, field_name: str, value: Any, hint: Any, rules: Any) -> None:
+        name = field_name if field_name == self.TEXT else wire_name(field_name)
         kind = next(a for a in typing.get_args(hint) or (hint,) if a is not type(None))
         if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
             self.fail(f"{name} must be {kind.__name__}, not {value!r}")
