@@ -149,6 +149,24 @@ def test_delivery_receipt_and_dotted_diversion_from_query_dict() -> None:
     assert answer.diversion == Diversion(orig_to="+12222222222", limit=3, extra={"custom": "x"})
 
 
+def test_starlette_query_params_parse_qs_dicts_and_empty_values() -> None:
+    from urllib.parse import parse_qs
+
+    from starlette.datastructures import QueryParams
+
+    query = (
+        "eventType=mms&media=https%3A%2F%2Fa%2F1.jpg&media=https%3A%2F%2Fa%2F2.smil&segmentCount=1"
+    )
+    from_starlette = parse(QueryParams(query))
+    assert isinstance(from_starlette, MmsEvent)
+    assert from_starlette.media == ["https://a/1.jpg", "https://a/2.smil"]
+    assert parse(parse_qs(query)) == from_starlette
+    empty = parse("eventType=sms&segmentCount=&time=&text=")
+    assert isinstance(empty, SmsEvent)
+    assert (empty.segment_count, empty.time, empty.text) == (None, None, "")
+    assert empty.raw["segmentCount"] == ""
+
+
 @pytest.mark.parametrize(
     ("wire", "expected"),
     [

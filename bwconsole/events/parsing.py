@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from datetime import datetime
 from types import NoneType, UnionType
@@ -106,7 +106,7 @@ def parse(payload: Mapping[str, Any] | str | bytes, *, family: str | None = None
     if family not in (None, "v1", "bxml"):
         raise ValueError(f"family must be 'v1', 'bxml' or None, not {family!r}")
     data = _payload_dict(payload)
-    event_type = data.get("eventType")
+    event_type = _single(data.get("eventType"))
     if not isinstance(event_type, str) or not event_type:
         raise EventParseError(f"not an event: no eventType in {_preview(data)}")
     cls = EVENT_TYPES.get(event_type)
@@ -121,6 +121,9 @@ def _payload_dict(payload: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
             payload = payload.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise EventParseError(f"not an event: payload is not UTF-8 ({exc})") from None
+    multi_items = getattr(payload, "multi_items", None)
+    if callable(multi_items):  # Starlette's QueryParams: keep repeated keys such as media
+        return _collect(multi_items())
     if isinstance(payload, Mapping):
         return dict(payload)
     if not isinstance(payload, str):
@@ -143,14 +146,19 @@ def _parse_query(text: str) -> dict[str, Any]:
     question = text.find("?")
     if 0 <= question < text.find("="):
         text = text[question + 1 :]
-    data: dict[str, Any] = {}
+    pairs = []
     for piece in re.split(r"[&\r\n]", text):
         key, _, value = piece.strip().partition("=")
-        key, value = unquote_plus(key.strip()), unquote_plus(value.strip())
-        if not key:
-            continue
+        if key.strip():
+            pairs.append((unquote_plus(key.strip()), unquote_plus(value.strip())))
+    return _collect(pairs)
+
+
+def _collect(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
         previous = data.get(key)
-        if previous is None:
+        if key not in data:
             data[key] = value
         else:  # repeated key (e.g. media=a&media=b): keep every value
             data[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
@@ -167,7 +175,7 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _build(cls: type[Event], data: dict[str, Any]) -> Event:
-    event_type = data["eventType"]
+    event_type = _single(data["eventType"])
     values = dict(data)
     dotted = {k.partition(".")[2]: v for k, v in data.items() if k.startswith("diversion.")}
     if dotted:
@@ -179,12 +187,19 @@ def _build(cls: type[Event], data: dict[str, Any]) -> Event:
         wire = wire_name(f.name)
         if f.name in ("raw", "event_type") or values.get(wire) is None:
             continue
-        kwargs[f.name] = _coerce(hints[f.name], values[wire], f.name, f"{event_type} {wire}")
+        value = _coerce(hints[f.name], values[wire], f.name, f"{event_type} {wire}")
+        if value is not None:
+            kwargs[f.name] = value
     return cls(event_type=event_type, raw=data, **kwargs)
 
 
 def _coerce(hint: Any, value: Any, name: str, where: str) -> Any:
+    """The value as the field's type; None for an empty GET value of a non-string field."""
     kind = _unwrap(hint)
+    if kind is not list:
+        value = _single(value)
+        if value == "" and kind is not str:
+            return None
     if kind is str:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
@@ -209,6 +224,11 @@ def _coerce(hint: Any, value: Any, name: str, where: str) -> Any:
     if kind is Diversion:
         return _diversion(_diversion_dict(value, where), where)
     return _media(value, where)
+
+
+def _single(value: Any) -> Any:
+    """Unwrap the one-item lists of `parse_qs`-style mappings."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def _unwrap(hint: Any) -> Any:
