@@ -8,8 +8,10 @@ Timestamps are `datetime` objects; wire strings are parsed by `bwconsole.events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
+
+from bwconsole.events.wire import format_time, parse_time, wire_name
 
 __all__ = [
     "AnswerEvent",
@@ -121,36 +123,6 @@ class Event:
             else:
                 query[name] = str(_wire_value(value))
         return query
-
-
-def wire_name(attribute: str) -> str:
-    """The camelCase wire name of a snake_case attribute (`from_` is `from`)."""
-    head, *rest = attribute.rstrip("_").split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def format_time(value: datetime) -> str:
-    """ISO 8601 as the examples write it: UTC with `Z` and milliseconds, else with its offset."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    spec = "milliseconds" if value.microsecond else "seconds"
-    text = value.isoformat(timespec=spec)
-    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-
-
-def parse_time(value: object) -> datetime:
-    """A documented timestamp: ISO 8601 with `Z`, `-02:00` or `-03` offsets, or epoch ms.
-
-    Raises:
-        ValueError: not a timestamp.
-        TypeError: neither a string nor a number.
-    """
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"expected a timestamp, got {type(value).__name__}")
-    if isinstance(value, str) and not value.strip().isdigit():
-        parsed = datetime.fromisoformat(value.strip())
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return datetime.fromtimestamp(int(value) / 1000, UTC)
 
 
 def _set_fields(event: Event) -> list[tuple[Any, Any]]:

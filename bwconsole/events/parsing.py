@@ -44,9 +44,8 @@ from bwconsole.events.models import (
     TranscriptionEvent,
     TransferCompleteEvent,
     UnknownEvent,
-    parse_time,
-    wire_name,
 )
+from bwconsole.events.wire import parse_time, wire_name
 
 __all__ = ["EVENT_TYPES", "EventParseError", "parse"]
 
