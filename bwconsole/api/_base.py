@@ -22,11 +22,7 @@ from bwconsole.api._wire import query_value
 from bwconsole.api.errors import ApiConnectionError, ApiError
 from bwconsole.api.models import last_segment
 
-__all__ = ["Body", "Engine", "Exchange", "seg"]
-
-#: What a request body may be: JSON-able data, raw bytes, or a factory giving fresh
-#: streamed content per attempt (``None`` from the factory = not replayable).
-Body = Any
+__all__ = ["Engine", "Exchange", "default_clock", "default_sleep", "seg"]
 
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
 

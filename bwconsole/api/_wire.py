@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self, get_type_hints
 
-__all__ = ["WireModel", "camel", "query_value", "wire_dict", "wire_value"]
+__all__ = ["WireModel", "camel", "query_value", "wire_dict", "wire_keys", "wire_value"]
 
 _WIRE_MAPS: dict[type, dict[str, tuple[str, Any]]] = {}
 
@@ -31,6 +31,11 @@ def wire_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [wire_value(v) for v in value]
     return value
+
+
+def wire_keys(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A caller's dict for a nested body (``prompt``, ``whisperAudio``): snake_case keys become camelCase."""
+    return {camel(k) if "_" in k else k: wire_value(v) for k, v in value.items()}
 
 
 def wire_dict(**fields: Any) -> dict[str, Any]:

@@ -58,11 +58,13 @@ class AvailableNumbersApi(Resource):
         city: str | None = None,
         local_number: str | None = None,
         in_local_calling_area: bool | None = None,
+        pattern: str | None = None,
         quantity: int | None = None,
     ) -> list[OrderedNumber]:
         """Search and buy local numbers in one call (criteria go in the query string).
 
         Never retried on a server error: it may have bought numbers already.
+        ``pattern`` is documented for this call, but errors.md says orders reject it.
         """
         params = wire_dict(
             area_code=area_code,
@@ -71,6 +73,7 @@ class AvailableNumbersApi(Resource):
             city=city,
             local_number=local_number,
             in_local_calling_area=in_local_calling_area,
+            pattern=pattern,
             quantity=quantity,
         )
         return await self._order("/availableNumbers/local", params)

@@ -9,7 +9,7 @@ from bwconsole.api._audio import audio_body
 from bwconsole.api._base import seg
 from bwconsole.api._listing import Listing
 from bwconsole.api._resource import Resource
-from bwconsole.api._wire import wire_dict
+from bwconsole.api._wire import WireModel, wire_dict, wire_keys
 from bwconsole.api.models import (
     Audio,
     Call,
@@ -140,7 +140,7 @@ class CallsApi(Resource):
             state="transferring",
             transfer_to=transfer_to,
             transfer_caller_id=transfer_caller_id,
-            whisper_audio=whisper_audio,
+            whisper_audio=_nested(whisper_audio),
             callback_url=callback_url,
             diversion_treatment=diversion_treatment,
             diversion_reason=diversion_reason,
@@ -220,7 +220,7 @@ class CallsApi(Resource):
             inter_digit_timeout=inter_digit_timeout,
             terminating_digits=terminating_digits,
             tag=tag,
-            prompt=prompt,
+            prompt=_nested(prompt),
         )
         return await self._engine.create(self._path(call_id, "/gather"), body)
 
@@ -233,3 +233,10 @@ class CallsApi(Resource):
         await self._engine.post(
             self._path(call_id, f"/gather/{seg(gather_id)}"), {"state": "completed"}
         )
+
+
+def _nested(value: WireModel | Mapping[str, Any] | None) -> Any:
+    """Accept a model or a plain dict (snake_case or wire keys) for a nested body."""
+    if value is None or isinstance(value, WireModel):
+        return value
+    return wire_keys(value)

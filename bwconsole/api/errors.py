@@ -8,6 +8,7 @@ One tree, so a caller can catch everything the API can throw with one clause::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,8 +63,6 @@ class ApiError(Exception):
         Returns:
             An ``ApiError`` carrying whatever the body told us.
         """
-        import json
-
         data: Any = None
         try:
             data = json.loads(body) if body else None

@@ -112,9 +112,10 @@ class MediaApi(Resource):
         Returns:
             The number of bytes written.
         """
-        response = await self._engine.send("GET", self._path(name), stream=True)
+        response = await self._engine.send(
+            "GET", self._path(name), stream=True, headers={"Accept": "*/*"}
+        )
         total = int(response.headers.get("Content-Length") or 0)
-        done = 0
         try:
             if isinstance(dest, str | os.PathLike):
                 final = Path(dest)
