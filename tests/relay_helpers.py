@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
 from bwconsole.relay import create_app, server_options
-from bwconsole.servers import BackgroundServer, serving
+from bwconsole.servers import BackgroundServer
 
 TOKEN = "s3cret-token"
 CALLBACK = {
@@ -29,13 +30,21 @@ async def relay_server(**options: Any) -> AsyncIterator[BackgroundServer]:
     """A relay (memory store unless `store=` says otherwise) on a real uvicorn."""
     options.setdefault("tokens", [TOKEN])
     app = create_app(**options)
-    async with serving(app, **server_options(app)) as server:
-        server.relay = app.state.relay  # type: ignore[attr-defined]
+    server = NoDelayServer(app, **server_options(app))
+    server.relay = app.state.relay  # type: ignore[attr-defined]
+    await server.start()
+    try:
         yield server
+    finally:
+        await server.stop()
 
 
 def ws_url(server: BackgroundServer, channel: str, query: str = "") -> str:
-    return server.url.replace("http://", "ws://") + f"/events/{channel}" + (f"?{query}" if query else "")
+    return (
+        server.url.replace("http://", "ws://")
+        + f"/events/{channel}"
+        + (f"?{query}" if query else "")
+    )
 
 
 @contextlib.asynccontextmanager
@@ -51,7 +60,9 @@ async def console(
         yield ws
 
 
-async def next_frame(ws: ClientConnection, kind: str = "event", timeout: float = 5) -> dict[str, Any]:
+async def next_frame(
+    ws: ClientConnection, kind: str = "event", timeout: float = 5
+) -> dict[str, Any]:
     """The next frame of type `kind`, skipping pings."""
     import asyncio
 
@@ -60,3 +71,19 @@ async def next_frame(ws: ClientConnection, kind: str = "event", timeout: float =
             frame = json.loads(await ws.recv())
             if frame["type"] == kind:
                 return frame  # type: ignore[no-any-return]
+
+
+class NoDelayServer(BackgroundServer):
+    """`BackgroundServer` with a listening socket whose accepted sockets get TCP_NODELAY.
+
+    asyncio only sets TCP_NODELAY when the socket's proto is IPPROTO_TCP, and
+    `BackgroundServer` creates its socket with proto 0, so every response waits
+    for the peer's delayed ACK (~40 ms). Reported; remove once servers.py does this.
+    """
+
+    def __init__(self, app: Any, **config: Any) -> None:
+        super().__init__(app, **config)
+        self._sock.close()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((self.host, self.port))

@@ -1,0 +1,340 @@
+"""The console's side of the relay: follow a channel, resume, ack, reconnect, answer BXML.
+
+`LiveClient` keeps one websocket to the relay's `/events/{channel}`. It
+resumes from the last seq it processed (kept in a small state file, written
+atomically), acks as it goes, and treats a connection on which nothing, not
+even a ping, arrived for three ping intervals as dead: it then reconnects
+with jittered exponential backoff. A console must never look connected while
+nothing arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import os
+import random
+import re
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus, WebSocketException
+
+__all__ = ["BxmlRequest", "LiveClient", "LiveEvent", "LiveState"]
+
+LiveState = Literal["connecting", "connected", "reconnecting", "stopped"]
+
+#: ping interval assumed until the relay's first ping says otherwise
+DEFAULT_PING_INTERVAL = 5.0
+#: seconds between writes of the state file (acks are sent sooner)
+STATE_WRITE_INTERVAL = 0.5
+ACK_INTERVAL = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """One callback as the relay received it, with its typed form."""
+
+    seq: int
+    channel: str
+    received_at: str
+    method: str
+    query: str
+    headers: dict[str, str]
+    body: str
+    """The raw body text, exactly as the v1 API sent it."""
+    payload: Any
+    """The parsed form the relay forwarded (JSON body or query parameters)."""
+    event: Any
+    """`bwconsole.events.parse(payload)`, or None when parsing failed (see `parse_error`)."""
+    parse_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BxmlRequest:
+    """A BXML request the relay wants this console to answer (its event also arrives as a `LiveEvent`)."""
+
+    id: str
+    live: LiveEvent
+
+
+def _parse(payload: Any) -> tuple[Any, str | None]:
+    try:
+        from bwconsole.events import parse
+    except ImportError:
+        return None, None
+    try:
+        return parse(payload), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _live_event(frame: dict[str, Any]) -> LiveEvent:
+    event, error = _parse(frame.get("event"))
+    return LiveEvent(
+        seq=int(frame["seq"]),
+        channel=str(frame.get("channel", "")),
+        received_at=str(frame.get("received_at", "")),
+        method=str(frame.get("method", "")),
+        query=str(frame.get("query", "")),
+        headers=dict(frame.get("headers") or {}),
+        body=str(frame.get("body", "")),
+        payload=frame.get("event"),
+        event=event,
+        parse_error=error,
+    )
+
+
+def _ws_base(url: str) -> str:
+    url = url.rstrip("/")
+    if url.startswith("http://"):
+        return "ws://" + url[len("http://") :]
+    if url.startswith("https://"):
+        return "wss://" + url[len("https://") :]
+    return url
+
+
+class _Dead(Exception):
+    """Nothing arrived within the allowed silence."""
+
+
+class LiveClient:
+    """Follows one relay channel and hands its events to the console.
+
+    Args:
+        url: the relay's base URL (`https://relay.example.com`, `ws://127.0.0.1:8765`).
+        channel: the channel the application's callback URLs post to.
+        token: a bearer token from the relay's token file.
+        state_path: where the last acked seq is kept: a directory (the file is then
+            `live-{channel}.json` in it) or a file path ending in a suffix; None keeps
+            it in memory only (a restart then replays the channel from its start).
+        on_event: called for each event in seq order; the event is acked once it returns.
+        on_state: called with each new connection state.
+        on_request: answers BXML requests with a BXML document; without it the relay
+            never asks this console.
+        backoff: (first, maximum) reconnect delay in seconds; each delay is jittered.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        channel: str,
+        token: str,
+        *,
+        state_path: Path | None,
+        on_event: Callable[[LiveEvent], Awaitable[None] | None],
+        on_state: Callable[[str], None] | None = None,
+        on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None,
+        backoff: tuple[float, float] = (0.5, 30.0),
+    ) -> None:
+        self.url = _ws_base(url)
+        self.channel = channel
+        self._token = token
+        self._on_event = on_event
+        self._on_state = on_state
+        self._on_request = on_request
+        self._backoff = backoff
+        self._state: LiveState = "stopped"
+        self._file = self._state_file(state_path)
+        self._last_seq = 0
+        self._acked = 0
+        self._saved = 0.0
+        self._written_seq = -1
+        self._save_lock = threading.Lock()
+        self._subscriber = ""
+        self._task: asyncio.Task[None] | None = None
+        self._ack_wake = asyncio.Event()
+        self._requests: set[asyncio.Task[None]] = set()
+        self.last_error: str | None = None
+        """Why the last connection attempt failed or the last connection ended."""
+
+    @property
+    def state(self) -> LiveState:
+        """`connecting`, `connected`, `reconnecting` or `stopped`."""
+        return self._state
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the last event processed (and acked) on this channel."""
+        return self._last_seq
+
+    async def start(self) -> None:
+        """Load the saved position and start following in the background."""
+        if self._task is not None:
+            return
+        self._load()
+        self._set_state("connecting")
+        self._task = asyncio.create_task(self._run(), name=f"live-{self.channel}")
+
+    async def stop(self) -> None:
+        """Disconnect, save the position and stop (idempotent)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for request in list(self._requests):
+            request.cancel()
+        self._save()
+        self._set_state("stopped")
+
+    # -- connection loop -------------------------------------------------
+
+    async def _run(self) -> None:
+        attempt = 0
+        while True:
+            try:
+                async with connect(
+                    self._url(),
+                    additional_headers={"Authorization": f"Bearer {self._token}"},
+                    open_timeout=10,
+                    close_timeout=1,
+                    ping_interval=None,  # the relay's ping frames tell liveness
+                    max_size=4 * 1024 * 1024,
+                ) as ws:
+                    attempt = 0
+                    self.last_error = None
+                    self._set_state("connected")
+                    await self._follow(ws)
+            except asyncio.CancelledError:
+                raise
+            except InvalidStatus as exc:
+                self.last_error = f"relay refused the connection: HTTP {exc.response.status_code}"
+            except (OSError, TimeoutError, WebSocketException, _Dead, ValueError) as exc:
+                self.last_error = str(exc) or type(exc).__name__
+            self._save()
+            self._set_state("reconnecting")
+            first, cap = self._backoff
+            await asyncio.sleep(min(cap, first * 2**attempt) * random.uniform(0.5, 1.0))
+            attempt = min(attempt + 1, 30)
+
+    def _url(self) -> str:
+        query = f"after={self._last_seq}&subscriber={quote(self._subscriber)}"
+        if self._on_request is None:
+            query += "&requests=0"
+        return f"{self.url}/events/{quote(self.channel)}?{query}"
+
+    async def _follow(self, ws: ClientConnection) -> None:
+        acker = asyncio.create_task(self._ack_loop(ws))
+        silence = 3 * DEFAULT_PING_INTERVAL
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(silence):
+                        raw = await ws.recv()
+                except TimeoutError:
+                    raise _Dead(f"nothing from the relay for {silence:g} s") from None
+                frame = json.loads(raw)
+                kind = frame.get("type") if isinstance(frame, dict) else None
+                if kind == "ping":
+                    interval = float(frame.get("interval") or DEFAULT_PING_INTERVAL)
+                    silence = max(3 * interval, interval + 1.0)
+                elif kind == "event":
+                    await self._handle_event(frame)
+                elif kind == "request" and self._on_request is not None:
+                    task = asyncio.create_task(self._answer(ws, frame))
+                    self._requests.add(task)
+                    task.add_done_callback(self._requests.discard)
+        finally:
+            acker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await acker
+            with contextlib.suppress(Exception):
+                await self._send_ack(ws)
+
+    async def _handle_event(self, frame: dict[str, Any]) -> None:
+        live = _live_event(frame)
+        if live.seq <= self._last_seq:
+            return  # already processed (a replay overlapping what we had)
+        result = self._on_event(live)
+        if inspect.isawaitable(result):
+            await result
+        self._last_seq = live.seq
+        self._ack_wake.set()
+
+    async def _answer(self, ws: ClientConnection, frame: dict[str, Any]) -> None:
+        assert self._on_request is not None
+        request = BxmlRequest(str(frame.get("id", "")), _live_event(frame))
+        body = await self._on_request(request)
+        with contextlib.suppress(WebSocketException):
+            await ws.send(json.dumps({"type": "response", "id": request.id, "body": body}))
+
+    # -- acks and the state file ----------------------------------------
+
+    async def _ack_loop(self, ws: ClientConnection) -> None:
+        while True:
+            await self._ack_wake.wait()
+            self._ack_wake.clear()
+            await self._send_ack(ws)
+            if time.monotonic() - self._saved >= STATE_WRITE_INTERVAL:
+                await asyncio.to_thread(self._save)
+            await asyncio.sleep(ACK_INTERVAL)  # coalesce a burst into one ack
+
+    async def _send_ack(self, ws: ClientConnection) -> None:
+        if self._last_seq > self._acked:
+            seq = self._last_seq
+            await ws.send(json.dumps({"type": "ack", "seq": seq}))
+            self._acked = seq
+
+    @staticmethod
+    def _state_file_name(channel: str) -> str:
+        return "live-" + re.sub(r"[^A-Za-z0-9._-]", "_", channel) + ".json"
+
+    def _state_file(self, state_path: Path | None) -> Path | None:
+        if state_path is None:
+            return None
+        if state_path.is_dir() or not state_path.suffix:
+            return state_path / self._state_file_name(self.channel)
+        return state_path
+
+    def _load(self) -> None:
+        saved: dict[str, Any] = {}
+        if self._file is not None:
+            with contextlib.suppress(OSError, ValueError):
+                saved = json.loads(self._file.read_text())
+        if saved.get("url") == self.url and saved.get("channel") == self.channel:
+            self._last_seq = self._acked = int(saved.get("last_seq", 0))
+        self._subscriber = str(saved.get("subscriber") or "")
+        if not self._subscriber:
+            host = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())[:40] or "console"
+            self._subscriber = f"{host}-{random.getrandbits(32):08x}"
+
+    def _save(self) -> None:
+        self._saved = time.monotonic()
+        if self._file is None:
+            return
+        with self._save_lock:  # the ack loop saves from a worker thread
+            if self._last_seq >= self._written_seq:
+                self._write_state()
+
+    def _write_state(self) -> None:
+        assert self._file is not None
+        data: dict[str, Any] = {
+            "url": self.url,
+            "channel": self.channel,
+            "last_seq": self._last_seq,
+            "subscriber": self._subscriber,
+        }
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._file.with_name(self._file.name + ".tmp")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self._file)
+        self._written_seq = int(data["last_seq"])
+
+    def _set_state(self, state: LiveState) -> None:
+        if state != self._state:
+            self._state = state
+            if self._on_state is not None:
+                self._on_state(state)
