@@ -1,0 +1,139 @@
+"""Placing calls: outbound legs, inbound arrivals and transfers.
+
+Who answers depends on the destination: a number the account owns rings that
+number's application as an inbound call (the two legs are linked, as on the
+real network); a sandbox endpoint's SIP URI rings until answered through the
+control routes; anything else is a simulated far end (`farend.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bwconsole.sandbox.store import Record
+from bwconsole.sandbox.voice.audio import AudioRequest
+from bwconsole.sandbox.voice.engine import CALLER_PATIENCE, CallEngine
+from bwconsole.sandbox.voice.farend import FarEnd, far_end_for
+
+__all__ = ["arrive", "dial", "link", "transfer"]
+
+
+def link(engine: CallEngine, first: str, second: str) -> None:
+    """Connect two legs: DTMF and speech cross, and either hanging up ends the other."""
+    engine.live(first).peer = second
+    engine.live(second).peer = first
+    for one, other in ((first, second), (second, first)):
+        call = engine.get_call(one)
+        call["_peerId"] = other
+        engine.calls.save(one)
+
+
+def dial(engine: CallEngine, *, from_: str, to: str, fields: Record | None = None) -> Record:
+    """Create an outbound call and start ringing its destination."""
+    own = engine.owned_number(to) if to.startswith("+") else None
+    endpoint = engine.endpoint(to) if to.startswith("sip:") else None
+    if own is not None:
+        far = FarEnd(answer_after=None, manual=True)
+    elif endpoint is not None:
+        enabled = str(endpoint.get("enabled", True)).lower() != "false"
+        far = (
+            FarEnd(answer_after=None, manual=True)
+            if enabled
+            else FarEnd(refuse_cause="CALL_REJECTED")
+        )
+    else:
+        far = far_end_for(to)
+    call = engine.create({"direction": "out", "from": from_, "to": to, **(fields or {})}, far)
+    engine.ring(call["id"])
+    if own is not None:
+        arrive(engine, from_=from_, number=own, far_end=FarEnd(answer_after=None), peer=call["id"])
+    return call
+
+
+def arrive(
+    engine: CallEngine,
+    *,
+    from_: str,
+    number: Record,
+    far_end: FarEnd,
+    peer: str | None = None,
+) -> Record:
+    """An inbound call reaches an owned number: `incomingcall` to its application.
+
+    The application's `autoAnswer` (default true) answers at once; otherwise the
+    call rings until answered or rejected through the API, or the caller gives up.
+    """
+    app = engine.application(number.get("applicationId"))
+    fields: dict[str, Any] = {"direction": "in", "from": from_, "to": number["number"]}
+    if app is not None:
+        fields["_applicationId"] = app["id"]
+    call = engine.create(fields, far_end)
+    call_id = call["id"]
+    if peer is not None:
+        link(engine, call_id, peer)
+    if app is None or not app.get("incomingCallUrl"):
+        engine.finish(call_id, "CALL_REJECTED")
+        return call
+    engine.emit_call_event(
+        call,
+        engine.payload(
+            call,
+            "incomingcall",
+            **{"from": from_, "to": number["number"], "callState": "active"},
+            applicationId=app["id"],
+        ),
+    )
+    if str(app.get("autoAnswer", True)).lower() != "false":
+        engine.answered(call_id)
+    elif peer is None:
+        engine.spawn(call_id, _give_up(engine, call_id))
+    return call
+
+
+async def _give_up(engine: CallEngine, call_id: str) -> None:
+    await engine.sandbox.clock.sleep(CALLER_PATIENCE)
+    if engine.get_call(call_id)["state"] == "started":
+        engine.hang_up(call_id, "ORIGINATOR_CANCEL")
+
+
+def transfer(
+    engine: CallEngine,
+    call_id: str,
+    *,
+    to: str,
+    caller_id: str,
+    whisper: AudioRequest | None,
+    fields: Record,
+) -> Record:
+    """Transfer an active call: a new leg to `to`; when it answers, it hears the whisper
+    and is connected. If it never answers, the call goes back to `active`."""
+    call = engine.require_active(call_id)
+    leg = dial(engine, from_=caller_id, to=to, fields={**fields, "_transferOf": call_id})
+    call["state"] = "transferring"
+    engine.calls.save(call_id)
+    engine.spawn(call_id, _connect(engine, call_id, leg["id"], whisper))
+    return leg
+
+
+async def _connect(
+    engine: CallEngine, call_id: str, leg_id: str, whisper: AudioRequest | None
+) -> None:
+    leg = engine.live(leg_id)
+    answered = asyncio.ensure_future(leg.answered.wait())
+    ended = asyncio.ensure_future(leg.ended.wait())
+    try:
+        await asyncio.wait({answered, ended}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        answered.cancel()
+        ended.cancel()
+    if engine.get_call(leg_id)["state"] == "active":
+        if whisper is not None:
+            playing = engine.play(leg_id, whisper)
+            if playing is not None:
+                await asyncio.wait({playing})
+        link(engine, call_id, leg_id)
+    call = engine.get_call(call_id)
+    if call["state"] == "transferring":
+        call["state"] = "active"
+        engine.calls.save(call_id)

@@ -1,0 +1,473 @@
+"""The call state machine (SEMANTICS.md §10) and the voice engine contract (SANDBOX.md).
+
+One `CallEngine` per sandbox owns every call's life: ringing, answer, timeout,
+reject, hang-up, audio, DTMF, the simulated far end, and the callbacks each step
+sends. Records live in the `calls` and `callEvents` collections; what only
+matters while a call is up (timers, the playing audio, a running gather, the
+linked leg) lives in `Live`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bwconsole.sandbox.account import charge
+from bwconsole.sandbox.callbacks import Delivery, Outcome
+from bwconsole.sandbox.core import Sandbox
+from bwconsole.sandbox.faults import ApiFault, not_found
+from bwconsole.sandbox.store import Record
+from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, audio_seconds
+from bwconsole.sandbox.voice.farend import DIGITS_AFTER_GATHER, DIGITS_WITHOUT_GATHER, FarEnd
+
+__all__ = ["FINAL_STATES", "CallEngine", "Live", "engine_for"]
+
+FINAL_STATES = frozenset({"completed", "rejected"})
+#: Causes that leave the call `rejected` rather than `completed`.
+REJECTING_CAUSES = frozenset({"USER_BUSY", "CALL_REJECTED"})
+RATE_PER_MINUTE = "0.01000"
+#: API seconds before a refused call reports its failure, and between pressed digits.
+REFUSE_AFTER = 0.5
+DIGIT_GAP = 0.3
+#: An unanswered inbound caller gives up after this many API seconds.
+CALLER_PATIENCE = 60.0
+
+Listener = Callable[[Record], None]
+
+
+@dataclass
+class Live:
+    """What only matters while a call is up."""
+
+    far_end: FarEnd = field(default_factory=FarEnd)
+    answer: asyncio.Event = field(default_factory=asyncio.Event)
+    refuse: str | None = None
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    listening: asyncio.Event = field(default_factory=asyncio.Event)
+    peer: str | None = None
+    bxml: bool = False
+    playback: asyncio.Task[None] | None = None
+    gather: Any = None
+    recording: Any = None
+    heard: list[tuple[datetime, str]] = field(default_factory=list)
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+class CallEngine:
+    """Runs every call of one sandbox. Obtain it with `engine_for(sandbox)`."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.calls = sandbox.collection("calls")
+        self.events = sandbox.collection("callEvents")
+        self._live: dict[str, Live] = {}
+        self._listeners: list[Listener] = []
+
+    # -- the contract -------------------------------------------------------------
+
+    def get_call(self, call_id: str) -> Record:
+        """The call record; 404 `call-not-found` if there is none."""
+        call = self.calls.get(call_id)
+        if call is None:
+            raise not_found("call", call_id)
+        return call
+
+    def require_active(self, call_id: str) -> Record:
+        """The call, or 403 `call-invalid-state` unless it is `active`."""
+        call = self.get_call(call_id)
+        if call["state"] != "active":
+            raise ApiFault(
+                403,
+                "call-invalid-state",
+                f"Unable to update call {call_id}. Invalid call state {call['state']}",
+            )
+        return call
+
+    def emit(
+        self,
+        key: str,
+        url: str | None,
+        payload: dict[str, Any],
+        *,
+        method: str = "POST",
+        timeout_ms: int = 10_000,
+        fallback_url: str | None = None,
+    ) -> asyncio.Task[Outcome] | None:
+        """Deliver an event after earlier ones with the same key; no URL, no event."""
+        if not url:
+            return None
+        delivery = Delivery(url, payload, method or "POST", timeout_ms, fallback_url)
+        return self.sandbox.callbacks.send(key, delivery)
+
+    def emit_call_event(
+        self, call: Record, payload: dict[str, Any]
+    ) -> asyncio.Task[Outcome] | None:
+        """Send to the call's callbackUrl, or (inbound) its application's incomingCallUrl."""
+        url, method, timeout_ms, fallback = self.target(call)
+        return self.emit(
+            call["id"], url, payload, method=method, timeout_ms=timeout_ms, fallback_url=fallback
+        )
+
+    def on_call_ended(self, listener: Listener) -> None:
+        """Call `listener(call)` after any call ends, whatever the cause."""
+        self._listeners.append(listener)
+
+    def hang_up(self, call_id: str, cause: str = "NORMAL_CLEARING") -> None:
+        """End a call (no-op if it already ended); sends the hangup event."""
+        call = self.get_call(call_id)
+        if call["state"] in FINAL_STATES:
+            return
+        self.finish(call_id, cause)
+
+    def heard(self, call_id: str, text: str) -> None:
+        """Note what was spoken or played on a call, for its transcriptions."""
+        now = self.sandbox.clock.now()
+        live = self.live(call_id)
+        live.heard.append((now, text))
+        if live.peer:
+            self.live(live.peer).heard.append((now, text))
+
+    # -- helpers other voice modules use ------------------------------------------
+
+    def live(self, call_id: str) -> Live:
+        found = self._live.get(call_id)
+        if found is None:
+            found = self._live[call_id] = Live()
+        return found
+
+    def spawn(self, call_id: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Background work that belongs to a call; cancelled when the call ends."""
+        task = self.sandbox.spawn(coro)
+        tasks = self.live(call_id).tasks
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        return task
+
+    def target(self, call: Record) -> tuple[str | None, str, int, str | None]:
+        """(url, method, timeout ms, fallback) for the call's events."""
+        if call.get("callbackUrl"):
+            return (
+                call["callbackUrl"],
+                call.get("callbackHttpMethod") or "POST",
+                int(call.get("callbackTimeout") or 10_000),
+                call.get("fallbackUrl"),
+            )
+        app = self.application(call.get("_applicationId"))
+        if app is None or not app.get("incomingCallUrl"):
+            return None, "POST", 10_000, None
+        return (
+            app["incomingCallUrl"],
+            app.get("callbackHttpMethod") or "POST",
+            int(app.get("incomingCallUrlCallbackTimeout") or 10_000),
+            app.get("incomingCallFallbackUrl"),
+        )
+
+    def payload(self, call: Record, event_type: str, **extra: Any) -> dict[str, Any]:
+        """The common fields of a call event, then `extra`."""
+        return {
+            "eventType": event_type,
+            "callId": call["id"],
+            "callUri": call["_uri"],
+            **extra,
+            "time": self.sandbox.clock.iso(),
+        }
+
+    def rest_event(self, call: Record, payload: dict[str, Any]) -> None:
+        """A REST-mode event (speak, playback, dtmf, gather): BXML calls do not get them."""
+        if not self.live(call["id"]).bxml:
+            self.emit_call_event(call, payload)
+
+    def log(self, call_id: str, name: str, data: str | None = None) -> None:
+        """Add an entry to the call's `/events` list."""
+        event_id = self.sandbox.ids.new("call_event")
+        record: Record = {"id": event_id, "time": self.sandbox.clock.iso(), "name": name}
+        if data is not None:
+            record["data"] = data
+        record["_callId"] = call_id
+        self.events.put(event_id, record)
+
+    def application(self, app_id: str | None) -> Record | None:
+        return self.sandbox.collection("applications").get(app_id) if app_id else None
+
+    def owned_number(self, number: str) -> Record | None:
+        for record in self.sandbox.collection("phoneNumbers"):
+            if record.get("number") == number and record.get("numberState") != "released":
+                return record
+        return None
+
+    def endpoint(self, uri: str) -> Record | None:
+        bare = uri.removeprefix("sip:")
+        for record in self.sandbox.collection("endpoints"):
+            if record.get("sipUri") == bare:
+                return record
+        return None
+
+    # -- life of a call -----------------------------------------------------------
+
+    def create(self, fields: Record, far_end: FarEnd) -> Record:
+        """Store a new call in state `started` with its `create` event."""
+        call_id = self.sandbox.ids.new("call")
+        path = self.sandbox.user_path("calls", call_id)
+        call: Record = {
+            "id": call_id,
+            "state": "started",
+            "startTime": self.sandbox.clock.iso(),
+            "callTimeout": 60,
+            "callbackHttpMethod": "POST",
+            "callbackTimeout": 10_000,
+            "recordingEnabled": False,
+            "recordingFileFormat": "wav",
+            "transcriptionEnabled": False,
+            **fields,
+            "events": self.sandbox.url(path + "/events"),
+            "recordings": self.sandbox.url(path + "/recordings"),
+            "transcriptions": self.sandbox.url(path + "/transcriptions"),
+            "_uri": self.sandbox.url(path),
+        }
+        self.calls.put(call_id, call)
+        self.live(call_id).far_end = far_end
+        self.log(call_id, "create")
+        return call
+
+    def ring(self, call_id: str) -> None:
+        """Start an outbound call's ringing: its far end answers, refuses or never answers."""
+        self.spawn(call_id, self._ring(call_id))
+
+    async def _ring(self, call_id: str) -> None:
+        call = self.get_call(call_id)
+        live = self.live(call_id)
+        far = live.far_end
+        clock = self.sandbox.clock
+        if far.refuse_cause:
+            await clock.sleep(REFUSE_AFTER)
+            self.finish(call_id, far.refuse_cause)
+            return
+        if far.answer_after is not None and not far.manual:
+            self.spawn(call_id, self._answer_later(call_id, far.answer_after))
+        try:
+            await asyncio.wait_for(live.answer.wait(), int(call["callTimeout"]) / clock.time_scale)
+        except TimeoutError:
+            self.time_out(call_id)
+            return
+        if live.refuse:
+            self.finish(call_id, live.refuse)
+        else:
+            self.answered(call_id)
+
+    async def _answer_later(self, call_id: str, seconds: float) -> None:
+        await self.sandbox.clock.sleep(seconds)
+        self.live(call_id).answer.set()
+
+    def answered(self, call_id: str) -> None:
+        """The call is up: `active`, `answer` event, recording, far-end script, BXML."""
+        call = self.get_call(call_id)
+        if call["state"] != "started":
+            return
+        live = self.live(call_id)
+        call["state"] = "active"
+        call["activeTime"] = self.sandbox.clock.iso()
+        call["_activeAt"] = self.sandbox.clock.now().timestamp()
+        self.calls.save(call_id)
+        self.log(call_id, "answer")
+        extra: dict[str, Any] = {"from": call["from"], "to": call["to"], "callState": "active"}
+        if call.get("_tag") is not None and call["direction"] == "out":
+            extra["tag"] = call["_tag"]
+        task = self.emit_call_event(call, self.payload(call, "answer", **extra))
+        live.answered.set()
+        if call.get("recordingEnabled"):
+            from bwconsole.sandbox.voice.recording import RecordOptions, start
+
+            start(
+                self,
+                call_id,
+                RecordOptions(max_duration=float(call.get("recordingMaxDuration") or 3600)),
+            )
+        far = live.far_end
+        if far.hangup_after is not None:
+            self.spawn(call_id, self._far_hangup(call_id, far.hangup_after))
+        if far.digits:
+            self.spawn(call_id, self._far_digits(call_id, far.digits))
+        if live.peer and call["direction"] == "in":
+            self.live(live.peer).answer.set()
+        if task is not None:
+            self.spawn(call_id, self.follow_reply(call_id, task))
+
+    async def follow_reply(self, call_id: str, task: asyncio.Task[Outcome]) -> None:
+        """Run the BXML an application answered with, if any."""
+        outcome = await task
+        if outcome.ok and outcome.body.lstrip().startswith("<"):
+            from bwconsole.sandbox.voice.bxml_runner import run
+
+            await run(self, call_id, outcome.body)
+
+    async def _far_hangup(self, call_id: str, seconds: float) -> None:
+        await self.sandbox.clock.sleep(seconds)
+        self.hang_up(call_id)
+
+    async def _far_digits(self, call_id: str, digits: str) -> None:
+        live = self.live(call_id)
+        clock = self.sandbox.clock
+        try:
+            await asyncio.wait_for(live.listening.wait(), DIGITS_WITHOUT_GATHER / clock.time_scale)
+            await clock.sleep(DIGITS_AFTER_GATHER)
+        except TimeoutError:
+            pass
+        await self.press(call_id, digits)
+
+    async def press(self, call_id: str, digits: str) -> None:
+        """The far end of `call_id` presses `digits`, one every 0.3 s."""
+        for digit in digits:
+            if self.get_call(call_id)["state"] != "active":
+                return
+            self.receive_digit(call_id, digit)
+            await self.sandbox.clock.sleep(DIGIT_GAP)
+
+    def receive_digit(self, call_id: str, digit: str) -> None:
+        """A DTMF digit heard on the call: a `dtmf` event, and the running gather gets it."""
+        call = self.get_call(call_id)
+        self.log(call_id, "dtmf", digit)
+        self.rest_event(call, self.payload(call, "dtmf", dtmfDigit=digit))
+        gather = self.live(call_id).gather
+        if gather is not None:
+            gather.feed(digit)
+
+    def time_out(self, call_id: str) -> None:
+        """Nobody answered within `callTimeout`: a `timeout` event and the call ends."""
+        call = self.get_call(call_id)
+        self.log(call_id, "timeout")
+        self.emit_call_event(
+            call, self.payload(call, "timeout", **{"from": call["from"], "to": call["to"]})
+        )
+        self._close(call_id, "NO_ANSWER", "completed", send_hangup=False)
+        peer = self.live(call_id).peer
+        if peer:
+            self.hang_up(peer, "ORIGINATOR_CANCEL")
+
+    def finish(self, call_id: str, cause: str, state: str | None = None) -> None:
+        """End the call with `cause` and send the hangup event."""
+        state = state or ("rejected" if cause in REJECTING_CAUSES else "completed")
+        self._close(call_id, cause, state, send_hangup=True)
+        live = self.live(call_id)
+        if live.peer:
+            peer = self.get_call(live.peer)
+            if peer["state"] == "started" and peer["direction"] == "out":
+                self.live(live.peer).refuse = cause
+                self.live(live.peer).answer.set()
+            else:
+                started = peer["state"] == "started"
+                self.hang_up(live.peer, "ORIGINATOR_CANCEL" if started else "NORMAL_CLEARING")
+
+    def _close(self, call_id: str, cause: str, state: str, *, send_hangup: bool) -> None:
+        call = self.get_call(call_id)
+        if call["state"] in FINAL_STATES:
+            return
+        live = self.live(call_id)
+        now = self.sandbox.clock.now()
+        if live.gather is not None:
+            live.gather.hung_up()
+        if live.playback is not None:
+            live.playback.cancel()
+        call["state"] = state
+        call["endTime"] = self.sandbox.clock.iso(now)
+        call["_cause"] = cause
+        seconds = now.timestamp() - call["_activeAt"] if "_activeAt" in call else 0.0
+        minutes = math.ceil(seconds / 60) if seconds > 0 else 0
+        call["chargeableDuration"] = minutes * 60
+        self.calls.save(call_id)
+        self.log(call_id, "hangup", cause)
+        if send_hangup:
+            extra: dict[str, Any] = {"from": call["from"], "to": call["to"], "cause": cause}
+            if state == "rejected" and cause == "CALL_REJECTED" or live.bxml:
+                extra["callState"] = "completed"
+            self.emit_call_event(call, self.payload(call, "hangup", **extra))
+        if live.recording is not None:
+            from bwconsole.sandbox.voice.recording import stop
+
+            stop(self, call_id)
+        if minutes:
+            self._charge(call, minutes)
+        live.ended.set()
+        current = asyncio.current_task()
+        for task in list(live.tasks):
+            if task is not current:
+                task.cancel()
+        for listener in list(self._listeners):
+            listener(call)
+
+    def _charge(self, call: Record, minutes: int) -> None:
+        sip = any(str(call.get(key, "")).startswith("sip:") for key in ("from", "to"))
+        product = ("sip-" if sip else "") + (
+            "call-out" if call["direction"] == "out" else "call-in"
+        )
+        ours = call["from"] if call["direction"] == "out" else call["to"]
+        amount = f"{float(RATE_PER_MINUTE) * minutes:.5f}"
+        charge(self.sandbox, product, amount, units=minutes, number=ours, resource_id=call["id"])
+
+    # -- audio and DTMF -----------------------------------------------------------
+
+    def play(self, call_id: str, request: AudioRequest | StopAudio) -> asyncio.Task[None] | None:
+        """Play or speak on the call, replacing what plays; `StopAudio` just stops."""
+        live = self.live(call_id)
+        if live.playback is not None and not live.playback.done():
+            live.playback.cancel()
+        live.playback = None
+        if isinstance(request, StopAudio):
+            return None
+        live.playback = self.spawn(call_id, self._playback(call_id, request))
+        return live.playback
+
+    async def _playback(self, call_id: str, request: AudioRequest) -> None:
+        call = self.get_call(call_id)
+        kind = request.event_type
+        extra: dict[str, Any] = {"status": "started"}
+        if kind == "speak":
+            extra["state"] = "PLAYBACK_START"
+        if request.tag is not None:
+            extra["tag"] = request.tag
+        self.log(call_id, kind, "start")
+        self.rest_event(call, self.payload(call, kind, **extra))
+        try:
+            while True:
+                self.heard(call_id, request.heard)
+                await self.sandbox.clock.sleep(audio_seconds(request))
+                if not request.loop:
+                    break
+        finally:
+            if call["state"] == "active":
+                extra["status"] = "done"
+                if kind == "speak":
+                    extra["state"] = "PLAYBACK_STOP"
+                self.log(call_id, kind, "done")
+                self.rest_event(call, self.payload(call, kind, **extra))
+
+    def send_dtmf(self, call_id: str, dtmf: str) -> None:
+        """Send digits from our side; the linked leg (if any) hears them as `dtmf` events."""
+        self.spawn(call_id, self._send_dtmf(call_id, dtmf))
+
+    async def _send_dtmf(self, call_id: str, dtmf: str) -> None:
+        clock = self.sandbox.clock
+        for char in dtmf:
+            if char in ",w":
+                await clock.sleep(0.5)
+            elif char == "W":
+                await clock.sleep(1.0)
+            else:
+                peer = self.live(call_id).peer
+                if peer and self.get_call(peer)["state"] == "active":
+                    self.receive_digit(peer, char)
+                await clock.sleep(0.1)
+
+
+def engine_for(sandbox: Sandbox) -> CallEngine:
+    """The sandbox's engine, created on first use."""
+    engine = getattr(sandbox, "_voice_engine", None)
+    if engine is None:
+        engine = CallEngine(sandbox)
+        sandbox._voice_engine = engine  # type: ignore[attr-defined]
+    assert isinstance(engine, CallEngine)
+    return engine

@@ -1,0 +1,74 @@
+"""Simulated far ends: what the other party of a call does, decided by the number dialed.
+
+Every behaviour is deterministic so tests and newcomers can script a call by
+choosing whom to call. Numbers in the unassigned NANP area code 555 select a
+behaviour with the digit after `+1555` (times are API seconds):
+
+| dialed          | far end                                                           |
+|-----------------|-------------------------------------------------------------------|
+| `+15550NN....`  | answers after NN s, stays on the line until hung up               |
+| `+15551......`  | busy: the call ends `rejected`, cause `USER_BUSY`                 |
+| `+15552......`  | never answers: `timeout` after `callTimeout`                      |
+| `+15553DDD...`  | answers after 1 s, presses the digits DDD... then `#`             |
+| `+15554NN....`  | answers after 1 s, hangs up NN s after answering                  |
+| `+15555......`  | unallocated: the call ends, cause `UNALLOCATED_NUMBER`            |
+| `+15556......`  | rejects: the call ends `rejected`, cause `CALL_REJECTED`          |
+| anything else   | answers after 2 s, stays on the line until hung up                |
+
+Digits are pressed 1 s after the first gather on the call starts listening
+(after its prompt), or 5 s after answering if no gather starts by then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_ANSWER_AFTER", "FarEnd", "far_end_for"]
+
+DEFAULT_ANSWER_AFTER = 2.0
+#: When the far end presses its digits without waiting for a gather.
+DIGITS_WITHOUT_GATHER = 5.0
+DIGITS_AFTER_GATHER = 1.0
+
+
+@dataclass(frozen=True)
+class FarEnd:
+    """How the other party behaves.
+
+    Attributes:
+        answer_after: API seconds until it answers; None never answers (the call times out).
+        refuse_cause: if set, the call fails with this hangup cause instead of ringing.
+        digits: DTMF digits it presses once the call is up (see the module docstring).
+        hangup_after: API seconds after answering when it hangs up; None stays on.
+        manual: it rings until told what to do through the `/sandbox/calls/...` control
+            routes (a sandbox endpoint's SIP client, or a person at the console).
+    """
+
+    answer_after: float | None = DEFAULT_ANSWER_AFTER
+    refuse_cause: str | None = None
+    digits: str = ""
+    hangup_after: float | None = None
+    manual: bool = False
+
+
+def far_end_for(to: str) -> FarEnd:
+    """The behaviour of the party at `to` (an E.164 number or a SIP URI)."""
+    if not to.startswith("+1555") or len(to) < 7:
+        return FarEnd()
+    mode, rest = to[5], to[6:]
+    two = int(rest[:2]) if rest[:2].isdigit() and len(rest) >= 2 else 0
+    if mode == "0":
+        return FarEnd(answer_after=float(two))
+    if mode == "1":
+        return FarEnd(refuse_cause="USER_BUSY")
+    if mode == "2":
+        return FarEnd(answer_after=None)
+    if mode == "3":
+        return FarEnd(answer_after=1.0, digits=rest + "#")
+    if mode == "4":
+        return FarEnd(answer_after=1.0, hangup_after=float(two))
+    if mode == "5":
+        return FarEnd(refuse_cause="UNALLOCATED_NUMBER")
+    if mode == "6":
+        return FarEnd(refuse_cause="CALL_REJECTED")
+    return FarEnd()
