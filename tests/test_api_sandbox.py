@@ -97,6 +97,10 @@ async def test_numbers_search_order_manage_release(client: Client) -> None:
     await client.phone_numbers.delete(number_id)
     with pytest.raises(ApiError):
         await client.phone_numbers.get(number_id)
+    imported = await client.phone_numbers.import_number(
+        number="+19195550042", account_id="9900001", user_name="dash", password="pw", name="ported"
+    )
+    assert (await client.phone_numbers.get(imported)).name == "ported"
     info = await client.number_info.get("+19195551212")
     assert info.number == "+19195551212"
 
