@@ -108,3 +108,13 @@ async def test_unknown_properties_survive_listing() -> None:
         (domain,) = await client.domains.list()
     assert domain.extra == {"newField": {"a": 1}}
     assert domain.to_wire() == {"id": "dom-1", "newField": {"a": 1}}
+
+
+async def test_anext_walks_one_shared_pass_across_pages() -> None:
+    recorder = Recorder(page(["e-1"], f"{BASE}/users/u-test/errors?page=1&size=1"), page(["e-2"]))
+    async with make_client(recorder) as client:
+        errors = client.errors.list(size=1)
+        assert (await anext(errors)).id == "e-1"
+        assert (await anext(errors)).id == "e-2"
+        assert await anext(errors, None) is None
+    assert len(recorder.requests) == 2

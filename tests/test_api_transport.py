@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 from fixtures.api.harness import SECRET, TOKEN, FakeTime, Recorder, created, error, make_client
@@ -240,3 +242,26 @@ async def test_create_without_location_is_an_error() -> None:
         with pytest.raises(ApiError) as info:
             await client.domains.create(name="d")
     assert info.value.code == "missing-location"
+
+
+def body_breaks_off(request: httpx.Request) -> httpx.Response:
+    async def partial() -> AsyncIterator[bytes]:
+        yield b'{"id": "c-'
+        raise httpx.ReadError("connection reset mid-body")
+
+    return httpx.Response(200, content=partial())
+
+
+async def test_body_cut_off_mid_response_is_retried_for_get() -> None:
+    recorder = Recorder(body_breaks_off, ok_call())
+    async with make_client(recorder) as client:
+        assert (await client.calls.get("c-1")).id == "c-1"
+    assert len(recorder.requests) == 2
+
+
+async def test_body_cut_off_mid_response_on_post_is_a_connection_error() -> None:
+    recorder = Recorder(body_breaks_off)
+    async with make_client(recorder) as client:
+        with pytest.raises(ApiConnectionError):
+            await client.messages.send_batch([{"from": "+1", "to": "+2", "text": "x"}])
+    assert len(recorder.requests) == 1

@@ -41,7 +41,8 @@ class Exchange:
         path: URL path (``/v1/users/u-.../calls``).
         query: Raw query string, ``""`` when none.
         status: HTTP status, or ``None`` when no response arrived.
-        duration_ms: Time from sending to the response headers (or the failure).
+        duration_ms: Time from sending to the whole response (headers only for
+            streamed downloads), or to the failure.
         error_code: The API error code of a non-2xx response, or ``connection-error``.
         error_message: The API error message, if any.
         attempt: 1 for the first try, 2+ for retries of the same call.
@@ -147,7 +148,9 @@ class Engine:
             started = time.perf_counter()
             try:
                 response = await self.http.send(request, stream=True)
-            except httpx.TransportError as exc:
+                if not (stream and response.is_success):
+                    await response.aread()
+            except httpx.RequestError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
                 self._log(request, None, elapsed, attempt, "connection-error", str(exc))
                 if method in _IDEMPOTENT and may_retry:
@@ -159,11 +162,9 @@ class Engine:
             elapsed = (time.perf_counter() - started) * 1000
             if response.is_success:
                 self._log(request, response.status_code, elapsed, attempt)
-                if not stream:
-                    await response.aread()
                 return response
             error = ApiError.from_body(
-                response.status_code, await response.aread(), response.reason_phrase
+                response.status_code, response.content, response.reason_phrase
             )
             self._log(request, response.status_code, elapsed, attempt, error.code, error.message)
             if may_retry:

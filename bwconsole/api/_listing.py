@@ -1,7 +1,7 @@
 """``Listing``: what every ``list`` method returns.
 
-A listing can be consumed lazily (``async for item in client.calls.list()``, one
-page fetched only when the loop reaches it) or all at once
+A listing can be consumed lazily (``async for item in client.calls.list()`` or
+``await anext(listing)``, one page fetched only when reached) or all at once
 (``items = await client.domains.list()``), so callers never need to know
 whether the endpoint is paged.
 """
@@ -25,9 +25,17 @@ class Listing(Generic[T]):
     ) -> None:
         self._pages = pages
         self._parse = parse
+        self._cursor: AsyncGenerator[T, None] | None = None
 
     def __aiter__(self) -> AsyncIterator[T]:
+        """A fresh pass from the first page (each ``async for`` starts over)."""
         return self._iterate()
+
+    async def __anext__(self) -> T:
+        """The next item of one shared pass, so ``anext(listing)`` works like an iterator."""
+        if self._cursor is None:
+            self._cursor = self._iterate()
+        return await self._cursor.__anext__()
 
     async def _iterate(self) -> AsyncGenerator[T, None]:
         async with aclosing(self._pages()) as pages:
