@@ -75,10 +75,10 @@ class CallbackReceiver:
         return found
 
     async def wait_for(
-        self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 5.0
+        self, predicate: Callable[[list[dict[str, Any]]], bool], seconds: float = 5.0
     ) -> list[dict[str, Any]]:
         """Wait (bounded) until the events received satisfy `predicate`; return them."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             while not predicate(self.events()):
                 self._arrived.clear()
                 await self._arrived.wait()
@@ -88,9 +88,7 @@ class CallbackReceiver:
 @pytest.fixture
 async def callback_receiver() -> AsyncIterator[CallbackReceiver]:
     receiver = CallbackReceiver()
-    app = Starlette(
-        routes=[Route("/{path:path}", receiver.endpoint, methods=["GET", "POST"])]
-    )
+    app = Starlette(routes=[Route("/{path:path}", receiver.endpoint, methods=["GET", "POST"])])
     async with serving(app) as server:
         receiver.url = server.url
         yield receiver
@@ -113,7 +111,9 @@ def order_number(
             "/availableNumbers/local", params={"areaCode": area_code, "quantity": 1}
         )
         number = found.json()[0]["number"]
-        response = await sandbox_http.post(f"{user}/phoneNumbers", json={"number": number, **fields})
+        response = await sandbox_http.post(
+            f"{user}/phoneNumbers", json={"number": number, **fields}
+        )
         assert response.status_code == 201, response.text
         return (await sandbox_http.get(response.headers["location"])).json()
 

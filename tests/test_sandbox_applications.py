@@ -31,7 +31,8 @@ async def test_update_is_partial_and_delete_removes(
 ) -> None:
     location = (await sandbox_http.post(f"{user}/applications", json=APP)).headers["location"]
     response = await sandbox_http.post(
-        location, json={"incomingCallUrl": "http://different.example.com/calls.php", "autoAnswer": "false"}
+        location,
+        json={"incomingCallUrl": "http://different.example.com/calls.php", "autoAnswer": "false"},
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
@@ -57,8 +58,16 @@ async def test_validation_rules(sandbox_http: httpx.AsyncClient, user: str) -> N
     cases = [
         {"name": "no callbacks"},
         {"name": "x", "incomingCallFallbackUrl": "http://f.example.com"},
-        {"name": "x", "incomingCallUrl": "http://a.example.com", "incomingCallUrlCallbackTimeout": 0},
-        {"name": "x", "incomingCallUrl": "http://a.example.com", "incomingCallUrlCallbackTimeout": 10001},
+        {
+            "name": "x",
+            "incomingCallUrl": "http://a.example.com",
+            "incomingCallUrlCallbackTimeout": 0,
+        },
+        {
+            "name": "x",
+            "incomingCallUrl": "http://a.example.com",
+            "incomingCallUrlCallbackTimeout": 10001,
+        },
         {"name": "x", "incomingCallUrl": "not a url"},
         {"name": "x", "incomingCallUrl": "http://a.example.com", "callbackHttpMethod": "PUT"},
         {"incomingCallUrl": "http://a.example.com"},
@@ -78,7 +87,9 @@ async def test_null_means_not_given_and_unknown_fields_are_ignored(
     assert "incomingCallFallbackUrl" not in got and "somethingNew" not in got
 
 
-async def test_trailing_slash_is_the_same_resource(sandbox_http: httpx.AsyncClient, user: str) -> None:
+async def test_trailing_slash_is_the_same_resource(
+    sandbox_http: httpx.AsyncClient, user: str
+) -> None:
     response = await sandbox_http.post(f"{user}/applications/", json=APP)
     assert response.status_code == 201
     listed = await sandbox_http.get(f"{user}/applications/")

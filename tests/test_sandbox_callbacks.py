@@ -15,12 +15,16 @@ OrderNumber = Callable[..., Awaitable[dict[str, Any]]]
 
 
 async def test_credentials_in_the_url_become_basic_auth(
-    sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber, callback_receiver: CallbackReceiver
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+    callback_receiver: CallbackReceiver,
 ) -> None:
     sender = (await order_number())["number"]
     url = callback_receiver.url.replace("http://", "http://me:s%40cret@") + "/cb"
     await sandbox_http.post(
-        f"{user}/messages", json={"from": sender, "to": "+19195551212", "text": "x", "callbackUrl": url}
+        f"{user}/messages",
+        json={"from": sender, "to": "+19195551212", "text": "x", "callbackUrl": url},
     )
     await callback_receiver.wait_for(lambda e: len(e) >= 1)
     request = callback_receiver.requests[0]
@@ -29,7 +33,10 @@ async def test_credentials_in_the_url_become_basic_auth(
 
 
 async def test_get_method_sends_the_fields_as_a_query_string(
-    sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber, callback_receiver: CallbackReceiver
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+    callback_receiver: CallbackReceiver,
 ) -> None:
     sender = (await order_number())["number"]
     await sandbox_http.post(
@@ -50,7 +57,10 @@ async def test_get_method_sends_the_fields_as_a_query_string(
 
 
 async def test_fallback_url_gets_the_event_and_the_failure_is_recorded(
-    sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber, callback_receiver: CallbackReceiver
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+    callback_receiver: CallbackReceiver,
 ) -> None:
     callback_receiver.status = 500
     sender = (await order_number())["number"]
@@ -76,7 +86,9 @@ async def test_inbound_message_without_an_application_is_an_error(
     sender = (await order_number())["number"]
     lonely = (await order_number())["number"]
     location = (
-        await sandbox_http.post(f"{user}/messages", json={"from": sender, "to": lonely, "text": "anyone?"})
+        await sandbox_http.post(
+            f"{user}/messages", json={"from": sender, "to": lonely, "text": "anyone?"}
+        )
     ).headers["location"]
     assert location
     async with asyncio.timeout(5):
@@ -85,4 +97,6 @@ async def test_inbound_message_without_an_application_is_an_error(
             if errors:
                 break
             await asyncio.sleep(0.02)
-    assert errors[0]["code"] == "no-application-for-number" and errors[0]["category"] == "unavailable"
+    assert (
+        errors[0]["code"] == "no-application-for-number" and errors[0]["category"] == "unavailable"
+    )

@@ -25,8 +25,12 @@ async def test_create_get_list_delete(sandbox_http: httpx.AsyncClient, user: str
 
 
 async def test_name_rules_and_uniqueness(sandbox_http: httpx.AsyncClient, user: str) -> None:
-    assert (await sandbox_http.post(f"{user}/domains", json={"description": "x"})).status_code == 400
-    assert (await sandbox_http.post(f"{user}/domains", json={"name": "has space"})).status_code == 400
+    assert (
+        await sandbox_http.post(f"{user}/domains", json={"description": "x"})
+    ).status_code == 400
+    assert (
+        await sandbox_http.post(f"{user}/domains", json={"name": "has space"})
+    ).status_code == 400
     assert (await sandbox_http.post(f"{user}/domains", json={"name": "dup"})).status_code == 201
     again = await sandbox_http.post(f"{user}/domains", json={"name": "dup"})
     assert again.status_code == 409

@@ -10,10 +10,14 @@ async def make_domain(client: httpx.AsyncClient, user: str, name: str = "doname"
     return response.headers["location"]
 
 
-async def test_create_reads_back_without_the_password(sandbox_http: httpx.AsyncClient, user: str) -> None:
+async def test_create_reads_back_without_the_password(
+    sandbox_http: httpx.AsyncClient, user: str
+) -> None:
     domain = await make_domain(sandbox_http, user)
     domain_id = domain.rsplit("/", 1)[1]
-    app = await sandbox_http.post(f"{user}/applications", json={"name": "a", "incomingCallUrl": "http://e.com/c"})
+    app = await sandbox_http.post(
+        f"{user}/applications", json={"name": "a", "incomingCallUrl": "http://e.com/c"}
+    )
     app_id = app.headers["location"].rsplit("/", 1)[1]
     response = await sandbox_http.post(
         f"{domain}/endpoints",
@@ -48,7 +52,8 @@ async def test_update_delete_and_paging(sandbox_http: httpx.AsyncClient, user: s
     locations = []
     for index in range(3):
         response = await sandbox_http.post(
-            f"{domain}/endpoints", json={"name": f"ep{index}", "credentials": {"password": "secret1"}}
+            f"{domain}/endpoints",
+            json={"name": f"ep{index}", "credentials": {"password": "secret1"}},
         )
         locations.append(response.headers["location"])
     page = await sandbox_http.get(f"{domain}/endpoints", params={"size": 2})
@@ -56,7 +61,8 @@ async def test_update_delete_and_paging(sandbox_http: httpx.AsyncClient, user: s
     rest = (await sandbox_http.get(page.links["next"]["url"])).json()
     assert [e["name"] for e in rest] == ["ep2"]
     update = await sandbox_http.post(
-        locations[0], json={"description": "new", "enabled": False, "credentials": {"password": "another1"}}
+        locations[0],
+        json={"description": "new", "enabled": False, "credentials": {"password": "another1"}},
     )
     assert update.status_code == 200
     got = (await sandbox_http.get(locations[0])).json()
@@ -87,7 +93,9 @@ async def test_credential_and_name_rules(sandbox_http: httpx.AsyncClient, user: 
 async def test_auth_token(sandbox_http: httpx.AsyncClient, user: str) -> None:
     domain = await make_domain(sandbox_http, user)
     location = (
-        await sandbox_http.post(f"{domain}/endpoints", json={"name": "web", "credentials": {"password": "abcdef"}})
+        await sandbox_http.post(
+            f"{domain}/endpoints", json={"name": "web", "credentials": {"password": "abcdef"}}
+        )
     ).headers["location"]
     response = await sandbox_http.post(f"{location}/tokens")
     assert response.status_code == 201

@@ -40,7 +40,11 @@ async def test_20_mb_round_trip_is_byte_identical_and_streamed(
     response = await sandbox_http.put(
         f"{user}/media/big%20file.bin",
         content=agen(size),
-        headers={"Content-Length": str(size), "Content-Type": "audio/x-test", "Cache-Control": "max-age=60"},
+        headers={
+            "Content-Length": str(size),
+            "Content-Type": "audio/x-test",
+            "Cache-Control": "max-age=60",
+        },
         timeout=30,
     )
     assert response.status_code == 200, response.text
@@ -59,12 +63,18 @@ async def test_20_mb_round_trip_is_byte_identical_and_streamed(
     assert received == size and got.hexdigest() == expected.hexdigest()
 
 
-async def test_list_replace_delete_and_encoded_names(sandbox_http: httpx.AsyncClient, user: str) -> None:
+async def test_list_replace_delete_and_encoded_names(
+    sandbox_http: httpx.AsyncClient, user: str
+) -> None:
     name = "a b/ü?.txt"
     encoded = "a%20b%2F%C3%BC%3F.txt"
-    first = await sandbox_http.put(f"{user}/media/{encoded}", content=b"one", headers={"Content-Type": "text/plain"})
+    first = await sandbox_http.put(
+        f"{user}/media/{encoded}", content=b"one", headers={"Content-Type": "text/plain"}
+    )
     assert first.status_code == 200
-    await sandbox_http.put(f"{user}/media/{encoded}", content=b"second", headers={"Content-Type": "text/plain"})
+    await sandbox_http.put(
+        f"{user}/media/{encoded}", content=b"second", headers={"Content-Type": "text/plain"}
+    )
     listed = (await sandbox_http.get(f"{user}/media")).json()
     assert [(m["mediaName"], m["contentLength"]) for m in listed] == [(name, 6)]
     assert listed[0]["content"].endswith(f"/media/{encoded}")
@@ -76,7 +86,9 @@ async def test_list_replace_delete_and_encoded_names(sandbox_http: httpx.AsyncCl
     assert (await sandbox_http.get(f"{user}/media")).json() == []
     again = await sandbox_http.put(f"{user}/media/{encoded}", content=b"3")
     assert again.status_code == 200
-    assert (await sandbox_http.get(f"{user}/media/{encoded}")).headers["content-type"] == "application/octet-stream"
+    assert (await sandbox_http.get(f"{user}/media/{encoded}")).headers[
+        "content-type"
+    ] == "application/octet-stream"
 
 
 async def test_content_length_is_required(sandbox_http: httpx.AsyncClient, user: str) -> None:

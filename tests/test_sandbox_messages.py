@@ -14,7 +14,9 @@ from tests.conftest import CallbackReceiver
 OrderNumber = Callable[..., Awaitable[dict[str, Any]]]
 
 
-async def wait_state(client: httpx.AsyncClient, location: str, key: str, value: str) -> dict[str, Any]:
+async def wait_state(
+    client: httpx.AsyncClient, location: str, key: str, value: str
+) -> dict[str, Any]:
     async with asyncio.timeout(5):
         while True:
             message = (await client.get(location)).json()
@@ -67,10 +69,14 @@ async def test_receipts_and_segments_and_charges(
     sender = (await order_number())["number"]
     base = {"from": sender, "callbackUrl": callback_receiver.url + "/r", "receiptRequested": "all"}
     ok_location = (
-        await sandbox_http.post(f"{user}/messages", json={**base, "to": "+19195551212", "text": "x" * 161})
+        await sandbox_http.post(
+            f"{user}/messages", json={**base, "to": "+19195551212", "text": "x" * 161}
+        )
     ).headers["location"]
     bad_location = (
-        await sandbox_http.post(f"{user}/messages", json={**base, "to": "+19195550142", "text": "hi"})
+        await sandbox_http.post(
+            f"{user}/messages", json={**base, "to": "+19195550142", "text": "hi"}
+        )
     ).headers["location"]
     delivered = await wait_state(sandbox_http, ok_location, "deliveryState", "delivered")
     assert delivered["segmentCount"] == 2 and delivered["deliveryCode"] == 0
@@ -80,7 +86,9 @@ async def test_receipts_and_segments_and_charges(
     receipts = [e for e in events if "deliveryState" in e]
     assert {e["deliveryState"] for e in receipts} == {"delivered", "not-delivered"}
     charges = (
-        await sandbox_http.get(f"{user}/account/transactions", params={"number": sender, "type": "charge"})
+        await sandbox_http.get(
+            f"{user}/account/transactions", params={"number": sender, "type": "charge"}
+        )
     ).json()
     sms = [t for t in charges if t["productType"] == "sms-out"]
     assert sorted((t["units"], t["amount"]) for t in sms) == [(1, "0.00750"), (2, "0.01500")]
@@ -94,19 +102,30 @@ async def test_a_message_to_an_owned_number_arrives_on_its_application(
 ) -> None:
     app = await sandbox_http.post(
         f"{user}/applications",
-        json={"name": "in", "incomingMessageUrl": callback_receiver.url + "/in", "callbackHttpMethod": "GET"},
+        json={
+            "name": "in",
+            "incomingMessageUrl": callback_receiver.url + "/in",
+            "callbackHttpMethod": "GET",
+        },
     )
     app_id = app.headers["location"].rsplit("/", 1)[1]
     sender = (await order_number())["number"]
     receiver = (await order_number(applicationId=app_id))["number"]
     await sandbox_http.post(
         f"{user}/messages",
-        json={"from": sender, "to": receiver, "text": "hello me", "media": ["http://example.com/a.jpg"]},
+        json={
+            "from": sender,
+            "to": receiver,
+            "text": "hello me",
+            "media": ["http://example.com/a.jpg"],
+        },
     )
     events = await callback_receiver.wait_for(lambda e: len(e) >= 1)
     event = events[0]
     assert callback_receiver.requests[0].method == "GET"
-    assert event["eventType"] == "mms" and event["direction"] == "in" and event["state"] == "received"
+    assert (
+        event["eventType"] == "mms" and event["direction"] == "in" and event["state"] == "received"
+    )
     assert event["applicationId"] == app_id and event["to"] == receiver and event["from"] == sender
     assert event["media"] == "[http://example.com/a.jpg]"
     inbound = (await sandbox_http.get(f"{user}/messages", params={"direction": "in"})).json()
@@ -121,20 +140,27 @@ async def test_inject_control_route_delivers_an_inbound_message(
     callback_receiver: CallbackReceiver,
 ) -> None:
     app = await sandbox_http.post(
-        f"{user}/applications", json={"name": "in", "incomingMessageUrl": callback_receiver.url + "/in"}
+        f"{user}/applications",
+        json={"name": "in", "incomingMessageUrl": callback_receiver.url + "/in"},
     )
     app_id = app.headers["location"].rsplit("/", 1)[1]
     mine = (await order_number(applicationId=app_id))["number"]
     control = sandbox_server.url + "/sandbox/inject/message"
-    response = await sandbox_http.post(control, json={"from": "+13233326955", "to": mine, "text": "Example"})
+    response = await sandbox_http.post(
+        control, json={"from": "+13233326955", "to": mine, "text": "Example"}
+    )
     assert response.status_code == 201
     assert response.json()["state"] == "received"
     events = await callback_receiver.wait_for(lambda e: len(e) >= 1)
     assert events[0]["text"] == "Example" and events[0]["applicationId"] == app_id
     assert (await sandbox_http.get(response.headers["location"])).json()["direction"] == "in"
-    not_mine = await sandbox_http.post(control, json={"from": "+13233326955", "to": "+19195551212", "text": "x"})
+    not_mine = await sandbox_http.post(
+        control, json={"from": "+13233326955", "to": "+19195551212", "text": "x"}
+    )
     assert not_mine.status_code == 404
-    anonymous = await httpx.AsyncClient().post(control, json={"from": "+1", "to": mine, "text": "x"})
+    anonymous = await httpx.AsyncClient().post(
+        control, json={"from": "+1", "to": mine, "text": "x"}
+    )
     assert anonymous.status_code == 401
 
 
@@ -158,20 +184,40 @@ async def test_batch_answers_202_with_one_result_per_message(
     assert too_many.json()["code"] == "multi-message-limit"
 
 
-async def test_send_validation(sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber) -> None:
+async def test_send_validation(
+    sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber
+) -> None:
     sender = (await order_number())["number"]
     cases = [
         ({"to": "+19195551212", "text": "x"}, 400, "missing-property"),
         ({"from": sender, "to": "919555", "text": "x"}, 400, "validation-error"),
         ({"from": sender, "to": "+19195551212", "text": "x" * 2049}, 400, "validation-error"),
-        ({"from": sender, "to": "+19195551212", "text": "x", "receiptRequested": "maybe"}, 400, "validation-error"),
         (
-            {"from": sender, "to": "+19195551212", "text": "x", "media": "http://e.com/a.png", "receiptRequested": "all"},
+            {"from": sender, "to": "+19195551212", "text": "x", "receiptRequested": "maybe"},
             400,
             "validation-error",
         ),
-        ({"from": sender, "to": "+19195551212", "text": "x", "media": ["ftp://x"]}, 403, "media-invalid-url"),
-        ({"from": sender, "to": "+19195551212", "text": "x", "callbackTimeout": 10001}, 400, "validation-error"),
+        (
+            {
+                "from": sender,
+                "to": "+19195551212",
+                "text": "x",
+                "media": "http://e.com/a.png",
+                "receiptRequested": "all",
+            },
+            400,
+            "validation-error",
+        ),
+        (
+            {"from": sender, "to": "+19195551212", "text": "x", "media": ["ftp://x"]},
+            403,
+            "media-invalid-url",
+        ),
+        (
+            {"from": sender, "to": "+19195551212", "text": "x", "callbackTimeout": 10001},
+            400,
+            "validation-error",
+        ),
         ({"from": "+19195551299", "to": "+19195551212", "text": "x"}, 401, "number-access-denied"),
     ]
     for body, status, code in cases:
@@ -184,20 +230,30 @@ async def test_list_filters_and_redaction(
 ) -> None:
     sender = (await order_number())["number"]
     for to in ("+19195551212", "+19195551213", "+19195551212"):
-        await sandbox_http.post(f"{user}/messages", json={"from": sender, "to": to, "text": f"to {to}"})
+        await sandbox_http.post(
+            f"{user}/messages", json={"from": sender, "to": to, "text": f"to {to}"}
+        )
     listed = (await sandbox_http.get(f"{user}/messages", params={"to": "+19195551212"})).json()
     assert len(listed) == 2 and all(m["to"] == "+19195551212" for m in listed)
     assert listed[0]["time"] >= listed[1]["time"]  # newest first
     ascending = (await sandbox_http.get(f"{user}/messages", params={"sortOrder": "asc"})).json()
-    assert [m["id"] for m in ascending] == [m["id"] for m in reversed(
-        (await sandbox_http.get(f"{user}/messages")).json()
-    )]
-    dated = await sandbox_http.get(f"{user}/messages", params={"fromDateTime": "2000-01-01", "toDateTime": "2001-01-01"})
+    assert [m["id"] for m in ascending] == [
+        m["id"] for m in reversed((await sandbox_http.get(f"{user}/messages")).json())
+    ]
+    dated = await sandbox_http.get(
+        f"{user}/messages", params={"fromDateTime": "2000-01-01", "toDateTime": "2001-01-01"}
+    )
     assert dated.json() == []
-    assert (await sandbox_http.get(f"{user}/messages", params={"direction": "sideways"})).status_code == 400
+    assert (
+        await sandbox_http.get(f"{user}/messages", params={"direction": "sideways"})
+    ).status_code == 400
     message_id = listed[0]["id"]
-    assert (await sandbox_http.patch(f"{user}/messages/{message_id}", json={"text": "no"})).status_code == 400
-    assert (await sandbox_http.patch(f"{user}/messages/{message_id}", json={"text": "", "x": 1})).status_code == 400
+    assert (
+        await sandbox_http.patch(f"{user}/messages/{message_id}", json={"text": "no"})
+    ).status_code == 400
+    assert (
+        await sandbox_http.patch(f"{user}/messages/{message_id}", json={"text": "", "x": 1})
+    ).status_code == 400
     redacted = await sandbox_http.patch(f"{user}/messages/{message_id}", json={"text": ""})
     assert redacted.status_code == 200
     assert (await sandbox_http.get(f"{user}/messages/{message_id}")).json()["text"] == ""

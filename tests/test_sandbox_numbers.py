@@ -14,7 +14,9 @@ OrderNumber = Callable[..., Awaitable[dict[str, Any]]]
 async def test_local_search_by_area_code_gives_realistic_numbers(
     sandbox_http: httpx.AsyncClient,
 ) -> None:
-    response = await sandbox_http.get("/availableNumbers/local", params={"areaCode": "910", "quantity": 3})
+    response = await sandbox_http.get(
+        "/availableNumbers/local", params={"areaCode": "910", "quantity": 3}
+    )
     assert response.status_code == 200
     found = response.json()
     assert len(found) == 3
@@ -35,7 +37,9 @@ async def test_search_is_deterministic_and_honours_city_zip_pattern(
     assert all(re.search(r"2\d9", item["number"][2:]) and item["city"] == "CARY" for item in first)
     by_zip = (await sandbox_http.get("/availableNumbers/local", params={"zip": "27601"})).json()
     assert len(by_zip) == 10 and {item["city"] for item in by_zip} == {"RALEIGH"}
-    many = await sandbox_http.get("/availableNumbers/local", params={"state": "NC", "quantity": 3000})
+    many = await sandbox_http.get(
+        "/availableNumbers/local", params={"state": "NC", "quantity": 3000}
+    )
     assert len(many.json()) == 3000
 
 
@@ -82,7 +86,9 @@ async def test_search_and_order_uses_the_query_string_and_answers_201_array(
         assert set(item) == {"number", "nationalNumber", "price", "location"}
         record = (await sandbox_http.get(item["location"])).json()
         assert record["number"] == item["number"] and record["city"] == "Cary"
-    again = (await sandbox_http.get("/availableNumbers/local", params={"city": "Cary", "state": "NC"})).json()
+    again = (
+        await sandbox_http.get("/availableNumbers/local", params={"city": "Cary", "state": "NC"})
+    ).json()
     assert not {n["number"] for n in again} & {n["number"] for n in ordered}
     free = await sandbox_http.post("/availableNumbers/tollFree")
     assert free.status_code == 201 and len(free.json()) == 1
@@ -107,25 +113,34 @@ async def test_order_get_by_id_or_number_update_and_release(
         got = await sandbox_http.get(f"{user}/phoneNumbers/{ident}")
         assert got.status_code == 200 and got.json() == record, ident
     update = await sandbox_http.post(
-        f"{user}/phoneNumbers/{number.replace('+', '%2B')}", json={"applicationId": app_id, "name": "work"}
+        f"{user}/phoneNumbers/{number.replace('+', '%2B')}",
+        json={"applicationId": app_id, "name": "work"},
     )
     assert update.status_code == 200
     got = (await sandbox_http.get(f"{user}/phoneNumbers/{number_id}")).json()
     assert got["applicationId"] == app_id and got["name"] == "work"
     assert got["application"].endswith(f"/applications/{app_id}")
-    listed = (await sandbox_http.get(f"{user}/phoneNumbers", params={"applicationId": app_id})).json()
+    listed = (
+        await sandbox_http.get(f"{user}/phoneNumbers", params={"applicationId": app_id})
+    ).json()
     assert [n["id"] for n in listed] == [number_id]
     await sandbox_http.post(f"{user}/phoneNumbers/{number_id}", json={"applicationId": ""})
-    assert "applicationId" not in (await sandbox_http.get(f"{user}/phoneNumbers/{number_id}")).json()
+    assert (
+        "applicationId" not in (await sandbox_http.get(f"{user}/phoneNumbers/{number_id}")).json()
+    )
     assert (await sandbox_http.delete(f"{user}/phoneNumbers/{number_id}")).status_code == 200
     assert (await sandbox_http.get(f"{user}/phoneNumbers/{number_id}")).status_code == 404
-    released = (await sandbox_http.get(f"{user}/phoneNumbers", params={"numberState": "released"})).json()
+    released = (
+        await sandbox_http.get(f"{user}/phoneNumbers", params={"numberState": "released"})
+    ).json()
     assert [n["number"] for n in released] == [number]
     again = await sandbox_http.post(f"{user}/phoneNumbers", json={"number": number})
     assert again.status_code == 404
 
 
-async def test_order_errors(sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber) -> None:
+async def test_order_errors(
+    sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber
+) -> None:
     record = await order_number("919")
     duplicate = await sandbox_http.post(f"{user}/phoneNumbers", json={"number": record["number"]})
     assert duplicate.status_code == 409 and duplicate.json()["code"] == "duplicate-number"
@@ -166,7 +181,11 @@ async def test_import_from_the_dashboard(sandbox_http: httpx.AsyncClient, user: 
         "name": "text messaging TN",
         "provider": {
             "providerName": "bandwidth-dashboard",
-            "properties": {"accountId": "9999999", "userName": "wileCoyote", "password": "catchThatBird"},
+            "properties": {
+                "accountId": "9999999",
+                "userName": "wileCoyote",
+                "password": "catchThatBird",
+            },
         },
     }
     response = await sandbox_http.post(f"{user}/phoneNumbers", json=body)

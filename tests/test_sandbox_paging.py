@@ -10,7 +10,9 @@ import httpx
 OrderNumber = Callable[..., Awaitable[dict[str, Any]]]
 
 
-async def follow(client: httpx.AsyncClient, url: str, params: dict[str, Any], base: str) -> list[list[Any]]:
+async def follow(
+    client: httpx.AsyncClient, url: str, params: dict[str, Any], base: str
+) -> list[list[Any]]:
     """Every page, following `rel="next"` (bounded); Links must be absolute on this server."""
     pages = []
     response = await client.get(url, params=params)

@@ -34,7 +34,9 @@ async def test_second_request_within_a_second_is_429_until_the_reset_time() -> N
     sandbox = Sandbox(time_scale=2, seed=5)  # 1 s of API time is 0.5 s here
     async with serving(create_app(sandbox)) as server:
         creds = sandbox.credentials
-        async with httpx.AsyncClient(base_url=server.url + "/v1", auth=(creds.token, creds.secret)) as client:
+        async with httpx.AsyncClient(
+            base_url=server.url + "/v1", auth=(creds.token, creds.secret)
+        ) as client:
             user = f"/users/{sandbox.user_id}"
             sandbox.rate_limits = True  # the per-test switch
             before_ms = time.time() * 1000
@@ -54,7 +56,10 @@ async def test_second_request_within_a_second_is_429_until_the_reset_time() -> N
 
 
 async def test_sending_over_the_rate_is_403_limit(
-    sandbox_http: httpx.AsyncClient, user: str, order_number: OrderNumber, sandbox_server: BackgroundServer
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+    sandbox_server: BackgroundServer,
 ) -> None:
     sender = (await order_number())["number"]
     sandbox_server.sandbox.rate_limits = True  # type: ignore[attr-defined]
@@ -78,9 +83,13 @@ async def test_constructor_flag_and_number_categories(
 ) -> None:
     server, sandbox = limited_server
     creds = sandbox.credentials
-    async with httpx.AsyncClient(base_url=server.url + "/v1", auth=(creds.token, creds.secret)) as client:
+    async with httpx.AsyncClient(
+        base_url=server.url + "/v1", auth=(creds.token, creds.secret)
+    ) as client:
         # Searching has a burst of 800 a minute: many searches in a row are fine.
         for _ in range(20):
-            assert (await client.get("/availableNumbers/local", params={"areaCode": "919"})).status_code == 200
+            assert (
+                await client.get("/availableNumbers/local", params={"areaCode": "919"})
+            ).status_code == 200
         assert (await client.get(f"/users/{sandbox.user_id}/domains")).status_code == 200
         assert (await client.get(f"/users/{sandbox.user_id}/domains")).status_code == 429

@@ -27,18 +27,27 @@ async def test_restart_keeps_every_resource_and_new_ids_do_not_collide(tmp_path:
     state = tmp_path / "sandbox.db"
 
     async def first_run(client: httpx.AsyncClient) -> dict[str, Any]:
-        app = await client.post("/applications", json={"name": "a", "incomingMessageUrl": "http://e.com/m"})
+        app = await client.post(
+            "/applications", json={"name": "a", "incomingMessageUrl": "http://e.com/m"}
+        )
         app_id = app.headers["location"].rsplit("/", 1)[1]
         search = str(client.base_url).split("/users/")[0] + "/availableNumbers/local"
         ordered = (await client.post(search, params={"areaCode": "919", "quantity": 2})).json()
         numbers = [n["number"] for n in ordered]
-        await client.post(f"/phoneNumbers/{numbers[0].replace('+', '%2B')}", json={"applicationId": app_id})
-        message = await client.post("/messages", json={"from": numbers[1], "to": "+19195551212", "text": "kept"})
+        await client.post(
+            f"/phoneNumbers/{numbers[0].replace('+', '%2B')}", json={"applicationId": app_id}
+        )
+        message = await client.post(
+            "/messages", json={"from": numbers[1], "to": "+19195551212", "text": "kept"}
+        )
         domain = await client.post("/domains", json={"name": "kept"})
         await client.post(
-            domain.headers["location"] + "/endpoints", json={"name": "ep", "credentials": {"password": "abcdef"}}
+            domain.headers["location"] + "/endpoints",
+            json={"name": "ep", "credentials": {"password": "abcdef"}},
         )
-        await client.put("/media/file.bin", content=b"\x00\x01bytes", headers={"Content-Type": "image/png"})
+        await client.put(
+            "/media/file.bin", content=b"\x00\x01bytes", headers={"Content-Type": "image/png"}
+        )
         await client.get("/applications/a-missing")
         await asyncio.sleep(0.1)  # let the message reach "sent"
         return {
@@ -70,7 +79,9 @@ async def test_restart_keeps_every_resource_and_new_ids_do_not_collide(tmp_path:
             "transactions": (await client.get("/account/transactions")).json(),
         }
         after["bytes"] = (await client.get("/media/file.bin")).content
-        new_app = await client.post("/applications", json={"name": "b", "incomingCallUrl": "http://e.com/c"})
+        new_app = await client.post(
+            "/applications", json={"name": "b", "incomingCallUrl": "http://e.com/c"}
+        )
         after["new_app"] = new_app.headers["location"].rsplit("/", 1)[1]
         return after
 
@@ -87,7 +98,9 @@ async def test_concurrent_creates_all_persist(tmp_path: Path) -> None:
     async def burst(client: httpx.AsyncClient) -> list[str]:
         responses = await asyncio.gather(
             *(
-                client.post("/applications", json={"name": f"app{i}", "incomingCallUrl": "http://e.com/c"})
+                client.post(
+                    "/applications", json={"name": f"app{i}", "incomingCallUrl": "http://e.com/c"}
+                )
                 for i in range(40)
             )
         )
@@ -98,6 +111,8 @@ async def test_concurrent_creates_all_persist(tmp_path: Path) -> None:
     assert len(set(created)) == 40
 
     async def listing(client: httpx.AsyncClient) -> list[str]:
-        return sorted(a["id"] for a in (await client.get("/applications", params={"size": 100})).json())
+        return sorted(
+            a["id"] for a in (await client.get("/applications", params={"size": 100})).json()
+        )
 
     assert await run_against(state, listing) == created
