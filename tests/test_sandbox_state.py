@@ -116,3 +116,33 @@ async def test_concurrent_creates_all_persist(tmp_path: Path) -> None:
         )
 
     assert await run_against(state, listing) == created
+
+
+async def test_seed_gives_a_realistic_account_once(tmp_path: Path) -> None:
+    from bwconsole.sandbox.seed import seed
+
+    state = tmp_path / "seeded.db"
+    sandbox = Sandbox(state_file=state, time_scale=50, seed=9)
+    summary = seed(sandbox, relay_url="http://127.0.0.1:8765/callbacks/demo")
+    await sandbox.aclose()
+    assert summary["seeded"] is True and len(summary["numbers"]) == 3
+
+    async def look(client: httpx.AsyncClient) -> dict[str, Any]:
+        domain = summary["domainId"]
+        return {
+            "numbers": (await client.get("/phoneNumbers")).json(),
+            "app": (await client.get(f"/applications/{summary['applicationId']}")).json(),
+            "endpoint": (await client.get(f"/domains/{domain}/endpoints/{summary['endpointId']}")).json(),
+            "messages": (await client.get("/messages")).json(),
+        }
+
+    seen = await run_against(state, look)
+    assert [n["number"] for n in seen["numbers"]] == summary["numbers"]
+    assert [n.get("applicationId") for n in seen["numbers"]] == [summary["applicationId"]] * 2 + [None]
+    assert seen["app"]["incomingMessageUrl"] == "http://127.0.0.1:8765/callbacks/demo"
+    assert seen["endpoint"]["sipUri"] == summary["sipUri"] and seen["endpoint"]["enabled"] is True
+    assert {m["direction"] for m in seen["messages"]} == {"in", "out"}
+    assert {m["state"] for m in seen["messages"]} == {"received", "sent"}
+    again = Sandbox(state_file=state, seed=9)
+    assert seed(again, relay_url=None) == {"seeded": False}
+    await again.aclose()
