@@ -132,13 +132,17 @@ async def test_seed_gives_a_realistic_account_once(tmp_path: Path) -> None:
         return {
             "numbers": (await client.get("/phoneNumbers")).json(),
             "app": (await client.get(f"/applications/{summary['applicationId']}")).json(),
-            "endpoint": (await client.get(f"/domains/{domain}/endpoints/{summary['endpointId']}")).json(),
+            "endpoint": (
+                await client.get(f"/domains/{domain}/endpoints/{summary['endpointId']}")
+            ).json(),
             "messages": (await client.get("/messages")).json(),
         }
 
     seen = await run_against(state, look)
     assert [n["number"] for n in seen["numbers"]] == summary["numbers"]
-    assert [n.get("applicationId") for n in seen["numbers"]] == [summary["applicationId"]] * 2 + [None]
+    assert [n.get("applicationId") for n in seen["numbers"]] == [summary["applicationId"]] * 2 + [
+        None
+    ]
     assert seen["app"]["incomingMessageUrl"] == "http://127.0.0.1:8765/callbacks/demo"
     assert seen["endpoint"]["sipUri"] == summary["sipUri"] and seen["endpoint"]["enabled"] is True
     assert {m["direction"] for m in seen["messages"]} == {"in", "out"}

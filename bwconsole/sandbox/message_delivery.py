@@ -13,6 +13,7 @@ the number's application `incomingMessageUrl`.
 from __future__ import annotations
 
 import math
+import weakref
 from decimal import Decimal
 from typing import Any
 
@@ -46,11 +47,17 @@ def segments(text: str) -> int:
     return max(1, math.ceil(len(text) / SEGMENT_CHARS))
 
 
+_LAST_SORT_KEY: weakref.WeakKeyDictionary[Sandbox, int] = weakref.WeakKeyDictionary()
+
+
 def next_sort_key(sandbox: Sandbox) -> int:
     """A strictly increasing key like the docs' `1458576004287000989` (epoch ms * 10^6 + n)."""
-    messages = sandbox.collection("messages")
-    last = max((m["_sortKey"] for m in messages), default=0) if len(messages) else 0
-    return max(sandbox.clock.epoch_ms() * 1_000_000, last + 1)
+    last = _LAST_SORT_KEY.get(sandbox)
+    if last is None:  # first message of this run: continue after any restored ones
+        last = max((m["_sortKey"] for m in sandbox.collection("messages")), default=0)
+    key = max(sandbox.clock.epoch_ms() * 1_000_000, last + 1)
+    _LAST_SORT_KEY[sandbox] = key
+    return key
 
 
 def new_message(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -85,15 +86,14 @@ class Limiter:
         return self.windows.setdefault(key, Window(int(AVERAGE_WINDOW), AVERAGE_WINDOW))
 
 
-_LIMITERS: dict[int, Limiter] = {}
+_LIMITERS: weakref.WeakKeyDictionary[Sandbox, Limiter] = weakref.WeakKeyDictionary()
 
 
 def limiter(sandbox: Sandbox) -> Limiter:
-    """The sandbox's limiter (created on first use; fresh state when limits are turned on anew)."""
-    found = getattr(sandbox, "_rate_limiter", None)
+    """The sandbox's limiter, created on first use."""
+    found = _LIMITERS.get(sandbox)
     if found is None:
-        found = Limiter()
-        sandbox._rate_limiter = found  # type: ignore[attr-defined]
+        found = _LIMITERS[sandbox] = Limiter()
     return found
 
 
@@ -110,7 +110,7 @@ def _family(parts: list[str]) -> str:
     return parts[0] if parts else ""
 
 
-async def _senders(request: Request, family: str) -> list[str]:
+async def _senders(request: Request) -> list[str]:
     """The `from` numbers of a POST /messages or /calls body (one per message of a batch)."""
     try:
         data = json.loads(await request.body() or b"{}")
@@ -132,7 +132,7 @@ async def check(sandbox: Sandbox, request: Request) -> None:
     method = request.method
     is_collection = len(parts) == (3 if parts[0] == "users" else 1)
     if method == "POST" and family in ("messages", "calls") and is_collection:
-        senders = await _senders(request, family)
+        senders = await _senders(request)
         kind = "message" if family == "messages" else "call"
         for key in ["account", *sorted(set(senders))]:
             count = len(senders) if key == "account" else senders.count(key)
