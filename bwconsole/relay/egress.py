@@ -59,11 +59,7 @@ async def events_endpoint(websocket: WebSocket) -> None:
     if name and _NAME.fullmatch(name) is None:
         return await _deny(websocket, 400, "bad subscriber name")
     await websocket.accept()
-    if after_text is None:
-        stats = await relay.store.stats()
-        after = stats[channel].last_seq if channel in stats else 0
-    else:
-        after = int(after_text)
+    after = await relay.store.last_seq(channel) if after_text is None else int(after_text)
     subscriber = Subscriber(
         channel=channel,
         name=name,

@@ -218,6 +218,10 @@ class SqliteStore:
         )
         return [StoredEvent(channel, seq, at, frame) for seq, at, frame in rows]
 
+    async def last_seq(self, channel: str) -> int:
+        """See `Store.last_seq` (the writer's counter is authoritative: it is the only writer)."""
+        return self._last.get(channel, 0)
+
     async def stats(self) -> dict[str, ChannelStats]:
         """See `Store.stats`."""
         counts = await self._on_reader(

@@ -54,6 +54,10 @@ class Store(Protocol):
         """Up to `limit` stored events of `channel` with `seq > after`, in order."""
         ...
 
+    async def last_seq(self, channel: str) -> int:
+        """The highest seq ever assigned on `channel` (0 for a new channel)."""
+        ...
+
     async def stats(self) -> dict[str, ChannelStats]:
         """Counts and seq bounds per channel (channels whose events were all pruned included)."""
         ...
@@ -107,6 +111,10 @@ class MemoryStore:
         # seqs are contiguous from events[0].seq, so the position is arithmetic
         start = max(0, after + 1 - events[0].seq)
         return events[start : start + limit]
+
+    async def last_seq(self, channel: str) -> int:
+        """See `Store.last_seq`."""
+        return self._last.get(channel, 0)
 
     async def stats(self) -> dict[str, ChannelStats]:
         """See `Store.stats`."""
