@@ -447,9 +447,10 @@ class CallEngine:
 
     def send_dtmf(self, call_id: str, dtmf: str) -> None:
         """Send digits from our side; the linked leg (if any) hears them as `dtmf` events."""
-        self.spawn(call_id, self._send_dtmf(call_id, dtmf))
+        self.spawn(call_id, self.dtmf_out(call_id, dtmf))
 
-    async def _send_dtmf(self, call_id: str, dtmf: str) -> None:
+    async def dtmf_out(self, call_id: str, dtmf: str) -> None:
+        """Send digits now, honouring `,`/`w` (0.5 s) and `W` (1 s) pauses."""
         clock = self.sandbox.clock
         for char in dtmf:
             if char in ",w":
