@@ -61,6 +61,7 @@ async def test_bridge_of_two_calls_from_create_to_hangup(
     calls = (await sandbox_http.get(f"{user}/bridges/{bridge_id}/calls")).json()
     assert [c["id"] for c in calls] == [first, second]
     assert all(c["bridgeId"] == bridge_id and c["state"] == "active" for c in calls)
+    assert {c["bridge"] for c in calls} == {location}
 
     # Hold, then bridge the audio again.
     response = await sandbox_http.post(f"{user}/bridges/{bridge_id}", json={"bridgeAudio": False})
@@ -147,6 +148,8 @@ async def test_calls_created_with_bridge_id_join_the_bridge(
     assert (bridge["state"], bridge["callIds"]) == ("active", [first, second])
     filtered = (await sandbox_http.get(f"{user}/calls", params={"bridgeId": bridge_id})).json()
     assert sorted(c["id"] for c in filtered) == sorted([first, second])
+    listed = (await sandbox_http.get(f"{user}/bridges/{bridge_id}/calls")).json()
+    assert all(c["bridge"].endswith(f"/bridges/{bridge_id}") for c in listed)
 
 
 async def test_bridge_errors_use_the_documented_codes(

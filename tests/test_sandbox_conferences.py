@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -321,3 +322,30 @@ async def test_conference_validation_errors(sandbox_http: httpx.AsyncClient, use
         f"{user}/conferences/{conf}/audio", json={"sentence": "hello"}
     )
     assert (response.status_code, response.json()["code"]) == (403, "conference-error")
+
+
+async def test_looping_conference_audio_plays_until_stopped(
+    sandbox_server: BackgroundServer,
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    callback_receiver: CallbackReceiver,
+) -> None:
+    time_scale = sandbox_server.sandbox.clock.time_scale  # type: ignore[attr-defined]
+    conf = await create_conference(sandbox_http, user, callbackUrl=callback_receiver.url + "/conf")
+    audio = f"{user}/conferences/{conf}/audio"
+    response = await sandbox_http.post(
+        audio, json={"fileUrl": "https://example.com/hold.mp3", "loopEnabled": "true"}
+    )
+    assert response.status_code == 200
+    await events_at(callback_receiver, "/conf", 2)
+    # A looping file (3 API s a turn) is still playing after several turns...
+    await asyncio.sleep(10 / time_scale)
+    assert [e.get("status") for e in callback_receiver.events("/conf")] == ["created", "started"]
+    # ...until an empty fileUrl stops it, which ends it with `done` at once.
+    assert (await sandbox_http.post(audio, json={"fileUrl": ""})).status_code == 200
+    events = await events_at(callback_receiver, "/conf", 3)
+    assert [(e["eventType"], e["status"]) for e in events[1:]] == [
+        ("conference-playback", "started"),
+        ("conference-playback", "done"),
+    ]
+    assert "tag" not in events[1]

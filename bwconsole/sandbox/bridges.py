@@ -125,6 +125,12 @@ class Bridges:
         if bridge["state"] == "completed":
             return
         members = self.members(bridge["id"])
+        for call in members:
+            if (
+                "bridge" not in call
+            ):  # created with `bridgeId`: link back as getBridgesBridgeIdCalls.md shows
+                call["bridge"] = self.sandbox.url(self.sandbox.user_path("bridges", bridge["id"]))
+                self.calls.save(call["id"])
         active = [call for call in members if call["state"] == "active"]
         if bridge["bridgeAudio"] and len(active) == MAX_CALLS and "activatedTime" not in bridge:
             # Audio flowed once both calls were up and the bridge held them.
