@@ -1,0 +1,206 @@
+"""The zero-configuration environment: the sandbox and the relay inside the console's process.
+
+`bwconsole` with no profile (or `--sandbox`) runs on this. Both servers listen
+on loopback in the caller's event loop; the sandbox's demo application posts
+its callbacks to the embedded relay, so events flow exactly as with a real
+account: sandbox -> relay `/callbacks/sandbox` -> websocket -> console.
+
+State lives under one directory (`bwconsole.config.data_dir()` by default):
+
+- `sandbox.sqlite3` — the emulated account (numbers, calls, messages ...);
+- `relay.sqlite3` — the relay's event log, so the console resumes where it was;
+- `live/` — where the console should keep its relay position (`live_state_dir`);
+- `embedded.json` — the ports of the last run, reused when free so URLs stay stable.
+
+The account is seeded the first time its state file is created. Start-up does
+no sleeping and imports nothing heavy beyond the two servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import secrets
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bwconsole.config import Profile
+from bwconsole.relay.app import create_app as create_relay_app
+from bwconsole.relay.app import server_options
+from bwconsole.relay.sqlite_store import SqliteStore
+from bwconsole.sandbox.app import create_app as create_sandbox_app
+from bwconsole.sandbox.core import Sandbox
+from bwconsole.sandbox.seed import seed
+from bwconsole.servers import BackgroundServer
+
+__all__ = ["CHANNEL", "PROFILE_NAME", "Embedded", "embedded"]
+
+PROFILE_NAME = "sandbox"
+CHANNEL = "sandbox"
+SANDBOX_STATE = "sandbox.sqlite3"
+RELAY_STATE = "relay.sqlite3"
+LIVE_DIR = "live"
+PORTS_FILE = "embedded.json"
+#: Events older than this are pruned from the embedded relay's log.
+RETENTION_SECONDS = 7 * 86400.0
+#: Callback URLs of an earlier run's embedded relay (its port may have changed since).
+_LOOPBACK_RELAY = re.compile(r"^http://127\.0\.0\.1:\d+(/(?:callbacks|bxml)/" + CHANNEL + r")$")
+_APPLICATION_URL_FIELDS = (
+    "incomingCallUrl",
+    "incomingCallFallbackUrl",
+    "incomingMessageUrl",
+    "incomingMessageFallbackUrl",
+)
+
+
+@dataclass
+class Embedded:
+    """A running embedded sandbox and relay, and the profile that reaches them."""
+
+    sandbox: Sandbox
+    """The emulated account (its state, clock and callback sender)."""
+    profile: Profile
+    """Profile `sandbox`: API credentials, the relay URL, a fresh relay token, channel `sandbox`."""
+    api_url: str
+    """`http://127.0.0.1:PORT/v1`."""
+    relay_url: str
+    """The relay's base URL, `http://127.0.0.1:PORT`."""
+    data_dir: Path
+    seeded: dict[str, Any] = field(default_factory=dict)
+    """What `seed` created on this start (`{"seeded": False}` when the account already existed)."""
+
+    @property
+    def sandbox_url(self) -> str:
+        """The sandbox's base URL (control routes such as `/sandbox/inject/message` hang off it)."""
+        return self.api_url.removesuffix("/v1")
+
+    @property
+    def callbacks_url(self) -> str:
+        """Where the demo application's callbacks go: `{relay_url}/callbacks/sandbox`."""
+        return f"{self.relay_url}/callbacks/{CHANNEL}"
+
+    @property
+    def bxml_url(self) -> str:
+        """The relay's BXML ingress for this channel: `{relay_url}/bxml/sandbox`."""
+        return f"{self.relay_url}/bxml/{CHANNEL}"
+
+    @property
+    def live_state_dir(self) -> Path:
+        """Directory for `LiveClient(state_path=...)`; cleared with the rest on `fresh`."""
+        return self.data_dir / LIVE_DIR
+
+
+@contextlib.asynccontextmanager
+async def embedded(
+    *, data_dir: Path, fresh: bool = False, time_scale: float = 1.0
+) -> AsyncIterator[Embedded]:
+    """Run the sandbox and the relay in this event loop until the block exits.
+
+    Args:
+        data_dir: where the sandbox's and relay's state persist between runs.
+        fresh: forget the previous state (sandbox, relay log, console position)
+            and start from a newly seeded account.
+        time_scale: API time runs this many times faster than the wall clock.
+
+    Yields:
+        The running environment; its `profile` works with `api.Client`,
+        `checks.check_profile` and `live.LiveClient` like any other.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _forget_state(data_dir)
+    state_file = data_dir / SANDBOX_STATE
+    first_start = not state_file.exists()
+    ports = _previous_ports(data_dir)
+
+    token = secrets.token_urlsafe(24)
+    relay_app = create_relay_app(
+        SqliteStore(data_dir / RELAY_STATE), tokens=[token], retention=RETENTION_SECONDS
+    )
+    relay = _server(relay_app, ports.get("relay", 0), **server_options(relay_app))
+    sandbox = Sandbox(state_file=state_file, time_scale=time_scale)
+    api = _server(create_sandbox_app(sandbox), ports.get("sandbox", 0))
+    sandbox.base_url = api.url
+
+    callbacks_url = f"{relay.url}/callbacks/{CHANNEL}"
+    seeded = seed(sandbox, relay_url=callbacks_url) if first_start else {"seeded": False}
+    _repoint_applications(sandbox, relay.url)
+
+    creds = sandbox.credentials
+    env = Embedded(
+        sandbox=sandbox,
+        profile=Profile(
+            name=PROFILE_NAME,
+            user_id=creds.user_id,
+            api_token=creds.token,
+            api_secret=creds.secret,
+            api_url=f"{api.url}/v1",
+            relay_url=relay.url,
+            relay_token=token,
+            relay_channel=CHANNEL,
+        ),
+        api_url=f"{api.url}/v1",
+        relay_url=relay.url,
+        data_dir=data_dir,
+        seeded=seeded,
+    )
+    try:
+        await asyncio.gather(relay.start(), api.start())
+        _remember_ports(data_dir, relay=relay.port, sandbox=api.port)
+        yield env
+    finally:
+        # The sandbox first: its lifespan cancels callbacks still heading for the relay.
+        await api.stop()
+        await relay.stop()
+        sandbox.store.close()  # no-op after a clean lifespan; closes it if start-up failed
+
+
+def _server(app: Any, port: int, **options: Any) -> BackgroundServer:
+    """A server on the port of the last run when it is still free, else on any free port."""
+    if port:
+        with contextlib.suppress(OSError):
+            return BackgroundServer(app, port=port, **options)
+    return BackgroundServer(app, **options)
+
+
+def _repoint_applications(sandbox: Sandbox, relay_url: str) -> None:
+    """Move callback URLs aimed at an earlier run's embedded relay to this run's."""
+    applications = sandbox.collection("applications")
+    for record in applications:
+        changed = False
+        for name in _APPLICATION_URL_FIELDS:
+            match = _LOOPBACK_RELAY.match(str(record.get(name) or ""))
+            if match and not record[name].startswith(relay_url + "/"):
+                record[name] = relay_url + match.group(1)
+                changed = True
+        if changed:
+            applications.save(record["id"])
+
+
+def _forget_state(data_dir: Path) -> None:
+    """Delete the sandbox's and the relay's state and the console's relay position."""
+    for name in (SANDBOX_STATE, RELAY_STATE):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (data_dir / (name + suffix)).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / (SANDBOX_STATE + ".media"), ignore_errors=True)
+    shutil.rmtree(data_dir / LIVE_DIR, ignore_errors=True)
+
+
+def _previous_ports(data_dir: Path) -> dict[str, int]:
+    try:
+        saved = json.loads((data_dir / PORTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, dict):
+        return {}
+    return {k: v for k, v in saved.items() if isinstance(v, int) and 1024 <= v <= 65535}
+
+
+def _remember_ports(data_dir: Path, **ports: int) -> None:
+    with contextlib.suppress(OSError):
+        (data_dir / PORTS_FILE).write_text(json.dumps(ports), encoding="utf-8")
