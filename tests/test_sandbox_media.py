@@ -108,3 +108,9 @@ async def test_over_the_limit_is_403_media_size_overflow(
     )
     assert response.status_code == 403 and response.json()["code"] == "media-size-overflow"
     assert (await sandbox_http.get(f"{user}/media")).json() == []
+
+
+async def test_a_name_is_required(sandbox_http: httpx.AsyncClient, user: str) -> None:
+    response = await sandbox_http.put(f"{user}/media/", content=b"x")
+    assert response.status_code == 400
+    assert (await sandbox_http.get(f"{user}/media/")).json() == []

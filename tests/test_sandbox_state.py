@@ -150,3 +150,36 @@ async def test_seed_gives_a_realistic_account_once(tmp_path: Path) -> None:
     again = Sandbox(state_file=state, seed=9)
     assert seed(again, relay_url=None) == {"seeded": False}
     await again.aclose()
+
+
+async def test_a_message_in_flight_at_shutdown_is_delivered_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "inflight.db"
+    sandbox = Sandbox(state_file=state, time_scale=0.5, seed=11)  # slow: it stays queued
+    async with serving(create_app(sandbox)) as server:
+        creds = sandbox.credentials
+        async with httpx.AsyncClient(
+            base_url=f"{server.url}/v1", auth=(creds.token, creds.secret)
+        ) as client:
+            user = f"/users/{sandbox.user_id}"
+            ordered = await client.post("/availableNumbers/local?areaCode=919&quantity=1")
+            sender = ordered.json()[0]["number"]
+            sent = await client.post(
+                f"{user}/messages",
+                json={"from": sender, "to": "+19195551212", "text": "x", "receiptRequested": "all"},
+            )
+            location = sent.headers["location"]
+            assert (await client.get(location)).json()["state"] == "queued"
+
+    async def finished(client: httpx.AsyncClient) -> dict[str, Any]:
+        message_id = location.rsplit("/", 1)[1]
+        async with asyncio.timeout(5):
+            while True:
+                message = (await client.get(f"/messages/{message_id}")).json()
+                if message.get("deliveryState") == "delivered":
+                    return message
+                await asyncio.sleep(0.02)
+
+    message = await run_against(state, finished)
+    assert message["state"] == "sent" and message["deliveryCode"] == 0

@@ -161,6 +161,13 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
         assert isinstance(exc, ApiFault)
         return fault_response(sandbox, exc, request)
 
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        # A bug in the sandbox still answers in the API's shape (JSON, documented body).
+        fault = ApiFault(
+            500, "internal-error", f"An internal error occurred: {exc.__class__.__name__}"
+        )
+        return JSONResponse(error_body(fault, request), status_code=500)
+
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 405:
@@ -185,7 +192,7 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
 
     app = Starlette(
         routes=collect_routes(sandbox),
-        exception_handlers={ApiFault: on_fault, HTTPException: on_http},
+        exception_handlers={ApiFault: on_fault, HTTPException: on_http, Exception: on_crash},
         lifespan=lifespan,
     )
     app.state.sandbox = sandbox

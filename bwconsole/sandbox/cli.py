@@ -99,9 +99,12 @@ async def serve(args: argparse.Namespace, out: TextIO = sys.stdout) -> None:
         with contextlib.suppress(NotImplementedError):  # Windows
             loop.add_signal_handler(signum, stop.set)
     await server.start()
+    # A wildcard address is where it listens, not where a client can reach it.
+    shown_host = args.host if args.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    url = f"http://{shown_host}:{server.port}"
     if args.callback_host is None:
-        sandbox.base_url = server.url
-    print(banner(server.url, sandbox, args.state), file=out, flush=True)
+        sandbox.base_url = url
+    print(banner(url, sandbox, args.state), file=out, flush=True)
     try:
         await stop.wait()
     finally:

@@ -91,6 +91,8 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
 
     async def upload(request: Request) -> Response:
         name = request.path_params["mediaName"]
+        if not name:
+            raise validation("A media file needs a name: PUT /media/{mediaName}")
         length = _declared_length(request)
         if length > MAX_MEDIA_BYTES:
             async for _ in request.stream():  # drain, so the client reads the answer cleanly
