@@ -111,12 +111,9 @@ async def embedded(
         The running environment; its `profile` works with `api.Client`,
         `checks.check_profile` and `live.LiveClient` like any other.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        _forget_state(data_dir)
+    # Blocking file work, but a few milliseconds before anything else runs in the loop.
+    first_start, ports = _prepare(data_dir, fresh)
     state_file = data_dir / SANDBOX_STATE
-    first_start = not state_file.exists()
-    ports = _previous_ports(data_dir)
 
     token = secrets.token_urlsafe(24)
     relay_app = create_relay_app(
@@ -158,6 +155,14 @@ async def embedded(
         await api.stop()
         await relay.stop()
         sandbox.store.close()  # no-op after a clean lifespan; closes it if start-up failed
+
+
+def _prepare(data_dir: Path, fresh: bool) -> tuple[bool, dict[str, int]]:
+    """Create the directory, forget the old state if asked; is this the account's first start?"""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _forget_state(data_dir)
+    return not (data_dir / SANDBOX_STATE).exists(), _previous_ports(data_dir)
 
 
 def _server(app: Any, port: int, **options: Any) -> BackgroundServer:
