@@ -5,7 +5,7 @@
   `message-rate-limit`); a batch of messages counts each message.
 - Number ordering (POST phoneNumbers, POST availableNumbers/*) and searching
   (GET availableNumbers/*): 100 a minute, bursts of 800; managing numbers
-  (GET phoneNumbers[/{id}]): 2000 a second, bursts of 3000.
+  (GET phoneNumbers[/{id}], and here also updates and releases): 2000 a second, bursts of 3000.
 - Everything else: 1 request per 1000 ms per resource family -> 429 with
   `X-RateLimit-Reset` (epoch milliseconds, wall clock) and the
   `rateLimitResetTime` detail.
@@ -151,7 +151,7 @@ async def check(sandbox: Sandbox, request: Request) -> None:
         bucket = state.bucket(f"numbers:{'order' if method == 'POST' else 'search'}", 800, 100 / 60)
     elif family == "phoneNumbers" and method == "POST" and is_collection:
         bucket = state.bucket("numbers:order", 800, 100 / 60)
-    elif family == "phoneNumbers" and method == "GET":
+    elif family == "phoneNumbers":  # reading, updating and releasing: "Manage Numbers"
         bucket = state.bucket("numbers:manage", 3000, 2000)
     else:
         bucket = state.bucket(f"resource:{family}", 1, 1)
