@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bwconsole.sandbox.account import ensure_funds
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice import recording
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, parse_audio
 from bwconsole.sandbox.voice.dialing import dial, transfer
-from bwconsole.sandbox.voice.engine import FINAL_STATES, CallEngine, engine_for
+from bwconsole.sandbox.voice.engine import FINAL_STATES, RATE_PER_MINUTE, CallEngine, engine_for
 from bwconsole.sandbox.voice.gather import start_rest_gather
 from bwconsole.sandbox.web import E164, SIP_URI, Body, created, ok, paged, read_body
 
@@ -123,6 +124,7 @@ class CallRoutes:
                 if self.sandbox.collection(collection).get(ident) is None:
                     raise not_found(kind, ident)
                 fields[key] = ident
+        ensure_funds(self.sandbox, RATE_PER_MINUTE)
         call = dial(self.engine, from_=from_, to=to, fields=fields)
         return created(request, self.sandbox.user_path("calls", call["id"]))
 

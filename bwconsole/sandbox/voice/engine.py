@@ -21,7 +21,8 @@ from bwconsole.sandbox.callbacks import Delivery, Outcome
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found
 from bwconsole.sandbox.store import Record
-from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, audio_seconds
+from bwconsole.sandbox.voice import playback
+from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio
 from bwconsole.sandbox.voice.farend import DIGITS_AFTER_GATHER, DIGITS_WITHOUT_GATHER, FarEnd
 
 __all__ = ["FINAL_STATES", "CallEngine", "Live", "engine_for"]
@@ -33,6 +34,8 @@ RATE_PER_MINUTE = "0.01000"
 #: API seconds before a refused call reports its failure, and between pressed digits.
 REFUSE_AFTER = 0.5
 DIGIT_GAP = 0.3
+#: Cause of calls cut by a sandbox restart ("any other value = internal error").
+RESTART_CAUSE = "SANDBOX_RESTARTED"
 #: An unanswered inbound caller gives up after this many API seconds.
 CALLER_PATIENCE = 60.0
 
@@ -67,6 +70,25 @@ class CallEngine:
         self.events = sandbox.collection("callEvents")
         self._live: dict[str, Live] = {}
         self._listeners: list[Listener] = []
+        self._end_interrupted()
+
+    def _end_interrupted(self) -> None:
+        """Calls that were up when the sandbox stopped cannot go on: end them quietly."""
+        now = self.sandbox.clock.iso()
+        for call in self.calls:
+            if call["state"] not in FINAL_STATES:
+                call.update(state="completed", endTime=now, _cause=RESTART_CAUSE)
+                self.calls.save(call["id"])
+        for kind, busy, final in (
+            ("gathers", ("started",), "completed"),
+            ("recordings", ("recording", "saving"), "error"),
+            ("transcriptions", ("transcribing",), "error"),
+        ):
+            collection = self.sandbox.collection(kind)
+            for record in collection:
+                if record.get("state") in busy:
+                    record["state"] = final
+                    collection.save(record["id"])
 
     # -- the contract -------------------------------------------------------------
 
@@ -418,32 +440,8 @@ class CallEngine:
         live.playback = None
         if isinstance(request, StopAudio):
             return None
-        live.playback = self.spawn(call_id, self._playback(call_id, request))
+        live.playback = self.spawn(call_id, playback.play(self, call_id, request))
         return live.playback
-
-    async def _playback(self, call_id: str, request: AudioRequest) -> None:
-        call = self.get_call(call_id)
-        kind = request.event_type
-        extra: dict[str, Any] = {"status": "started"}
-        if kind == "speak":
-            extra["state"] = "PLAYBACK_START"
-        if request.tag is not None:
-            extra["tag"] = request.tag
-        self.log(call_id, kind, "start")
-        self.rest_event(call, self.payload(call, kind, **extra))
-        try:
-            while True:
-                self.heard(call_id, request.heard)
-                await self.sandbox.clock.sleep(audio_seconds(request))
-                if not request.loop:
-                    break
-        finally:
-            if call["state"] == "active":
-                extra["status"] = "done"
-                if kind == "speak":
-                    extra["state"] = "PLAYBACK_STOP"
-                self.log(call_id, kind, "done")
-                self.rest_event(call, self.payload(call, kind, **extra))
 
     def send_dtmf(self, call_id: str, dtmf: str) -> None:
         """Send digits from our side; the linked leg (if any) hears them as `dtmf` events."""
@@ -451,17 +449,7 @@ class CallEngine:
 
     async def dtmf_out(self, call_id: str, dtmf: str) -> None:
         """Send digits now, honouring `,`/`w` (0.5 s) and `W` (1 s) pauses."""
-        clock = self.sandbox.clock
-        for char in dtmf:
-            if char in ",w":
-                await clock.sleep(0.5)
-            elif char == "W":
-                await clock.sleep(1.0)
-            else:
-                peer = self.live(call_id).peer
-                if peer and self.get_call(peer)["state"] == "active":
-                    self.receive_digit(peer, char)
-                await clock.sleep(0.1)
+        await playback.dtmf_out(self, call_id, dtmf)
 
 
 def engine_for(sandbox: Sandbox) -> CallEngine:
