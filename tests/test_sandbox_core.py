@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from bwconsole.sandbox.account import charge
+from bwconsole.sandbox.core import DEFAULT_USER_ID
 from bwconsole.servers import BackgroundServer
 
 
@@ -77,3 +79,18 @@ async def test_api_errors_are_recorded(
     await sandbox_http.get(f"/users/{sandbox.user_id}/account/transactions?size=0")
     recorded = list(sandbox.collection("errors"))
     assert recorded and recorded[-1]["code"] == "validation-error"
+
+
+async def test_a_sandbox_bug_still_answers_a_json_error_body(
+    sandbox_http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bwconsole.sandbox import applications
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(applications, "get_application", broken)
+    response = await sandbox_http.get(f"/users/{DEFAULT_USER_ID}/applications/a-x")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/json")
+    assert set(response.json()) == {"category", "code", "message", "details"}

@@ -259,3 +259,23 @@ async def test_list_filters_and_redaction(
     assert (await sandbox_http.get(f"{user}/messages/{message_id}")).json()["text"] == ""
     missing = await sandbox_http.get(f"{user}/messages/m-nothere")
     assert missing.status_code == 404 and missing.json()["code"] == "message-not-found"
+
+
+async def test_text_is_kept_three_days_only(
+    sandbox_server: BackgroundServer,
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+) -> None:
+    sender = (await order_number())["number"]
+    location = (
+        await sandbox_http.post(
+            f"{user}/messages", json={"from": sender, "to": "+19195551212", "text": "old"}
+        )
+    ).headers["location"]
+    messages = sandbox_server.sandbox.collection("messages")  # type: ignore[attr-defined]
+    record = messages.get(location.rsplit("/", 1)[1])
+    record["time"] = "2020-01-01T00:00:00.000Z"
+    messages.save(record["id"])
+    got = (await sandbox_http.get(location)).json()
+    assert "text" not in got and got["from"] == sender
