@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
-from bwconsole.tui.keys import KeyEntry, bwconsole_bindings, effective_key
+from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.themes import DEFAULT_THEME, ThemeError, load_themes
 from bwconsole.tui.widgets.api_log import ApiLogPane
@@ -196,27 +196,34 @@ class BwConsoleApp(App[None]):
     # --- keys -------------------------------------------------------------------------------------
 
     def key_entries(self) -> list[KeyEntry]:
-        """Every action of the app and of each pane, with its current key."""
+        """Every action with its current key: global, common to every list, then per pane.
+
+        Entries with `pane_id=None` and owner "pane"/"table" act on the pane on screen.
+        """
         entries: list[KeyEntry] = []
 
-        def add(section: str, pane_id: str | None, owner: Any, bindings: list[Binding]) -> None:
+        def add(section: str, pane_id: str | None, owner: Owner, bindings: list[Binding]) -> None:
             for binding in bindings:
                 shown = self.get_key_display(effective_key(binding, self.keymap))
                 entries.append(KeyEntry(section, pane_id, owner, binding, shown))
 
         add("Global", None, "app", bwconsole_bindings(type(self)))
+        common = bwconsole_bindings(Pane)
+        add("Every list", None, "pane", common)
+        add("Every list", None, "table", bwconsole_bindings(VirtualTable))
         for pane_id, pane in self.panes.items():
-            add(pane.TITLE, pane_id, "pane", bwconsole_bindings(type(pane)))
-            add(pane.TITLE, pane_id, "table", bwconsole_bindings(VirtualTable))
+            own = [b for b in bwconsole_bindings(type(pane)) if b not in common]
+            add(pane.TITLE, pane_id, "pane", own)
         return entries
 
     async def run_entry(self, entry: KeyEntry) -> None:
-        """Run a catalogued action as if its key was pressed in its pane."""
-        if entry.pane_id is None:
+        """Run a catalogued action as if its key was pressed (in its pane, or the current one)."""
+        if entry.owner == "app":
             await self.run_action(entry.binding.action)
             return
-        self.action_show_pane(entry.pane_id)
-        pane = self.panes[entry.pane_id]
+        if entry.pane_id is not None:
+            self.action_show_pane(entry.pane_id)
+        pane = self.current_pane
         await self.run_action(entry.binding.action, pane if entry.owner == "pane" else pane.table)
 
     # --- helpers ----------------------------------------------------------------------------------

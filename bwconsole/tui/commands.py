@@ -29,7 +29,8 @@ class ConsoleCommands(Provider):
         for entry in app.key_entries():
             if entry.binding.action == "command_palette":
                 continue
-            title = f"{entry.section}: {entry.binding.description or entry.binding.action}"
+            section = "Current list" if entry.section == "Every list" else entry.section
+            title = f"{section}: {entry.binding.description or entry.binding.action}"
             run = partial(app.run_entry, entry)
             commands.append((title, f"key {entry.key}", run))
         for name in app.theme_names:

@@ -23,9 +23,9 @@ class KeyEntry:
     """One action the user can take, and the key that takes it."""
 
     section: str
-    """"Global" or the pane's title."""
+    """"Global", "Every list", or the pane's title."""
     pane_id: str | None
-    """The pane the action belongs to (None for global actions)."""
+    """The pane the action belongs to (None: global, or any pane)."""
     owner: Owner
     binding: Binding
     key: str

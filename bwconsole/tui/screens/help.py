@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
-            body.border_title = "Keys (escape closes; ids rebind in config.toml [keymap])"
+            body.border_title = "Keys (escape closes; ids rebind in config.toml \\[keymap])"
             yield Static(keys_table(self._entries), id="help-keys")
 
     async def action_dismiss(self, result: None = None) -> None:

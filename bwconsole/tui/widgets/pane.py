@@ -100,7 +100,10 @@ class Pane(Vertical):
     # --- events -----------------------------------------------------------------------------------
 
     def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
-        self._show_detail(event.key)
+        # A hidden pane skips the update: changing the detail costs a screen layout, and a
+        # live log moves its cursor every frame. `focus_list` catches up when it is shown.
+        if self.display:
+            self._show_detail(event.key)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -112,7 +115,8 @@ class Pane(Vertical):
         self.table.focus()
 
     def focus_list(self) -> None:
-        """Give the keyboard to the table (called when the pane is shown)."""
+        """Give the keyboard to the table and bring the detail up to date (the pane was shown)."""
+        self._show_detail(self.table.cursor_key)
         self.table.focus()
 
     def _show_detail(self, key: str | None) -> None:

@@ -10,6 +10,7 @@ are redrawn, unless the order changed.
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -126,6 +127,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cursor_row = 0
         self._cursor_key: str | None = None
         self._flush_scheduled = False
+        self._last_flush = 0.0
         # key -> (style it was drawn in, drawn row); a cursor move redraws just two rows.
         self._cache: LRUCache[str, tuple[Style, Strip]] = LRUCache(1024)
         self._widths = tuple(column.width for column in model.columns)
@@ -152,11 +154,12 @@ class VirtualTable(ScrollView, can_focus=True):
     def flush(self) -> None:
         """Draw pending model changes now (normally done once per frame by a timer)."""
         self._flush_scheduled = False
+        self._last_flush = monotonic()
         dirty, reordered = self.model.take_changes()
         for key in dirty:
             self._cache.discard(key)
         if reordered:
-            self.virtual_size = Size(self._row_width, len(self.model) + 1)
+            self._sync_virtual_size()
             self._restore_cursor()
             self.refresh()
         else:
@@ -172,6 +175,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.model.take_changes()
         self.virtual_size = Size(self._row_width, len(self.model) + 1)
         self._restore_cursor()
+
+    def on_show(self) -> None:
+        self._sync_virtual_size(force=True)
 
     def on_resize(self) -> None:
         # The last column takes what the others leave, so a wide pane has no dead space
@@ -229,11 +235,24 @@ class VirtualTable(ScrollView, can_focus=True):
         )
         return Strip([Segment(text + " ", style)], self._row_width)
 
+    def _sync_virtual_size(self, *, force: bool = False) -> None:
+        # Changing virtual_size costs a layout of the whole screen; a hidden table (a live
+        # log in a pane in the background) catches up in on_show instead of every frame.
+        size = Size(self._row_width, len(self.model) + 1)
+        if size != self.virtual_size and (force or self.is_on_screen):
+            self.virtual_size = size
+
     def _model_changed(self) -> None:
         if self._flush_scheduled or not self.is_mounted:
             return
         self._flush_scheduled = True
-        self.set_timer(FRAME_SECONDS, self.flush)
+        # Flush as soon as the loop is free, but never more than once a frame: a burst of
+        # updates costs one redraw, and a lone update is not held back a whole frame.
+        wait = self._last_flush + FRAME_SECONDS - monotonic()
+        if wait > 0:
+            self.set_timer(wait, self.flush)
+        else:
+            self.call_later(self.flush)
 
     def _restore_cursor(self) -> None:
         """Put the cursor back after the order changed: on the same row, or on top when following."""

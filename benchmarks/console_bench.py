@@ -1,0 +1,342 @@
+"""Console benchmarks (issue 8, "Console"): event-to-screen lag and large panes, headless.
+
+Run: `uv run python benchmarks/console_bench.py [--seconds 30] [--rows 100000]`
+
+Event lag: a generator in the app's event loop emits call events at 100/s and
+1,000/s touching 1,000 distinct calls, the way the live client will (plain
+method calls: `app.add_event` plus an update of the call's row). The lag of an
+event is the time from its emission to the end of the first frame rendered
+after the console applied it (for the virtual table: after the per-frame flush
+that draws it). The same load is sent to a naive stock `DataTable` app fed one
+`post_message` per event, measured the same way, in the same run.
+
+Large panes: 100,000 messages and 100,000 calls in their panes; prints the
+fill time, the time to open a pane (key press to first frame), the time per
+filter keystroke (key press to frame), per cursor key, and the process RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from bwconsole.tui.app import BwConsoleApp
+
+SIZE = (160, 48)
+DISTINCT_CALLS = 1_000
+STATES = ("ringing", "active", "completed")
+
+
+@dataclass
+class LiveEvent:
+    """Shaped like the live client's events."""
+
+    seq: int
+    received_at: float
+    body: str
+    event: Any = None
+    parse_error: str | None = None
+
+
+def rss_mb() -> float:
+    """Resident set size of this process now, in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class GcPauses:
+    """Collects the duration of every full (generation 2) garbage collection."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._start) * 1000)
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+class FrameClock:
+    """Notes the end of every rendered frame of a screen, and settles waiting updates."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        self.frames = 0
+        self.applied: list[float] = []
+        """Emission times of updates applied to widgets, waiting for the next frame."""
+        self.lags: list[float] = []
+        self._last_frame = 0.0
+        self._frame = asyncio.Event()
+        original = screen._compositor_refresh
+
+        def refresh() -> None:
+            original()
+            now = time.perf_counter()
+            self.frames += 1
+            self._last_frame = now
+            self._frame.set()
+            if self.applied:
+                self.lags.extend(now - sent for sent in self.applied)
+                self.applied.clear()
+
+        screen._compositor_refresh = refresh  # type: ignore[method-assign]
+
+    async def next_frame(self, limit: float = 2.0) -> float:
+        """Wait for the next frame (at most `limit` seconds); return its end time."""
+        return await self.frame_since(self.frames, limit)
+
+    async def frame_since(self, count: int, limit: float = 2.0) -> float:
+        """Wait until a frame after frame number `count` ends; return its end time."""
+        try:
+            async with asyncio.timeout(limit):
+                while self.frames == count:
+                    self._frame.clear()
+                    await self._frame.wait()
+        except TimeoutError:
+            pass
+        return self._last_frame
+
+    async def time_key(self, app: App[Any], key: str) -> float:
+        """Send a key as the terminal driver would; return ms until the frame showing it ends.
+
+        (Pilot's `press` waits for idle and adds its own pauses, so it is not used here.)
+        """
+        char = {"space": " ", "slash": "/"}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        count, start = self.frames, time.perf_counter()
+        assert app._driver is not None
+        app._driver.send_message(event)
+        return (await self.frame_since(count) - start) * 1000
+
+
+async def generate(rate: int, seconds: float, emit: Callable[[int, float], None]) -> int:
+    """Call `emit(n, sent_time)` `rate` times a second for `seconds`; return how many were sent."""
+    start = time.perf_counter()
+    sent = 0
+    while (now := time.perf_counter()) - start < seconds:
+        due = int((now - start) * rate)
+        while sent < due:
+            emit(sent, time.perf_counter())
+            sent += 1
+        await asyncio.sleep(0.001)
+    return sent
+
+
+def call_body(n: int) -> tuple[str, dict[str, Any]]:
+    call_id = f"c-{n % DISTINCT_CALLS:05d}"
+    state = STATES[(n // DISTINCT_CALLS) % len(STATES)]
+    return call_id, {"eventType": "answer", "callId": call_id, "callState": state, "n": n}
+
+
+async def console_lag(rate: int, seconds: float) -> dict[str, float]:
+    """Event lag through the console's own feed methods."""
+    app = BwConsoleApp(initial_pane="calls")
+    calls = app.pane("calls")
+    for n in range(DISTINCT_CALLS):
+        call_id, _ = call_body(n)
+        calls.upsert(call_id, {"id": call_id, "state": "ringing", "from": "+15550000000"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        clock = FrameClock(app.screen)
+        table = calls.table
+        pending: list[float] = []
+        original_flush = table.flush
+
+        def flush() -> None:
+            original_flush()
+            clock.applied.extend(pending)
+            pending.clear()
+
+        table.flush = flush  # type: ignore[method-assign]
+
+        def emit(n: int, sent: float) -> None:
+            call_id, payload = call_body(n)
+            app.add_event(LiveEvent(seq=n + 1, received_at=time.time(), body=json.dumps(payload)))
+            calls.upsert(call_id, {"id": call_id, "state": f"{payload['callState']} {n}"})
+            pending.append(sent)
+
+        frames_before = clock.frames
+        sent = await generate(rate, seconds, emit)
+        await clock.next_frame()
+        await clock.next_frame()
+        return summary(clock.lags, sent, (clock.frames - frames_before) / seconds, len(pending))
+
+
+class NaiveApp(App[None]):
+    """The reference: a stock DataTable, one post_message per event, update_cell per event."""
+
+    class CallEvent(Message):
+        def __init__(self, call_id: str, state: str, sent: float) -> None:
+            super().__init__()
+            self.call_id = call_id
+            self.state = state
+            self.sent = sent
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock: FrameClock | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DataTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Call", key="call")
+        table.add_column("State", key="state")
+        for n in range(DISTINCT_CALLS):
+            call_id, _ = call_body(n)
+            table.add_row(call_id, "ringing", key=call_id)
+
+    def on_naive_app_call_event(self, event: CallEvent) -> None:
+        self.query_one(DataTable).update_cell(event.call_id, "state", event.state)
+        if self.clock is not None:
+            self.clock.applied.append(event.sent)
+
+
+async def naive_lag(rate: int, seconds: float) -> dict[str, float]:
+    """Event lag through a stock DataTable fed one post_message per event."""
+    app = NaiveApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        clock = FrameClock(app.screen)
+        app.clock = clock
+
+        def emit(n: int, sent: float) -> None:
+            call_id, payload = call_body(n)
+            app.post_message(NaiveApp.CallEvent(call_id, f"{payload['callState']} {n}", sent))
+
+        frames_before = clock.frames
+        sent = await generate(rate, seconds, emit)
+        backlog: int = app._message_queue.qsize()
+        # Let the backlog drain (bounded), so late events count with their real lag.
+        try:
+            async with asyncio.timeout(30):
+                while len(clock.lags) < sent:
+                    await clock.next_frame()
+        except TimeoutError:
+            pass
+        return summary(clock.lags, sent, (clock.frames - frames_before) / seconds, backlog)
+
+
+def summary(lags: list[float], sent: int, fps: float, backlog: int) -> dict[str, float]:
+    return {
+        "sent": sent,
+        "shown": len(lags),
+        "p50_ms": percentile(lags, 0.50) * 1000,
+        "p99_ms": percentile(lags, 0.99) * 1000,
+        "max_ms": max(lags, default=float("nan")) * 1000,
+        "fps": fps,
+        "backlog": backlog,
+    }
+
+
+async def large_panes(rows: int) -> dict[str, float]:
+    """Open, filter and move through panes of `rows` messages and `rows` calls."""
+    app = BwConsoleApp(initial_pane="events")
+    started = time.perf_counter()
+    messages, calls = app.pane("messages"), app.pane("calls")
+    for n in range(rows):
+        messages.upsert(
+            f"m-{n:06d}",
+            {
+                "id": f"m-{n:06d}",
+                "time": 1_780_000_000 + n,
+                "direction": "in" if n % 2 else "out",
+                "from": f"+1919555{n % 10_000:04d}",
+                "to": "+19195550000",
+                "state": "delivered",
+                "text": f"message number {n} about order {n * 7 % 100_003}",
+            },
+        )
+        calls.upsert(
+            f"c-{n:06d}",
+            {"id": f"c-{n:06d}", "state": STATES[n % 3], "from": f"+1919555{n % 10_000:04d}"},
+        )
+    fill = time.perf_counter() - started
+    figures: dict[str, float] = {"fill_s": fill}
+    gc_pauses = GcPauses()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        clock = FrameClock(app.screen)
+        for key, name in (("2", "open_calls_ms"), ("4", "open_messages_ms")):
+            figures[name] = await clock.time_key(app, key)
+            await pilot.pause(0.1)
+        await clock.time_key(app, "4")
+        await clock.time_key(app, "slash")
+        keystrokes = []
+        for char in "order 12":
+            keystrokes.append(await clock.time_key(app, "space" if char == " " else char))
+            await pilot.pause(0.05)
+        figures["filter_keystroke_p50_ms"] = statistics.median(keystrokes)
+        figures["filter_keystroke_max_ms"] = max(keystrokes)
+        figures["filter_matches"] = len(messages.model)
+        await clock.time_key(app, "escape")
+        moves = []
+        for key in ["down"] * 20 + ["pagedown"] * 20 + ["end", "home"]:
+            moves.append(await clock.time_key(app, key))
+            await pilot.pause(0.02)
+        figures["cursor_key_p50_ms"] = statistics.median(moves)
+        figures["cursor_key_max_ms"] = max(moves)
+        figures["rss_mb"] = rss_mb()
+    gc_pauses.close()
+    figures["full_gc_count"] = len(gc_pauses.pauses)
+    figures["full_gc_max_ms"] = max(gc_pauses.pauses, default=0.0)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="duration of each lag run (issue 8: 30)"
+    )
+    parser.add_argument("--rows", type=int, default=100_000, help="rows per large pane")
+    parser.add_argument("--rates", default="100,1000", help="event rates to measure, per second")
+    args = parser.parse_args()
+    print(f"console benchmark: python {sys.version.split()[0]}, {args.seconds:g} s per lag run")
+    for rate in (int(r) for r in args.rates.split(",")):
+        for label, run in (("console (VirtualTable)", console_lag), ("naive DataTable", naive_lag)):
+            r = asyncio.run(run(rate, args.seconds))
+            print(
+                f"lag {rate:>5}/s {label:<23} p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
+                f"max {r['max_ms']:7.1f} ms  frames/s {r['fps']:5.1f}  shown {r['shown']}/{r['sent']}  "
+                f"backlog at end {r['backlog']}"
+            )
+    figures = asyncio.run(large_panes(args.rows))
+    print(f"large panes ({args.rows:,} messages + {args.rows:,} calls):")
+    for name, value in figures.items():
+        print(f"  {name:<26} {value:10.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
