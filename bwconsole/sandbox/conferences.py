@@ -112,6 +112,7 @@ class Conferences:
         return conference
 
     def uri(self, conference_id: str) -> str:
+        """Absolute URL of the conference, as events carry it in `conferenceUri`."""
         return self.sandbox.url(self.sandbox.user_path("conferences", conference_id))
 
     def create(self, body: Body) -> Record:
@@ -219,6 +220,7 @@ class Conferences:
     # -- members -----------------------------------------------------------------------------
 
     def active_members(self, conference_id: str) -> list[Record]:
+        """The members still in the conference, in the order they joined."""
         return [
             m
             for m in self.members
@@ -251,6 +253,7 @@ class Conferences:
     # -- events ------------------------------------------------------------------------------
 
     def recount(self, conference: Record) -> None:
+        """Bring `activeMembers` up to date after a member joined or left."""
         conference["activeMembers"] = len(self.active_members(conference["id"]))
         self.records.save(conference["id"])
 
@@ -285,6 +288,7 @@ class Conferences:
         return payload
 
     def member_event(self, conference: Record, member: Record) -> dict[str, Any]:
+        """The `conference-member` event (confMember.md) for the member as it is now."""
         payload: dict[str, Any] = {
             "eventType": "conference-member",
             "activeMembers": conference["activeMembers"],
@@ -302,6 +306,7 @@ class Conferences:
         return payload
 
     def emit(self, conference: Record, payload: dict[str, Any]) -> None:
+        """Queue an event to the conference's callback, after its earlier events."""
         self.engine.emit(
             conference["id"],
             conference.get("callbackUrl"),
