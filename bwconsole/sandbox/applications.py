@@ -122,7 +122,6 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
             for item in collection:
                 if item.get("applicationId") == application_id:
                     item.pop("applicationId", None)
-                    item.pop("application", None)
                     collection.save(item["id"])
         return ok()
 

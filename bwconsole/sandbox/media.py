@@ -39,12 +39,7 @@ def _file_for(sandbox: Sandbox, name: str) -> Path:
 def _record(
     sandbox: Sandbox, name: str, size: int, content_type: str, cache_control: str | None
 ) -> Record:
-    record: Record = {
-        "mediaName": name,
-        "contentLength": size,
-        "content": sandbox.url(sandbox.user_path("media", quote(name, safe=""))),
-        "_contentType": content_type,
-    }
+    record: Record = {"mediaName": name, "contentLength": size, "_contentType": content_type}
     if cache_control:
         record["_cacheControl"] = cache_control
     return sandbox.collection("media").put(name, record)
@@ -136,7 +131,18 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         return FileResponse(_file_for(sandbox, name), headers=headers)
 
     async def list_all(request: Request) -> Response:
-        return ok([public(m) for m in media])
+        # `content` is made per request so it names this server even after a move to another port.
+        return ok(
+            [
+                {
+                    **public(m),
+                    "content": absolute(
+                        request, sandbox.user_path("media", quote(m["mediaName"], safe=""))
+                    ),
+                }
+                for m in media
+            ]
+        )
 
     async def delete(request: Request) -> Response:
         name = request.path_params["mediaName"]

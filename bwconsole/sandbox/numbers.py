@@ -21,6 +21,7 @@ from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.web import (
     Body,
+    absolute,
     created,
     number_param,
     ok,
@@ -55,14 +56,25 @@ def find_number(sandbox: Sandbox, ident: str) -> Record:
     return record
 
 
+def view(request: Request, sandbox: Sandbox, record: Record) -> Record:
+    """The number as the API shows it, with `application` as a URL on this server.
+
+    The URL is made per request, not stored, so it stays right when the
+    sandbox comes back on another port with the same state file.
+    """
+    shown = public(record)
+    if "applicationId" in shown:
+        path = sandbox.user_path("applications", shown["applicationId"])
+        shown["application"] = absolute(request, path)
+    return shown
+
+
 def _link_application(sandbox: Sandbox, record: Record, application_id: str) -> None:
     if application_id == "":
         record.pop("applicationId", None)
-        record.pop("application", None)
         return
     get_application(sandbox, application_id)
     record["applicationId"] = application_id
-    record["application"] = sandbox.url(sandbox.user_path("applications", application_id))
 
 
 def _apply(sandbox: Sandbox, record: Record, body: Body) -> None:
@@ -146,14 +158,14 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         if state is not None and state not in ("enabled", "released"):
             raise validation("The property `numberState` must be one of: enabled, released")
         source = released if state == "released" else numbers
-        items = [public(n) for n in source]
+        items = [view(request, sandbox, n) for n in source]
         for key in LIST_FILTERS:
             if (wanted := query.text(key)) is not None:
                 items = [n for n in items if str(n.get(key, "")).lower() == wanted.lower()]
         return paged(request, items)
 
     async def get(request: Request) -> Response:
-        return ok(public(find_number(sandbox, request.path_params["numberId"])))
+        return ok(view(request, sandbox, find_number(sandbox, request.path_params["numberId"])))
 
     async def update(request: Request) -> Response:
         record = find_number(sandbox, request.path_params["numberId"])
