@@ -35,7 +35,9 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         if owned(sandbox, to) is None:
             raise not_found("number", to)
         raw_media = body.raw("media") or []
-        media = [raw_media] if isinstance(raw_media, str) else list(raw_media)
+        media = [raw_media] if isinstance(raw_media, str) else raw_media
+        if not isinstance(media, list) or not all(isinstance(url, str) for url in media):
+            raise validation("Property 'media' must be a URL or a list of URLs")
         text = body.text("text") or ""
         if len(text) > TEXT_MAX:
             raise validation(f"Property 'text' exceeds the limit of {TEXT_MAX}")

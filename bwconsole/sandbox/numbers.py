@@ -30,7 +30,7 @@ from bwconsole.sandbox.web import (
     require_e164,
 )
 
-__all__ = ["allocate", "find_number", "owned", "routes"]
+__all__ = ["RELEASED", "allocate", "find_number", "owned", "routes", "view"]
 
 #: Private collection of numbers released from the account.
 RELEASED = "releasedNumbers"
