@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("bwconsole.sandbox.cli", "run the v1 API emulator alone"),
     "relay": ("bwconsole.relay.cli", "run the callback relay (on a public host)"),
     "config": ("bwconsole.config_cli", "add, list, remove and select profiles"),
+    "doctor": ("bwconsole.doctor", "check the active profile end to end"),
 }
 
 

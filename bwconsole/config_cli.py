@@ -1,4 +1,8 @@
-"""`bwconsole config add|list|remove|use|show`: manage profiles from the shell.
+"""`bwconsole config add|list|remove|use|show|point-callbacks|restore-callbacks`.
+
+Profiles are managed here; `point-callbacks` and `restore-callbacks` move an
+application's callback URLs to the relay and back (`bwconsole.callback_setup`),
+always showing the URLs before changing them.
 
 Every failure a user can cause (a bad value, an unknown profile, a broken file,
 credentials the API rejects) ends as one line on stderr and exit status 1,
@@ -13,9 +17,20 @@ import getpass
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from bwconsole.callback_setup import (
+    CallbackPlan,
+    CallbackSetupError,
+    apply_plan,
+    backup_path,
+    plan_point,
+    plan_restore,
+    saved_applications,
+)
 from bwconsole.config import (
     DEFAULT_API_URL,
     ENV_OVERRIDES,
@@ -27,7 +42,12 @@ from bwconsole.config import (
     save_config,
 )
 
+if TYPE_CHECKING:  # httpx loads only when a command talks to the API (start-up speed)
+    from bwconsole.api import Client
+
 __all__ = ["configure", "run"]
+
+_T = TypeVar("_T")
 
 _PROG = "bwconsole config"
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -76,6 +96,34 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     show.add_argument("name", metavar="NAME", nargs="?")
 
+    point = actions.add_parser(
+        "point-callbacks",
+        help="point an application's call and message URLs at the relay (old ones saved)",
+        description=(
+            "Set the application's incomingCallUrl and incomingMessageUrl to the profile's "
+            "relay ({relay_url}/callbacks/{channel}). The current URLs are shown first and "
+            "saved, so restore-callbacks can put them back."
+        ),
+    )
+    restore = actions.add_parser(
+        "restore-callbacks",
+        help="put back the callback URLs point-callbacks replaced",
+        description="Restore the URLs saved by point-callbacks (shown before changing).",
+    )
+    for parser_ in (point, restore):
+        parser_.add_argument(
+            "--application",
+            metavar="ID",
+            help="application id (default: the only application, or every one with saved URLs)",
+        )
+        parser_.add_argument("--yes", action="store_true", help="do not ask before changing")
+        # SUPPRESS: `bwconsole --profile X config ...` must not be reset by this default.
+        parser_.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
+    point.add_argument("--ingress-user", metavar="U", help="basic-auth user the relay expects")
+    point.add_argument(
+        "--ingress-password-file", type=Path, metavar="F", help="file holding its password"
+    )
+
 
 def run(args: argparse.Namespace) -> int:
     """Run one `config` action; 0 on success, 1 on any error the user can fix."""
@@ -85,11 +133,13 @@ def run(args: argparse.Namespace) -> int:
         "remove": _remove,
         "use": _use,
         "show": _show,
+        "point-callbacks": _point_callbacks,
+        "restore-callbacks": _restore_callbacks,
     }
     args.config_action = args.config_action or "list"
     try:
         return handlers[args.config_action](args)
-    except (ConfigError, _UsageError) as exc:
+    except (ConfigError, _UsageError, CallbackSetupError) as exc:
         print(f"{_PROG} {args.config_action}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -290,3 +340,114 @@ def _require(config: Config, name: str) -> None:
     if name not in config.profiles:
         known = ", ".join(sorted(config.profiles)) or "none"
         raise _UsageError(f"no profile named {name!r} (profiles: {known})")
+
+
+def _point_callbacks(args: argparse.Namespace) -> int:
+    profile = _callback_profile(args)
+    ingress = _ingress(args)
+
+    async def plans() -> list[CallbackPlan]:
+        async with _client(profile) as client:
+            ids = [args.application] if args.application else [await _only_application(client)]
+            return [await plan_point(client, profile, app_id, ingress=ingress) for app_id in ids]
+
+    return _carry_out(args, profile, _talk(plans()))
+
+
+def _restore_callbacks(args: argparse.Namespace) -> int:
+    profile = _callback_profile(args)
+    ids = [args.application] if args.application else saved_applications(profile)
+    if not ids:
+        raise _UsageError(f"no saved callback URLs for profile {profile.name!r} in {backup_path()}")
+
+    async def plans() -> list[CallbackPlan]:
+        async with _client(profile) as client:
+            return [await plan_restore(client, profile, app_id) for app_id in ids]
+
+    return _carry_out(args, profile, _talk(plans()))
+
+
+def _carry_out(args: argparse.Namespace, profile: Profile, plans: list[CallbackPlan]) -> int:
+    """Show each plan, ask (unless --yes), then apply the ones that change something."""
+    pending = []
+    for plan in plans:
+        print(plan.describe())
+        if plan.needed:
+            pending.append(plan)
+        else:
+            print("  nothing to change")
+    if not pending:
+        return 0
+    verb = "Point" if pending[0].action == "point" else "Restore"
+    if not args.yes and not _confirm(f"{verb} these URLs in profile {profile.name!r}? [y/N] "):
+        print("left unchanged")
+        return 1
+
+    async def apply() -> None:
+        async with _client(profile) as client:
+            for plan in pending:
+                await apply_plan(client, plan)
+
+    _talk(apply())
+    for plan in pending:
+        if plan.action == "point":
+            print(
+                f"pointed application {plan.application_id} at the relay; previous URLs saved in "
+                f"{backup_path()} (undo: bwconsole config restore-callbacks "
+                f"--application {plan.application_id})"
+            )
+        else:
+            print(f"restored the callback URLs of application {plan.application_id}")
+    return 0
+
+
+def _talk(work: Coroutine[Any, Any, _T]) -> _T:
+    """Run API work; an API error becomes a one-line usage error."""
+    from bwconsole.api import ApiError
+
+    try:
+        return asyncio.run(work)
+    except ApiError as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _callback_profile(args: argparse.Namespace) -> Profile:
+    profile = resolve_profile(load_config(), getattr(args, "profile", None))
+    if profile is None:
+        raise _UsageError("no profile to change (the sandbox needs none); add one with config add")
+    return profile
+
+
+def _ingress(args: argparse.Namespace) -> tuple[str, str] | None:
+    if (args.ingress_user is None) != (args.ingress_password_file is None):
+        raise _UsageError("--ingress-user and --ingress-password-file go together")
+    if args.ingress_user is None:
+        return None
+    try:
+        password = args.ingress_password_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise _UsageError(f"{args.ingress_password_file}: {exc.strerror or exc}") from None
+    return args.ingress_user, password
+
+
+def _client(profile: Profile) -> Client:
+    from bwconsole.api import Client
+
+    return Client(profile.user_id, profile.api_token, profile.api_secret, profile.api_url)
+
+
+async def _only_application(client: Client) -> str:
+    applications = await client.applications.list()
+    if len(applications) == 1 and applications[0].id:
+        return applications[0].id
+    if not applications:
+        raise _UsageError("the account has no application; create one first")
+    listed = ", ".join(f"{a.id} ({a.name})" for a in applications)
+    raise _UsageError(f"several applications, name one with --application: {listed}")
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
