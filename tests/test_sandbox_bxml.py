@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -127,6 +129,11 @@ async def test_every_other_verb(
 
     await receiver.wait_for_event("dtmf", path="/app", count=2)
     inbound_id = receiver.at("/app")[0].payload["callId"]
+    async with asyncio.timeout(5):  # speak only once <Record> runs
+        while True:
+            if (await sandbox_http.get(f"/users/{USER}/calls/{call_id}/recordings")).json():
+                break
+            await asyncio.sleep(0.005)
     speech = await sandbox_http.post(
         f"/users/{USER}/calls/{inbound_id}/audio", json={"sentence": "Leave it at the door"}
     )

@@ -16,7 +16,7 @@ behaviour with the digit after `+1555` (times are API seconds):
 | anything else   | answers after 2 s, stays on the line until hung up                |
 
 Digits are pressed 1 s after the first gather on the call starts listening
-(after its prompt), or 5 s after answering if no gather starts by then.
+(after its prompt), or 10 s after answering if no gather starts by then.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ __all__ = ["DEFAULT_ANSWER_AFTER", "FarEnd", "far_end_for"]
 
 DEFAULT_ANSWER_AFTER = 2.0
 #: When the far end presses its digits without waiting for a gather.
-DIGITS_WITHOUT_GATHER = 5.0
+DIGITS_WITHOUT_GATHER = 10.0
 DIGITS_AFTER_GATHER = 1.0
 
 
