@@ -121,6 +121,9 @@ class BwConsoleApp(App[None]):
         themes = load_themes(theme_dirs)
         if theme not in themes:
             raise ThemeError(f"unknown theme {theme!r}; choose one of: {', '.join(sorted(themes))}")
+        # Only bwconsole's themes are offered: Textual's built-in ones lack the $bw-* colours.
+        for builtin in list(self.available_themes):
+            self.unregister_theme(builtin)
         for loaded in themes.values():
             self.register_theme(loaded)
         self.theme_names: tuple[str, ...] = tuple(themes)

@@ -66,7 +66,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             for field in self.fields
         }
         self.errors = {
-            field.name: Static(classes="form--error", id=f"error-{field.name}")
+            field.name: Static(classes="form--error", id=f"error-{field.name}", markup=False)
             for field in self.fields
         }
 
@@ -79,6 +79,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 yield self.errors[field.name]
             yield Static("enter submits · escape cancels", classes="form--hint")
 
+    def on_mount(self) -> None:
+        if self.fields:
+            self.inputs[self.fields[0].name].focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit()
@@ -90,9 +94,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             widget = self.inputs[field.name]
             result = widget.validate(widget.value)
             problems = [] if result is None or result.is_valid else result.failure_descriptions
-            self.errors[field.name].update(
-                f"{field.label}: {'; '.join(problems)}" if problems else ""
-            )
+            self.errors[field.name].update(f"{field.label}: {'; '.join(problems)}")
+            self.errors[field.name].set_class(bool(problems), "-shown")
             if problems and first_bad is None:
                 first_bad = widget
         if first_bad is not None:

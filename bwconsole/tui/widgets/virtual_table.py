@@ -203,6 +203,8 @@ class VirtualTable(ScrollView, can_focus=True):
             return strip.crop_extend(scroll_x, scroll_x + width, header_style)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.model):
+            if index == 0:
+                return self._empty_strip(base).crop_extend(scroll_x, scroll_x + width, base)
             return Strip.blank(width, base)
         key = self.model.key_at(index)
         style = base
@@ -226,6 +228,13 @@ class VirtualTable(ScrollView, can_focus=True):
                 label = f"{label} {'▼' if self.model.reverse else '▲'}"
             segments.append(Segment(set_cell_size(label, width) + " ", style))
         return Strip(segments, self._row_width)
+
+    def _empty_strip(self, style: Style) -> Strip:
+        if self.model.filter_text:
+            text = f"No row matches {self.model.filter_text!r} (escape clears the filter)"
+        else:
+            text = "Nothing here yet."
+        return Strip([Segment(text, style + Style(dim=True, italic=True))])
 
     def _row_strip(self, key: str, style: Style) -> Strip:
         cells = self.model.cells(key)
