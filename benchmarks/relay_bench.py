@@ -44,7 +44,7 @@ BODY = {
     "tag": "benchmark",
     "time": "2026-11-26T23:00:00.000Z",
 }
-GENERATOR_CONNECTIONS = 16
+GENERATOR_CONNECTIONS = 64
 
 
 # -- the naive relay -----------------------------------------------------
@@ -276,7 +276,7 @@ def start_relay(kind: str, port: int, workdir: Path) -> subprocess.Popen[bytes]:
 
 async def main(args: argparse.Namespace) -> None:
     consumer_counts = [int(c) for c in args.consumers.split(",")]
-    rates = [float(r) for r in args.rates.split(",")] + [0.0]
+    rates = [float(r) for r in args.rates.split(",") if r] + [0.0]
     print(
         f"relay benchmark: {os.cpu_count()} CPUs, {args.duration:g} s per phase, python {sys.version.split()[0]}"
     )
