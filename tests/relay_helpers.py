@@ -61,12 +61,12 @@ async def console(
 
 
 async def next_frame(
-    ws: ClientConnection, kind: str = "event", timeout: float = 5
+    ws: ClientConnection, kind: str = "event", within: float = 5
 ) -> dict[str, Any]:
     """The next frame of type `kind`, skipping pings."""
     import asyncio
 
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
             frame = json.loads(await ws.recv())
             if frame["type"] == kind:

@@ -18,9 +18,16 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 async def post_many(
-    http: httpx.AsyncClient, channel: str, count: int, workers: int = 20
+    http: httpx.AsyncClient,
+    channel: str,
+    count: int,
+    workers: int = 20,
+    progress: tuple[int, asyncio.Event] | None = None,
 ) -> list[int]:
-    """POST `count` distinct callbacks (callId c-0..) with `workers` in flight; return their seqs."""
+    """POST `count` distinct callbacks (callId c-0..) with `workers` in flight; return their seqs.
+
+    `progress=(n, event)` sets `event` once n of them were answered.
+    """
     seqs: dict[int, int] = {}
     numbers = iter(range(count))
 
@@ -31,13 +38,15 @@ async def post_many(
             )
             assert response.status_code == 200, response.text
             seqs[i] = response.json()["seq"]
+            if progress is not None and len(seqs) >= progress[0]:
+                progress[1].set()
 
     await asyncio.gather(*(worker() for _ in range(workers)))
     return [seqs[i] for i in range(count)]
 
 
-async def collect(ws, count: int, timeout: float = 10) -> list[dict]:  # type: ignore[no-untyped-def]
-    return [await next_frame(ws, timeout=timeout) for _ in range(count)]
+async def collect(ws, count: int, within: float = 10) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [await next_frame(ws, within=within) for _ in range(count)]
 
 
 async def test_backlog_of_1000_is_replayed_in_order_and_a_resume_sends_nothing_twice(
@@ -63,17 +72,16 @@ async def test_backlog_of_1000_is_replayed_in_order_and_a_resume_sends_nothing_t
 
 async def test_replay_and_live_meet_without_gap_or_duplicate() -> None:
     async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
-        poster = asyncio.create_task(post_many(http, "seam", 600, workers=5))
-        while (await http.get("/healthz", headers=AUTH)).json()["channels"].get("seam", {}).get(
-            "last_seq", 0
-        ) < 100:
-            await asyncio.sleep(0.01)
+        hundred = asyncio.Event()
+        poster = asyncio.create_task(post_many(http, "seam", 600, 5, (100, hundred)))
+        await asyncio.wait_for(hundred.wait(), 10)
         async with console(server, "seam", "after=0") as ws:
             frames = await collect(ws, 600)
+            assert not poster.done(), "the console should have joined mid-stream"
             await poster
             assert [f["seq"] for f in frames] == list(range(1, 601))
             with pytest.raises(TimeoutError):
-                await next_frame(ws, timeout=0.3)
+                await next_frame(ws, within=0.3)
 
 
 async def test_raw_body_query_and_headers_are_forwarded_exactly() -> None:
@@ -179,7 +187,7 @@ async def test_ingress_basic_auth_is_enforced_and_rejected_posts_are_not_stored(
             assert frame["event"]["callId"] == "c-ok"
             assert "authorization" not in frame["headers"]
             with pytest.raises(TimeoutError):
-                await next_frame(ws, timeout=0.2)
+                await next_frame(ws, within=0.2)
 
 
 async def test_bad_input_gets_a_clear_4xx_and_nothing_is_stored() -> None:
