@@ -233,3 +233,22 @@ async def test_healthz_shows_channel_details_to_token_holders_only() -> None:
             assert (channel["events"], channel["last_seq"]) == (5, 5)
             assert [(s["name"], s["acked"]) for s in channel["subscribers"]] == [("desk", 3)]
             assert channel["oldest_unacked"]["seq"] == 4
+
+
+async def test_without_after_a_console_gets_only_events_from_now_on() -> None:
+    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+        await post_many(http, "now", 3, workers=1)
+        async with console(server, "now") as ws:
+            await next_frame(ws, "ping")
+            await http.post("/callbacks/now", json=CALLBACK)
+            assert (await next_frame(ws))["seq"] == 4
+
+
+@pytest.mark.parametrize("compression", [False, True])
+async def test_per_message_compression_is_off_unless_asked_for(compression: bool) -> None:
+    async with relay_server(compression=compression) as server:
+        async with console(server, "z") as ws:  # the client offers permessage-deflate
+            extensions = (
+                ws.response.headers.get("Sec-WebSocket-Extensions", "") if ws.response else ""
+            )
+            assert ("permessage-deflate" in extensions) is compression
