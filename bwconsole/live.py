@@ -238,6 +238,7 @@ class LiveClient:
                 if kind == "ping":
                     interval = float(frame.get("interval") or DEFAULT_PING_INTERVAL)
                     silence = max(3 * interval, interval + 1.0)
+                    self._check_position(frame.get("last_seq"))
                 elif kind == "event":
                     await self._handle_event(frame)
                 elif kind == "request" and self._on_request is not None:
@@ -250,6 +251,16 @@ class LiveClient:
                 await acker
             with contextlib.suppress(Exception):
                 await self._send_ack(ws)
+
+    def _check_position(self, relay_last: Any) -> None:
+        """Start over when the relay's log ends before our saved position (its store was reset)."""
+        if isinstance(relay_last, int) and relay_last < self._last_seq:
+            self._last_seq = self._acked = 0
+            self._written_seq = -1
+            self._save()
+            raise _Dead(
+                f"the relay's channel ends at seq {relay_last}: its log was reset; replaying it"
+            )
 
     async def _handle_event(self, frame: dict[str, Any]) -> None:
         live = _live_event(frame)

@@ -216,3 +216,16 @@ async def test_a_refused_token_keeps_retrying_and_says_why() -> None:
             await recorder.until(lambda: "reconnecting" in recorder.states)
             assert client.state != "connected"
             assert "403" in (client.last_error or "")
+
+
+async def test_a_client_ahead_of_a_reset_relay_starts_over(tmp_path: Path) -> None:
+    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+        saved = {"url": server.url.replace("http", "ws"), "channel": "acct", "last_seq": 50}
+        (tmp_path / "live-acct.json").write_text(json.dumps(saved))
+        await http.post("/callbacks/acct", json=CALLBACK)
+        await http.post("/callbacks/acct", json=CALLBACK)
+        recorder = Recorder()
+        async with following(server.url, "acct", recorder, state_path=tmp_path) as client:
+            await recorder.until(lambda: len(recorder.events) == 2)
+            assert recorder.seqs == [1, 2] and client.last_seq == 2
+            assert "reconnecting" in recorder.states  # it dropped the stale position and came back

@@ -96,14 +96,16 @@ async def _serve(relay: Relay, websocket: WebSocket, subscriber: Subscriber, aft
             await asyncio.wait_for(websocket.close(code=code, reason=reason), CLOSE_WAIT)
 
 
-def _ping_frame(relay: Relay) -> str:
-    return json.dumps(
-        {"type": "ping", "time": iso_time(time.time()), "interval": relay.ping_interval}
-    )
+def _ping_frame(relay: Relay, **extra: Any) -> str:
+    fields = {"type": "ping", "time": iso_time(time.time()), "interval": relay.ping_interval}
+    return json.dumps({**fields, **extra})
 
 
 async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, after: int) -> None:
-    await websocket.send_text(_ping_frame(relay))  # tells the client the ping interval at once
+    # the first ping tells the interval at once, and the channel's last seq, so a console
+    # whose saved position is beyond it (the relay's store was reset) can start over
+    last_seq = await relay.store.last_seq(subscriber.channel)
+    await websocket.send_text(_ping_frame(relay, last_seq=last_seq))
     last = after
     joined = False
     while subscriber.closing is None:
