@@ -252,3 +252,23 @@ async def test_per_message_compression_is_off_unless_asked_for(compression: bool
                 ws.response.headers.get("Sec-WebSocket-Extensions", "") if ws.response else ""
             )
             assert ("permessage-deflate" in extensions) is compression
+
+
+async def test_a_stalled_upload_gets_408_and_does_not_hold_up_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bwconsole.relay import ingress
+
+    monkeypatch.setattr(ingress, "BODY_TIMEOUT", 0.3)
+    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+        reader, writer = await asyncio.open_connection(server.host, server.port)
+        writer.write(
+            b"POST /callbacks/ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"eventType"'
+        )
+        await writer.drain()
+        assert (await http.post("/callbacks/ch", json=CALLBACK)).json() == {"seq": 1}
+        status_line = await asyncio.wait_for(reader.readline(), 5)
+        assert b" 408 " in status_line
+        writer.close()
+        assert (await http.post("/callbacks/ch", json=CALLBACK)).json() == {"seq": 2}

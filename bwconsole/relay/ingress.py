@@ -7,6 +7,7 @@ exactly what the v1 API sent.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -23,6 +24,9 @@ __all__ = ["MAX_BODY_BYTES", "Rejected", "check_basic_auth", "read_incoming", "v
 
 MAX_BODY_BYTES = 1024 * 1024
 """Largest accepted callback body; v1 events are a few hundred bytes, BXML requests the same."""
+
+BODY_TIMEOUT = 10.0
+"""Seconds a sender may take to deliver a body, so a stalled upload cannot hold a handler."""
 
 #: headers never stored nor forwarded: they carry the ingress credentials
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -87,11 +91,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
         raise Rejected(413, f"body larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Rejected(413, f"body larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise Rejected(413, f"body larger than {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise Rejected(408, f"body not received within {BODY_TIMEOUT:g} s") from None
     return b"".join(chunks)
 
 
