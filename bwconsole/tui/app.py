@@ -150,6 +150,16 @@ class BwConsoleApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
+            known = {entry.binding.id for entry in self.key_entries()}
+            unknown = sorted(set(self.keymap) - known)
+            if unknown:
+                self.notify(
+                    f"config.toml [keymap]: no binding has the id {', '.join(unknown)}; "
+                    "press ? to see every id",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
         self._update_pane_bar()
         self.current_pane.focus_list()
 

@@ -5,24 +5,40 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bwconsole.tui.themes import DEFAULT_THEME, ThemeError
-
 __all__ = ["run_console"]
 
 
 def run_console(args: argparse.Namespace) -> int:
     """Run the console until the user quits; returns the process exit status.
 
-    Reads `--theme` and `--sandbox` from `args`. Feeding the panes from the
-    sandbox, the relay and the API is wired in by the modules that own them.
+    Reads `--theme`, `--profile` and `--sandbox` from `args`, and `theme`,
+    `[keymap]` and user themes (`<config dir>/themes/*.tcss`) from the config.
+    Feeding the panes from the sandbox, the relay and the API is wired in by the
+    modules that own them.
     """
+    from bwconsole.config import ConfigError, config_dir, load_config, resolve_profile
     from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.themes import DEFAULT_THEME, ThemeError
 
     try:
+        config = load_config()
+        profile = None if args.sandbox else resolve_profile(config, args.profile)
+    except ConfigError as exc:
+        print(f"bwconsole: {exc}", file=sys.stderr)
+        return 2
+    if args.profile and profile is None:
+        print(
+            f"bwconsole: no profile named {args.profile!r} (see `bwconsole config list`)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
         app = BwConsoleApp(
-            theme=getattr(args, "theme", None) or DEFAULT_THEME,
-            profile_name=getattr(args, "profile", None) or "sandbox",
-            sandbox=bool(getattr(args, "sandbox", False)) or not getattr(args, "profile", None),
+            theme=args.theme or config.theme or DEFAULT_THEME,
+            keymap=config.keymap,
+            theme_dirs=[config_dir() / "themes"],
+            profile_name=profile.name if profile is not None else "sandbox",
+            sandbox=profile is None,
         )
     except ThemeError as exc:
         print(f"bwconsole: {exc}", file=sys.stderr)

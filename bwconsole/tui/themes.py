@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 __all__ = ["BUILTIN_THEME_DIR", "DEFAULT_THEME", "ThemeError", "load_theme", "load_themes"]
@@ -55,6 +56,11 @@ def load_theme(path: Path) -> Theme:
     if "primary" not in declarations:
         raise ThemeError(f"theme {path} declares no $primary colour")
     colours = {name: declarations.pop(name) for name in _COLOURS & declarations.keys()}
+    for name, value in colours.items():
+        try:
+            Color.parse(value)
+        except ColorParseError:
+            raise ThemeError(f"theme {path}: ${name} is not a colour: {value!r}") from None
     dark = declarations.pop("dark", "true").lower() not in {"false", "no", "0"}
     return Theme(
         name=path.stem,
