@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import inspect
 import json
+import logging
 import os
 import random
 import re
@@ -32,6 +33,8 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 __all__ = ["BxmlRequest", "LiveClient", "LiveEvent", "LiveState"]
 
 LiveState = Literal["connecting", "connected", "reconnecting", "stopped"]
+
+_log = logging.getLogger(__name__)
 
 #: ping interval assumed until the relay's first ping says otherwise
 DEFAULT_PING_INTERVAL = 5.0
@@ -211,6 +214,9 @@ class LiveClient:
                 self.last_error = f"relay refused the connection: HTTP {exc.response.status_code}"
             except (OSError, TimeoutError, WebSocketException, _Dead, ValueError) as exc:
                 self.last_error = str(exc) or type(exc).__name__
+            except Exception as exc:  # keep following whatever happened; say what it was
+                _log.exception("live connection to %s failed", self.url)
+                self.last_error = f"{type(exc).__name__}: {exc}"
             self._save()
             self._set_state("reconnecting")
             first, cap = self._backoff
@@ -266,16 +272,24 @@ class LiveClient:
         live = _live_event(frame)
         if live.seq <= self._last_seq:
             return  # already processed (a replay overlapping what we had)
-        result = self._on_event(live)
-        if inspect.isawaitable(result):
-            await result
+        try:
+            result = self._on_event(live)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            # a bug in one handler must not stall the stream: the event counts as processed
+            _log.exception("on_event failed for seq %d on %s", live.seq, self.channel)
         self._last_seq = live.seq
         self._ack_wake.set()
 
     async def _answer(self, ws: ClientConnection, frame: dict[str, Any]) -> None:
         assert self._on_request is not None
         request = BxmlRequest(str(frame.get("id", "")), _live_event(frame))
-        body = await self._on_request(request)
+        try:
+            body = await self._on_request(request)
+        except Exception:
+            _log.exception("on_request failed; the relay will answer with its fallback")
+            return
         with contextlib.suppress(WebSocketException):
             await ws.send(json.dumps({"type": "response", "id": request.id, "body": body}))
 

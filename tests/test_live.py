@@ -229,3 +229,25 @@ async def test_a_client_ahead_of_a_reset_relay_starts_over(tmp_path: Path) -> No
             await recorder.until(lambda: len(recorder.events) == 2)
             assert recorder.seqs == [1, 2] and client.last_seq == 2
             assert "reconnecting" in recorder.states  # it dropped the stale position and came back
+
+
+async def test_a_failing_event_handler_does_not_stall_the_stream() -> None:
+    seen: list[int] = []
+    done = asyncio.Event()
+
+    def on_event(event: LiveEvent) -> None:
+        seen.append(event.seq)
+        if event.seq == 1:
+            raise RuntimeError("bug in a pane")
+        done.set()
+
+    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+        await http.post("/callbacks/acct", json=CALLBACK)
+        await http.post("/callbacks/acct", json=CALLBACK)
+        client = LiveClient(server.url, "acct", TOKEN, state_path=None, on_event=on_event)
+        await client.start()
+        try:
+            await asyncio.wait_for(done.wait(), 5)
+            assert seen == [1, 2] and client.last_seq == 2 and client.state == "connected"
+        finally:
+            await client.stop()

@@ -7,6 +7,7 @@ from bwconsole.relay.app import DEFAULT_QUEUE_LIMIT, Relay, create_app, server_o
 from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML
 from bwconsole.relay.hub import CLOSE_SLOW_CONSUMER
 from bwconsole.relay.ingress import MAX_BODY_BYTES
+from bwconsole.relay.model import Incoming, StoredEvent
 from bwconsole.relay.store import ChannelStats, MemoryStore, Store, default_sqlite_path, open_store
 
 __all__ = [
@@ -15,9 +16,11 @@ __all__ = [
     "DEFAULT_QUEUE_LIMIT",
     "MAX_BODY_BYTES",
     "ChannelStats",
+    "Incoming",
     "MemoryStore",
     "Relay",
     "Store",
+    "StoredEvent",
     "create_app",
     "default_sqlite_path",
     "open_store",
