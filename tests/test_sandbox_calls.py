@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
+from bwconsole.sandbox.core import Sandbox
+from bwconsole.sandbox.voice.engine import engine_for
 from bwconsole.servers import BackgroundServer
 from tests.voice_helpers import (
     OUR_NUMBER,
@@ -238,3 +242,21 @@ async def test_list_filters_sorts_and_pages(
     assert len(page.json()) == 2 and 'rel="next"' in page.headers["link"]
     last = await sandbox_http.get(calls, params={"size": 2, "page": 1})
     assert [c["id"] for c in last.json()] == [first] and "link" not in last.headers
+
+
+async def test_calls_cut_by_a_restart_end_cleanly(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    first = Sandbox(state_file=state, seed=3)
+    first.collection("calls").put(
+        "c-up", {"id": "c-up", "state": "active", "from": OUR_NUMBER, "to": "+15550000000"}
+    )
+    first.collection("recordings").put("r-1", {"id": "r-1", "state": "recording"})
+    await first.aclose()
+    second = Sandbox(state_file=state, seed=3)
+    try:
+        engine = engine_for(second)
+        call = engine.get_call("c-up")
+        assert call["state"] == "completed" and call["endTime"]
+        assert second.collection("recordings").get("r-1") == {"id": "r-1", "state": "error"}
+    finally:
+        await second.aclose()
