@@ -260,3 +260,20 @@ async def test_calls_cut_by_a_restart_end_cleanly(tmp_path: Path) -> None:
         assert second.collection("recordings").get("r-1") == {"id": "r-1", "state": "error"}
     finally:
         await second.aclose()
+
+
+async def test_looping_file_plays_until_stopped(
+    sandbox_http: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    call_id = await dial(sandbox_http, to="+15550000000", callbackUrl=receiver.url + "/cb")
+    await receiver.wait_for_event("answer")
+    audio = f"/users/{USER}/calls/{call_id}/audio"
+    body = {"fileUrl": "https://example.com/hold.mp3", "loopEnabled": "true", "tag": "hold"}
+    assert (await sandbox_http.post(audio, json=body)).status_code == 200
+    started = await receiver.wait_for_event("playback")
+    assert set(started.payload) == {"eventType", "status", "callId", "callUri", "tag", "time"}
+    assert started.payload["status"] == "started"
+    assert (await sandbox_http.post(audio, json={"fileUrl": ""})).status_code == 200
+    done = await receiver.wait_for_event("playback", count=2)
+    assert done.payload["status"] == "done" and done.payload["tag"] == "hold"
+    assert receiver.events() == ["answer", "playback", "playback"]

@@ -214,3 +214,7 @@ async def test_sip_endpoint_rings_until_answered(
     assert answered.status_code == 200
     await receiver.wait_for_event("answer", path="/a")
     assert (await call_state(sandbox_http, call_id))["state"] == "active"
+    from_client = await dial(
+        sandbox_http, to="+15550000000", **{"from": "sip:alice@example.bwapp.bwsipp.io"}
+    )
+    assert (await call_state(sandbox_http, from_client))["from"].startswith("sip:alice@")

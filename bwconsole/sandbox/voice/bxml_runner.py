@@ -28,6 +28,7 @@ from bwconsole.bxml import (
     parse,
 )
 from bwconsole.sandbox.callbacks import Outcome
+from bwconsole.sandbox.faults import ApiFault
 from bwconsole.sandbox.voice import gather as gathering
 from bwconsole.sandbox.voice import recording
 from bwconsole.sandbox.voice.audio import AudioRequest
@@ -187,7 +188,10 @@ async def _gather(
         tag=verb.tag,
         on_done=done,
     )
-    running.start()
+    try:
+        running.start()
+    except ApiFault:
+        return None  # a REST gather is already listening on this call
     await running.finished.wait()
     if not sent or not wait_for_reply:
         return None
