@@ -104,3 +104,12 @@ def test_100k_rows_filter_sort_and_updates_match_a_naive_recomputation() -> None
     expected.sort(key=lambda k: (rows[k]["n"], order[k]), reverse=True)
     assert keys(model) == expected
     assert model.total == 100_000
+
+
+def test_max_rows_drops_the_oldest_arrival() -> None:
+    model = TableModel(COLUMNS, reverse=True, max_rows=3)
+    for key in "abcd":
+        model.upsert(key, {"name": key, "n": 0, "state": ""})
+    model.upsert("b", {"name": "b2", "n": 0, "state": ""})  # an update does not make it new
+    model.upsert("e", {"name": "e", "n": 0, "state": ""})
+    assert keys(model) == ["e", "d", "c"] and model.total == 3

@@ -71,6 +71,7 @@ class TableModel:
         columns: The columns, in display order.
         reverse: Start in descending order (newest first when unsorted).
         flag: Marks rows to be drawn as flagged (e.g. a malformed event).
+        max_rows: Keep at most this many rows, dropping the oldest arrival (for logs).
     """
 
     def __init__(
@@ -79,9 +80,11 @@ class TableModel:
         *,
         reverse: bool = False,
         flag: Callable[[Row], bool] | None = None,
+        max_rows: int | None = None,
     ) -> None:
         self.columns: tuple[Column, ...] = tuple(columns)
         self.flag = flag
+        self.max_rows = max_rows
         self._rows: dict[str, Row] = {}
         self._cells: dict[str, tuple[str, ...]] = {}
         self._haystack: dict[str, str] = {}
@@ -187,6 +190,9 @@ class TableModel:
                 self._insert_into(self._view, key)
             self._reordered = True
         self._dirty.add(key)
+        if self.max_rows is not None and len(self._rows) > self.max_rows:
+            # Dicts keep insertion order and an update does not move a key: first is oldest.
+            self.remove(next(iter(self._rows)))
         self._changed()
 
     def remove(self, key: str) -> None:

@@ -44,6 +44,7 @@ class ApiLogPane(Pane):
     PANE_KEY = "8"
     NEWEST_FIRST = True
     FOLLOW = True
+    MAX_ROWS = 20_000
     COLUMNS = (
         Column("time", "Time", 8, clock_time),
         Column("method", "Method", 6),

@@ -119,7 +119,7 @@ class EventsLogPane(Pane):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "toggle_pause", "Pause", id="events-pause"),
+        Binding("p", "toggle_pause", "Pause/resume", id="events-pause"),
     ]
 
     PANE_ID = "events"
@@ -127,6 +127,7 @@ class EventsLogPane(Pane):
     PANE_KEY = "7"
     NEWEST_FIRST = True
     FOLLOW = True
+    MAX_ROWS = 100_000
     COLUMNS = (
         Column("seq", "Seq", 6),
         Column("received_at", "Time", 8, clock_time),
@@ -175,4 +176,3 @@ class EventsLogPane(Pane):
         if self.table.follow:
             self.table.move_cursor(0)
         self._update_title()
-        self.app.refresh_bindings()

@@ -35,7 +35,7 @@ class Pane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("y", "copy_id", "Copy id", id="copy-id"),
-        Binding("escape", "close_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("escape", "close_filter", "Clear filter", id="clear-filter"),
     ]
 
     PANE_ID: ClassVar[str] = ""
@@ -50,20 +50,29 @@ class Pane(Vertical):
     """Show rows in reverse arrival order until the user sorts."""
     FOLLOW: ClassVar[bool] = False
     """Keep the cursor on the newest row as rows arrive (a live log)."""
+    MAX_ROWS: ClassVar[int | None] = None
+    """Keep at most this many rows, dropping the oldest (for logs that grow forever)."""
 
     def __init__(self) -> None:
         super().__init__(id=f"pane-{self.PANE_ID}", classes="pane")
-        self.model = TableModel(self.COLUMNS, reverse=self.NEWEST_FIRST, flag=self.is_flagged)
+        self.model = TableModel(
+            self.COLUMNS, reverse=self.NEWEST_FIRST, flag=self.is_flagged, max_rows=self.MAX_ROWS
+        )
         """The pane's rows; upsert/remove here and the table follows within a frame."""
         self.table = VirtualTable(self.model, follow=self.FOLLOW, id=f"table-{self.PANE_ID}")
         self.filter_input = Input(
-            placeholder="filter: type to narrow, enter to return, escape to clear"
+            placeholder="filter: type to narrow, enter returns to the list, escape clears",
+            compact=True,
         )
-        self.filter_input.add_class("pane--filter")
+        self.filter_row = Horizontal(
+            Static("Filter: ", classes="pane--filter-label"),
+            self.filter_input,
+            classes="pane--filter",
+        )
         self.detail = Static(classes="pane--detail-body")
 
     def compose(self) -> ComposeResult:
-        yield self.filter_input
+        yield self.filter_row
         with Horizontal(classes="pane--body"):
             yield self.table
             with VerticalScroll(classes="pane--detail"):
@@ -126,22 +135,28 @@ class Pane(Vertical):
         else:
             self.detail.update(self.describe(key, row))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Clear filter" only exists (and only shows in the footer) while a filter is open.
+        if action == "close_filter":
+            return self.filter_row.has_class("-shown")
+        return True
+
     # --- actions -------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
         """Show the filter box and type into it."""
-        self.filter_input.add_class("-shown")
+        self.filter_row.add_class("-shown")
         self.filter_input.focus()
+        self.refresh_bindings()
 
     def action_close_filter(self) -> None:
         """Clear and hide the filter, back to the full list."""
-        if not self.filter_input.has_class("-shown"):
-            return
         self.filter_input.value = ""
         self.model.set_filter("")
         self.table.flush()
-        self.filter_input.remove_class("-shown")
+        self.filter_row.remove_class("-shown")
         self.table.focus()
+        self.refresh_bindings()
 
     def action_copy_id(self) -> None:
         """Copy the highlighted row's id to the clipboard (OSC 52)."""
