@@ -224,7 +224,7 @@ class LiveClient:
             attempt = min(attempt + 1, 30)
 
     def _url(self) -> str:
-        query = f"after={self._last_seq}&subscriber={quote(self._subscriber)}"
+        query = f"after={self._last_seq}&subscriber={quote(self._subscriber)}&batch=1"
         if self._on_request is None:
             query += "&requests=0"
         return f"{self.url}/events/{quote(self.channel)}?{query}"
@@ -239,24 +239,30 @@ class LiveClient:
                         raw = await ws.recv()
                 except TimeoutError:
                     raise _Dead(f"nothing from the relay for {silence:g} s") from None
-                frame = json.loads(raw)
-                kind = frame.get("type") if isinstance(frame, dict) else None
-                if kind == "ping":
-                    interval = float(frame.get("interval") or DEFAULT_PING_INTERVAL)
-                    silence = max(3 * interval, interval + 1.0)
-                    self._check_position(frame.get("last_seq"))
-                elif kind == "event":
-                    await self._handle_event(frame)
-                elif kind == "request" and self._on_request is not None:
-                    task = asyncio.create_task(self._answer(ws, frame))
-                    self._requests.add(task)
-                    task.add_done_callback(self._requests.discard)
+                text = raw if isinstance(raw, str) else raw.decode()
+                for line in text.split("\n"):  # batched messages carry one frame a line
+                    silence = await self._handle_frame(ws, json.loads(line), silence)
         finally:
             acker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await acker
             with contextlib.suppress(Exception):
                 await self._send_ack(ws)
+
+    async def _handle_frame(self, ws: ClientConnection, frame: Any, silence: float) -> float:
+        """Act on one frame; return the allowed silence (a ping may change it)."""
+        kind = frame.get("type") if isinstance(frame, dict) else None
+        if kind == "ping":
+            interval = float(frame.get("interval") or DEFAULT_PING_INTERVAL)
+            self._check_position(frame.get("last_seq"))
+            return max(3 * interval, interval + 1.0)
+        if kind == "event":
+            await self._handle_event(frame)
+        elif kind == "request" and self._on_request is not None:
+            task = asyncio.create_task(self._answer(ws, frame))
+            self._requests.add(task)
+            task.add_done_callback(self._requests.discard)
+        return silence
 
     def _check_position(self, relay_last: Any) -> None:
         """Start over when the relay's log ends before our saved position (its store was reset)."""

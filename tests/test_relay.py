@@ -272,3 +272,26 @@ async def test_a_stalled_upload_gets_408_and_does_not_hold_up_others(
         assert b" 408 " in status_line
         writer.close()
         assert (await http.post("/callbacks/ch", json=CALLBACK)).json() == {"seq": 2}
+
+
+async def test_a_batching_console_gets_several_frames_a_message_in_order() -> None:
+    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+        await post_many(http, "batch", 300)
+        async with console(server, "batch", "after=0&batch=1") as ws:
+            seqs: list[int] = []
+            largest = 0
+            async with asyncio.timeout(10):
+                while len(seqs) < 300:
+                    lines = str(await ws.recv()).split("\n")
+                    frames = [json.loads(line) for line in lines]
+                    seqs += [f["seq"] for f in frames if f["type"] == "event"]
+                    largest = max(largest, len(frames))
+                poster = asyncio.create_task(post_many(http, "batch", 100))
+                while len(seqs) < 400:
+                    seqs += [
+                        json.loads(line).get("seq", 0) for line in str(await ws.recv()).split("\n")
+                    ]
+                    seqs = [s for s in seqs if s]
+                await poster
+            assert seqs == list(range(1, 401))
+            assert largest > 1

@@ -132,7 +132,10 @@ def run(args: argparse.Namespace) -> int:
         ssl_keyfile=args.ssl_keyfile,
         **server_options(app),
     )
-    asyncio.run(_serve(uvicorn.Server(config), app.state.relay, args.token_file))
+    try:
+        asyncio.run(_serve(uvicorn.Server(config), app.state.relay, args.token_file))
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl+C after its clean shutdown
+        pass
     return 0
 
 

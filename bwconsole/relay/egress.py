@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["events_endpoint"]
 
 REPLAY_PAGE = 500
+#: a batching console (`?batch=1`) gets up to about this many characters of frames per message
+BATCH_BYTES = 256 * 1024
 #: seconds to wait for the close frame to get through to a consumer that stopped reading
 CLOSE_WAIT = 10.0
 _NAME = re.compile(r"[A-Za-z0-9._~:@-]{1,64}")
@@ -65,6 +67,7 @@ async def events_endpoint(websocket: WebSocket) -> None:
         name=name,
         limit=relay.queue_limit,
         answers_requests=params.get("requests", "1") != "0",
+        batch=params.get("batch") == "1",
         acked=after,
     )
     if not subscriber.name:
@@ -109,16 +112,21 @@ async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, afte
     last = after
     joined = False
     while subscriber.closing is None:
-        batch = await relay.store.read(subscriber.channel, last, REPLAY_PAGE)
-        if not batch:
+        page = await relay.store.read(subscriber.channel, last, REPLAY_PAGE)
+        if not page:
             if joined:
                 break
             relay.hub.add(subscriber)
             joined = True
             continue
-        for stored in batch:
-            await websocket.send_text(stored.frame)
-            last = subscriber.sent_seq = stored.seq
+        frames = [stored.frame for stored in page]
+        last = subscriber.sent_seq = page[-1].seq
+        if subscriber.batch:
+            for message in _batches(frames):
+                await websocket.send_text(message)
+        else:
+            for frame in frames:
+                await websocket.send_text(frame)
     queue = subscriber.queue
     while subscriber.closing is None:
         if not queue:
@@ -126,12 +134,34 @@ async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, afte
             if not queue and subscriber.closing is None:
                 await subscriber.wake.wait()
             continue
-        seq, frame = queue.popleft()
-        if seq is not None:
-            if seq <= last:
-                continue
-            last = subscriber.sent_seq = seq
-        await websocket.send_text(frame)
+        parts: list[str] = []
+        size = 0
+        while queue and size < BATCH_BYTES and (subscriber.batch or not parts):
+            seq, frame = queue.popleft()
+            if seq is not None:
+                if seq <= last:
+                    continue
+                last = subscriber.sent_seq = seq
+            parts.append(frame)
+            size += len(frame)
+        if parts:
+            await websocket.send_text(parts[0] if len(parts) == 1 else "\n".join(parts))
+
+
+def _batches(frames: list[str]) -> list[str]:
+    """Join frames into newline-separated messages of about `BATCH_BYTES` each."""
+    messages: list[str] = []
+    parts: list[str] = []
+    size = 0
+    for frame in frames:
+        parts.append(frame)
+        size += len(frame)
+        if size >= BATCH_BYTES:
+            messages.append("\n".join(parts))
+            parts, size = [], 0
+    if parts:
+        messages.append("\n".join(parts))
+    return messages
 
 
 async def _receive(relay: Relay, websocket: WebSocket, subscriber: Subscriber) -> None:

@@ -33,6 +33,8 @@ class Subscriber:
     """The subscriber's name for acks (`?subscriber=`), or a per-connection one."""
     limit: int
     answers_requests: bool = True
+    batch: bool = False
+    """Several frames per websocket message, one per line (`?batch=1`): fewer sends under load."""
     connection_id: int = field(default_factory=lambda: next(_ids))
     connected_at: float = field(default_factory=time.time)
     acked: int = 0
