@@ -34,7 +34,7 @@ def _our_number(sandbox_server: BackgroundServer) -> None:
 async def test_answered_call_speaks_and_hangs_up(
     sandbox_http: httpx.AsyncClient, receiver: Receiver
 ) -> None:
-    to = "+15550010000"  # answers after 1 s
+    to = "+15550100000"  # answers after 10 s
     call_id = await dial(sandbox_http, to=to, callbackUrl=receiver.url + "/cb", tag="ctx-1")
     started = await call_state(sandbox_http, call_id)
     assert started["state"] == "started"

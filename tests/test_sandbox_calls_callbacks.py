@@ -92,7 +92,7 @@ async def test_transfer_creates_a_new_leg_that_hears_the_whisper(
         f"/users/{USER}/calls/{call_id}",
         json={
             "state": "transferring",
-            "transferTo": "+15554020000",
+            "transferTo": "+15550100000",  # answers after 10 s
             "transferCallerId": OUR_NUMBER,
             "whisperAudio": {"sentence": "You have a call"},
             "callbackUrl": receiver.url + "/b",
@@ -103,9 +103,14 @@ async def test_transfer_creates_a_new_leg_that_hears_the_whisper(
     assert leg_id != call_id and leg_id.startswith("c-")
     assert (await call_state(sandbox_http, call_id))["state"] == "transferring"
     leg = await call_state(sandbox_http, leg_id)
-    assert leg["from"] == OUR_NUMBER and leg["to"] == "+15554020000"
+    assert leg["from"] == OUR_NUMBER and leg["to"] == "+15550100000"
+    assert leg["direction"] == "out" and leg["state"] == "started"
 
-    await receiver.wait_for_event("hangup", path="/a")
+    await receiver.wait_for_event("speak", path="/b", count=2)  # the whisper
+    await wait_state(sandbox_http, call_id, ("active",))
+    await sandbox_http.post(f"/users/{USER}/calls/{leg_id}", json={"state": "completed"})
+    hangup = await receiver.wait_for_event("hangup", path="/a")
+    assert hangup.payload["cause"] == "NORMAL_CLEARING"
     assert receiver.events("/b") == ["answer", "speak", "speak", "hangup"]
     assert receiver.events("/a") == ["answer", "hangup"]
     assert (await call_state(sandbox_http, call_id))["state"] == "completed"
