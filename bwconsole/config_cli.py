@@ -118,7 +118,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         )
         parser_.add_argument("--yes", action="store_true", help="do not ask before changing")
         # SUPPRESS: `bwconsole --profile X config ...` must not be reset by this default.
-        parser_.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
+        parser_.add_argument(
+            "--profile",
+            metavar="NAME",
+            default=argparse.SUPPRESS,
+            help="the profile whose account and relay to use (default: the active one)",
+        )
     point.add_argument("--ingress-user", metavar="U", help="basic-auth user the relay expects")
     point.add_argument(
         "--ingress-password-file", type=Path, metavar="F", help="file holding its password"
