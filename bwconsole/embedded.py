@@ -10,7 +10,9 @@ State lives under one directory (`bwconsole.config.data_dir()` by default):
 - `sandbox.sqlite3` — the emulated account (numbers, calls, messages ...);
 - `relay.sqlite3` — the relay's event log, so the console resumes where it was;
 - `live/` — where the console should keep its relay position (`live_state_dir`);
-- `embedded.json` — the ports of the last run, reused when free so URLs stay stable.
+- `embedded.json` — the ports of the last run, reused when free so URLs stay stable;
+- `embedded.lock` — held while running: a second console on the same
+  directory gets `EmbeddedBusy` instead of two processes writing one account.
 
 The account is seeded the first time its state file is created. Start-up does
 no sleeping and imports nothing heavy beyond the two servers.
@@ -24,7 +26,7 @@ import json
 import re
 import secrets
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,7 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.seed import seed
 from bwconsole.servers import BackgroundServer
 
-__all__ = ["CHANNEL", "PROFILE_NAME", "Embedded", "embedded"]
+__all__ = ["CHANNEL", "PROFILE_NAME", "Embedded", "EmbeddedBusy", "embedded"]
 
 PROFILE_NAME = "sandbox"
 CHANNEL = "sandbox"
@@ -46,6 +48,7 @@ SANDBOX_STATE = "sandbox.sqlite3"
 RELAY_STATE = "relay.sqlite3"
 LIVE_DIR = "live"
 PORTS_FILE = "embedded.json"
+LOCK_FILE = "embedded.lock"
 #: Events older than this are pruned from the embedded relay's log.
 RETENTION_SECONDS = 7 * 86400.0
 #: Callback URLs of an earlier run's embedded relay (its port may have changed since).
@@ -56,6 +59,10 @@ _APPLICATION_URL_FIELDS = (
     "incomingMessageUrl",
     "incomingMessageFallbackUrl",
 )
+
+
+class EmbeddedBusy(Exception):
+    """Another process runs the embedded sandbox on this data dir; the message says so in words."""
 
 
 @dataclass
@@ -110,7 +117,18 @@ async def embedded(
     Yields:
         The running environment; its `profile` works with `api.Client`,
         `checks.check_profile` and `live.LiveClient` like any other.
+
+    Raises:
+        EmbeddedBusy: another bwconsole runs the sandbox on `data_dir` (checked
+            before anything, `fresh` included, touches its state).
     """
+    with _exclusive(data_dir):
+        async with _running(data_dir, fresh, time_scale) as env:
+            yield env
+
+
+@contextlib.asynccontextmanager
+async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncIterator[Embedded]:
     # Blocking file work, but a few milliseconds before anything else runs in the loop.
     first_start, ports = _prepare(data_dir, fresh)
     state_file = data_dir / SANDBOX_STATE
@@ -157,9 +175,31 @@ async def embedded(
         sandbox.store.close()  # no-op after a clean lifespan; closes it if start-up failed
 
 
-def _prepare(data_dir: Path, fresh: bool) -> tuple[bool, dict[str, int]]:
-    """Create the directory, forget the old state if asked; is this the account's first start?"""
+@contextlib.contextmanager
+def _exclusive(data_dir: Path) -> Iterator[None]:
+    """Hold `embedded.lock` (POSIX advisory lock; the OS drops it if the process dies)."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; one console per data dir is on the user
+        yield
+        return
+    with open(data_dir / LOCK_FILE, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise EmbeddedBusy(
+                f"another bwconsole is running the sandbox in {data_dir}; "
+                "close it first (or point BWCONSOLE_DATA_DIR elsewhere)"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _prepare(data_dir: Path, fresh: bool) -> tuple[bool, dict[str, int]]:
+    """Forget the old state if asked; is this the account's first start?"""
     if fresh:
         _forget_state(data_dir)
     return not (data_dir / SANDBOX_STATE).exists(), _previous_ports(data_dir)

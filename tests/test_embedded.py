@@ -7,9 +7,10 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bwconsole.api import Client
-from bwconsole.embedded import CHANNEL, Embedded, embedded
+from bwconsole.embedded import CHANNEL, Embedded, EmbeddedBusy, embedded
 from bwconsole.live import LiveClient, LiveEvent
 
 
@@ -104,3 +105,14 @@ async def test_fresh_starts_from_a_newly_seeded_account(tmp_path: Path) -> None:
     assert "forgotten with --fresh" not in texts
     assert texts  # the seeded history is back
     assert len(applications) == 1
+
+
+async def test_a_second_start_on_the_same_directory_is_refused(tmp_path: Path) -> None:
+    async with embedded(data_dir=tmp_path) as env:
+        with pytest.raises(EmbeddedBusy, match="another bwconsole is running the sandbox"):
+            async with embedded(data_dir=tmp_path, fresh=True):
+                pass
+        async with client_for(env) as client:  # the first one is untouched, --fresh included
+            assert len(await client.phone_numbers.list()) == len(env.seeded["numbers"])
+    async with embedded(data_dir=tmp_path) as env:  # released on exit
+        assert env.seeded == {"seeded": False}
