@@ -202,7 +202,7 @@ class LiveClient:
                     open_timeout=10,
                     close_timeout=1,
                     ping_interval=None,  # the relay's ping frames tell liveness
-                    max_size=4 * 1024 * 1024,
+                    max_size=16 * 1024 * 1024,  # a 1 MiB body can take ~4 MiB as a frame
                 ) as ws:
                     attempt = 0
                     self.last_error = None
