@@ -13,6 +13,7 @@ from textual.command import CommandPalette
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.themes import ThemeError
+from bwconsole.tui.widgets.pane_bar import PaneBar
 from bwconsole.tui.widgets.virtual_table import VirtualTable
 
 SIZE = (120, 36)
@@ -65,8 +66,9 @@ async def test_each_pane_is_one_key_away() -> None:
             await pilot.press(key)
             assert app.current_pane.PANE_ID == pane_id
             assert app.focused is app.pane(pane_id).table
-        bar = app.query_one("#pane-bar")
-        assert "Conferences" in str(bar.render()) and bar.current == "numbers"  # type: ignore[attr-defined]
+        bar = app.query_one(PaneBar)
+        assert isinstance(bar, PaneBar) and bar.current == "numbers"
+        assert "Conferences" in str(bar.render())
 
 
 async def test_slash_filter_narrows_as_you_type_and_escape_restores() -> None:
@@ -253,3 +255,24 @@ async def test_header_shows_account_sandbox_relay_and_balance() -> None:
         await pilot.pause()
         text = str(header.render())
         assert "acme" in text and "SANDBOX" in text and "connected" in text and "1,234.50" in text
+
+
+async def test_clicking_a_header_sorts_by_that_column_then_reverses() -> None:
+    app = BwConsoleApp()
+    fill_numbers(app, 5)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.pane("numbers").table
+        name_x = app.pane("numbers").COLUMNS[0].width + 3  # inside the "Name" header
+        await pilot.click(table, offset=(name_x, 0))
+        assert table.model.sort_column == "name" and not table.model.reverse
+        await pilot.click(table, offset=(name_x, 0))
+        assert table.model.reverse
+
+
+async def test_keymap_set_while_running_updates_the_pane_bar() -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_keymap({"show-errors": "e"})
+        await pilot.press("e")
+        assert app.current_pane.PANE_ID == "errors"
+        assert ("errors", "e", "Errors") in app.query_one(PaneBar).entries

@@ -132,6 +132,7 @@ class BwConsoleApp(App[None]):
         """The user's keymap (binding id -> keys), as given."""
         self.panes: dict[str, Pane] = {pane.PANE_ID: pane() for pane in PANES}
         self._initial_pane = initial_pane
+        self._composed_bar = False
         self.profile_name = profile_name
         self.sandbox = sandbox
 
@@ -160,6 +161,7 @@ class BwConsoleApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
+        self._composed_bar = True
         self._update_pane_bar()
         self.current_pane.focus_list()
 
@@ -188,7 +190,11 @@ class BwConsoleApp(App[None]):
         return self.panes["api-log"]  # type: ignore[return-value]
 
     def add_event(self, live_event: Any) -> None:
-        """Log a relay event (see `EventsLogPane.add_event` for the attributes read)."""
+        """Log a relay event (see `EventsLogPane.add_event` for the attributes read).
+
+        Like every feed method, call it on the app's event loop (where the live client
+        runs); from another thread go through `app.call_from_thread`.
+        """
         self.events_log.add_event(live_event)
 
     def add_exchange(self, exchange: Any) -> None:
@@ -201,6 +207,13 @@ class BwConsoleApp(App[None]):
     def show_error(self, message: str, *, title: str = "Error") -> None:
         """Tell the user something went wrong, in words, without stopping anything."""
         self.notify(message, title=title, severity="error", timeout=8, markup=False)
+
+    def set_keymap(self, keymap: Mapping[str, str]) -> None:
+        """Rebind keys by binding id; the help, palette and pane bar follow."""
+        self.keymap = dict(keymap)
+        super().set_keymap(keymap)
+        if self._composed_bar:
+            self._update_pane_bar()
 
     def set_theme(self, name: str) -> None:
         """Switch the colour theme live."""

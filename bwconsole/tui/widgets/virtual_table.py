@@ -152,7 +152,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def flush(self) -> None:
-        """Draw pending model changes now (normally done once per frame by a timer)."""
+        """Draw pending model changes now (normally scheduled by the model's change hook)."""
         self._flush_scheduled = False
         self._last_flush = monotonic()
         dirty, reordered = self.model.take_changes()
@@ -178,6 +178,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def on_show(self) -> None:
         self._sync_virtual_size(force=True)
+        self._scroll_to_cursor()
 
     def on_resize(self) -> None:
         # The last column takes what the others leave, so a wide pane has no dead space
@@ -304,7 +305,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
+        if offset is None:
+            return
+        if offset.y == 0:
+            self._sort_by_header(offset.x + int(self.scroll_x))
             return
         index = int(self.scroll_y) + offset.y - 1
         if index < len(self.model):
@@ -312,6 +316,17 @@ class VirtualTable(ScrollView, can_focus=True):
                 self.action_select_row()
             else:
                 self.move_cursor(index)
+
+    def _sort_by_header(self, x: int) -> None:
+        """Clicking a header sorts by that column; clicking it again reverses."""
+        left = 0
+        for column, width in zip(self.model.columns, self._widths, strict=True):
+            if left <= x < left + width + 1:
+                same = column.key == self.model.sort_column
+                self.model.sort_by(column.key, reverse=same and not self.model.reverse)
+                self.flush()
+                return
+            left += width + 1
 
     def action_cursor_up(self) -> None:
         self.move_cursor(self._cursor_row - 1)
