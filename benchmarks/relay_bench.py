@@ -12,7 +12,9 @@ with a minimal HTTP/1.1 client (so the client is not the bottleneck). The
 consumers (this process) ack every 100 frames and ask for batched messages
 (`?batch=1`, several frames a message; the naive relay sends one a message). Latency is from "POST answered
 200" (seen by the generator) to "frame received" (seen by a consumer), both on
-CLOCK_MONOTONIC, which every process on the machine shares.
+CLOCK_MONOTONIC, which every process on the machine shares. A negative figure
+means the consumer had the frame before the generator had its 200: the relay
+fans an event out as soon as it is durable, before writing the HTTP answer.
 """
 
 from __future__ import annotations
