@@ -223,3 +223,29 @@ async def test_sip_endpoint_rings_until_answered(
         sandbox_http, to="+15550000000", **{"from": "sip:alice@example.bwapp.bwsipp.io"}
     )
     assert (await call_state(sandbox_http, from_client))["from"].startswith("sip:alice@")
+
+
+async def test_undeliverable_incoming_call_goes_to_the_fallback_number(
+    sandbox_http: httpx.AsyncClient, sandbox_server: BackgroundServer, receiver: Receiver
+) -> None:
+    receiver.reply("/dead", status=503)
+    app_id = await create_app(sandbox_http, incomingCallUrl=receiver.url + "/dead")
+    sandbox = sandbox_server.sandbox  # type: ignore[attr-defined]
+    own_number(sandbox, OTHER_NUMBER, app_id)
+    number = next(n for n in sandbox.collection("phoneNumbers") if n["number"] == OTHER_NUMBER)
+    number["fallbackNumber"] = "+15550000000"
+    response = await sandbox_http.post(
+        sandbox_server.url + "/sandbox/inject/call",
+        json={"from": "+12025550123", "to": OTHER_NUMBER},
+    )
+    call_id = response.json()["id"]
+    call = await wait_state(sandbox_http, call_id, ("active",))
+    assert call["direction"] == "in"
+    forwarded = (
+        await sandbox_http.get(f"/users/{USER}/calls", params={"to": "+15550000000"})
+    ).json()
+    assert [(c["from"], c["state"]) for c in forwarded] == [("+12025550123", "active")]
+    await sandbox_http.post(
+        f"/users/{USER}/calls/{forwarded[0]['id']}", json={"state": "completed"}
+    )
+    await wait_state(sandbox_http, call_id, ("completed",))

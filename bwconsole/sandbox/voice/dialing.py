@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bwconsole.sandbox.callbacks import Outcome
 from bwconsole.sandbox.store import Record
 from bwconsole.sandbox.voice.audio import AudioRequest
 from bwconsole.sandbox.voice.engine import CALLER_PATIENCE, CallEngine
@@ -61,8 +62,10 @@ def arrive(
 ) -> Record:
     """An inbound call reaches an owned number: `incomingcall` to its application.
 
-    The application's `autoAnswer` (default true) answers at once; otherwise the
-    call rings until answered or rejected through the API, or the caller gives up.
+    Once the event is delivered, the application's `autoAnswer` (default true) answers;
+    otherwise the call rings until answered or rejected through the API, or the caller
+    gives up. If the event cannot be delivered, the number's `fallbackNumber` (if any)
+    gets the call.
     """
     app = engine.application(number.get("applicationId"))
     fields: dict[str, Any] = {"direction": "in", "from": from_, "to": number["number"]}
@@ -75,7 +78,7 @@ def arrive(
     if app is None or not app.get("incomingCallUrl"):
         engine.finish(call_id, "CALL_REJECTED")
         return call
-    engine.emit_call_event(
+    delivery = engine.emit_call_event(
         call,
         engine.payload(
             call,
@@ -84,17 +87,50 @@ def arrive(
             applicationId=app["id"],
         ),
     )
-    if str(app.get("autoAnswer", True)).lower() != "false":
-        engine.answered(call_id)
-    elif peer is None:
-        engine.spawn(call_id, _give_up(engine, call_id))
+    auto = str(app.get("autoAnswer", True)).lower() != "false"
+    engine.spawn(call_id, _after_incoming(engine, call_id, delivery, number, auto, peer is None))
     return call
 
 
-async def _give_up(engine: CallEngine, call_id: str) -> None:
-    await engine.sandbox.clock.sleep(CALLER_PATIENCE)
-    if engine.get_call(call_id)["state"] == "started":
-        engine.hang_up(call_id, "ORIGINATOR_CANCEL")
+async def _after_incoming(
+    engine: CallEngine,
+    call_id: str,
+    delivery: asyncio.Task[Outcome] | None,
+    number: Record,
+    auto: bool,
+    patient: bool,
+) -> None:
+    """Answer (autoAnswer) or ring once the application got `incomingcall`; if neither
+    its URL nor its fallback took it, the number's `fallbackNumber` gets the call."""
+    outcome = await delivery if delivery is not None else None
+    forward = number.get("fallbackNumber")
+    if outcome is not None and not outcome.ok and forward:
+        await _forward(engine, call_id, str(forward))
+    elif auto:
+        engine.answered(call_id)
+    elif patient:
+        await engine.sandbox.clock.sleep(CALLER_PATIENCE)
+        if engine.get_call(call_id)["state"] == "started":
+            engine.hang_up(call_id, "ORIGINATOR_CANCEL")
+
+
+async def _forward(engine: CallEngine, call_id: str, to: str) -> None:
+    call = engine.get_call(call_id)
+    leg_id = dial(engine, from_=call["from"], to=to)["id"]
+    leg = engine.live(leg_id)
+    answered = asyncio.ensure_future(leg.answered.wait())
+    ended = asyncio.ensure_future(leg.ended.wait())
+    try:
+        await asyncio.wait({answered, ended}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        answered.cancel()
+        ended.cancel()
+    forwarded = engine.get_call(leg_id)
+    if forwarded["state"] == "active":
+        engine.answered(call_id)
+        link(engine, call_id, leg_id)
+    else:
+        engine.finish(call_id, forwarded.get("_cause") or "NO_ANSWER")
 
 
 def transfer(
