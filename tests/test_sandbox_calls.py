@@ -277,3 +277,32 @@ async def test_looping_file_plays_until_stopped(
     done = await receiver.wait_for_event("playback", count=2)
     assert done.payload["status"] == "done" and done.payload["tag"] == "hold"
     assert receiver.events() == ["answer", "playback", "playback"]
+
+
+async def test_gather_times_out_and_can_be_stopped(
+    sandbox_http: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    call_id = await dial(sandbox_http, to="+15550000000", callbackUrl=receiver.url + "/cb")
+    await receiver.wait_for_event("answer")
+    gathers = f"/users/{USER}/calls/{call_id}/gather"
+    first = await sandbox_http.post(gathers, json={"interDigitTimeout": "2"})
+    assert first.status_code == 201
+    timed_out = await receiver.wait_for_event("gather")
+    assert timed_out.payload["reason"] == "inter-digit-timeout"
+    assert timed_out.payload["digits"] == ""
+
+    second = await sandbox_http.post(gathers, json={"terminatingDigits": "*"})
+    gather_id = second.headers["Location"].rsplit("/", 1)[-1]
+    running = (await sandbox_http.get(f"{gathers}/{gather_id}")).json()
+    assert running["state"] == "started" and running["call"].endswith(f"/calls/{call_id}")
+    bad = await sandbox_http.post(f"{gathers}/{gather_id}", json={"state": "started"})
+    assert bad.status_code == 400
+    stop = await sandbox_http.post(f"{gathers}/{gather_id}", json={"state": "completed"})
+    assert stop.status_code == 200
+    assert (await sandbox_http.get(f"{gathers}/{gather_id}")).json()["state"] == "completed"
+    empty = await sandbox_http.post(gathers, json={"terminatingDigits": ""})
+    assert empty.status_code == 400
+    assert (await sandbox_http.post(gathers, json={})).status_code == 201
+    assert receiver.events() == ["answer", "gather"]
+    missing = await sandbox_http.get(f"{gathers}/g-nothere")
+    assert missing.status_code == 404
