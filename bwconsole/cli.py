@@ -1,8 +1,9 @@
 """The `bwconsole` entry point: the console by default, plus its subcommands.
 
 Each subcommand lives in the module that owns it and exposes two functions,
-`configure(parser)` and `run(args) -> int`; this file only wires them together,
-importing each lazily so `bwconsole --help` and start-up stay fast.
+`configure(parser)` and `run(args) -> int`; this file only wires them together.
+Only the subcommand actually invoked is imported, so `bwconsole --help` and the
+console's start-up do not pay for the servers' imports.
 """
 
 from __future__ import annotations
@@ -16,12 +17,24 @@ from collections.abc import Sequence
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("bwconsole.sandbox.cli", "run the v1 API emulator alone"),
     "relay": ("bwconsole.relay.cli", "run the callback relay (on a public host)"),
-    "config": ("bwconsole.config_cli", "add, list, remove and select profiles"),
+    "config": (
+        "bwconsole.config_cli",
+        "add, list, remove and select profiles; point application callbacks at the relay",
+    ),
     "doctor": ("bwconsole.doctor", "check the active profile end to end"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def invoked_subcommand(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv`, if any (the first word that is one)."""
+    for word in argv:
+        if word in SUBCOMMANDS:
+            return word
+    return None
+
+
+def build_parser(configure: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the subcommand named by `configure` gets its options."""
     parser = argparse.ArgumentParser(
         prog="bwconsole",
         description=(
@@ -36,23 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
-        try:
+        if name == configure:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            sub_parser.set_defaults(unavailable=name)
-            continue
-        module.configure(sub_parser)
-        sub_parser.set_defaults(handler=module.run)
+            module.configure(sub_parser)
+            sub_parser.set_defaults(handler=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if getattr(args, "unavailable", None):
-        print(f"bwconsole {args.unavailable}: not available in this build yet", file=sys.stderr)
-        return 2
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(invoked_subcommand(argv)).parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is not None:
         return int(handler(args))

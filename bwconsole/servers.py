@@ -63,6 +63,7 @@ class BackgroundServer:
     async def stop(self) -> None:
         """Stop accepting, finish in-flight requests (bounded), and close."""
         if self._task is None:
+            self._sock.close()
             return
         self._server.should_exit = True
         try:

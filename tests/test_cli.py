@@ -1,6 +1,9 @@
+import subprocess
+import sys
+
 import pytest
 
-from bwconsole.cli import build_parser, main
+from bwconsole.cli import SUBCOMMANDS, build_parser, main
 
 
 def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
@@ -8,10 +11,29 @@ def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for name in ("sandbox", "relay", "config"):
+    for name in SUBCOMMANDS:
         assert name in out
+
+
+@pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
+def test_each_subcommand_has_its_own_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([name, "--help"])
+    assert exc.value.code == 0
+    assert f"bwconsole {name}" in capsys.readouterr().out
 
 
 def test_console_flags_parse() -> None:
     args = build_parser().parse_args(["--sandbox", "--theme", "light", "--fresh"])
     assert args.sandbox and args.fresh and args.theme == "light"
+
+
+def test_help_does_not_import_the_servers() -> None:
+    code = (
+        "import sys; from bwconsole.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('uvicorn', 'starlette', 'httpx', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
