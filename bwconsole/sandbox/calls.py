@@ -18,7 +18,7 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice import recording
-from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, parse_audio
+from bwconsole.sandbox.voice.audio import AudioRequest, parse_audio
 from bwconsole.sandbox.voice.dialing import dial, transfer
 from bwconsole.sandbox.voice.engine import FINAL_STATES, RATE_PER_MINUTE, CallEngine, engine_for
 from bwconsole.sandbox.voice.gather import start_rest_gather
@@ -249,10 +249,7 @@ class CallRoutes:
         parsed = parse_audio(
             await read_body(request), allow_volume=True, allow_loop=True, allow_tag=True
         )
-        if isinstance(parsed, StopAudio) or parsed is None:
-            self.engine.play(call_id, StopAudio("playback"))
-        else:
-            self.engine.play(call_id, parsed)
+        self.engine.play(call_id, parsed)
         return ok()
 
     async def dtmf(self, request: Request) -> Response:
