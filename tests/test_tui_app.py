@@ -276,3 +276,33 @@ async def test_keymap_set_while_running_updates_the_pane_bar() -> None:
         await pilot.press("e")
         assert app.current_pane.PANE_ID == "errors"
         assert ("errors", "e", "Errors") in app.query_one(PaneBar).entries
+
+
+async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
+    from bwconsole.events import parse
+    from bwconsole.live import LiveEvent as RealLiveEvent
+
+    def live(seq: int, payload: dict[str, str], *, method: str = "POST") -> RealLiveEvent:
+        body = json.dumps(payload) if method == "POST" else ""
+        return RealLiveEvent(
+            seq=seq,
+            channel="ch",
+            received_at="2026-11-26T12:00:00Z",
+            method=method,
+            query="" if method == "POST" else "eventType=...",
+            headers={},
+            body=body,
+            payload=payload,
+            event=parse(payload),
+        )
+
+    app = BwConsoleApp(initial_pane="events")
+    async with app.run_test(size=SIZE) as pilot:
+        app.add_event(live(1, {"eventType": "hangup", "callId": "c-1", "cause": "NORMAL_CLEARING"}))
+        app.add_event(live(2, {"eventType": "answer", "callId": "c-2"}, method="GET"))
+        app.add_event(live(3, {"eventType": "brand-new", "callId": "c-3"}))
+        await pilot.pause(0.05)
+        model = app.events_log.model
+        assert model.get("2")["resource"] == "c-2" and not model.is_flagged("2")  # type: ignore[index]
+        assert model.get("1")["type"] == "hangup" and not model.is_flagged("1")  # type: ignore[index]
+        assert model.is_flagged("3") and "unknown event type" in line(app.events_log.table, 1)

@@ -3,7 +3,8 @@
 Events come from the live client written elsewhere, so they are read by duck
 typing: `seq`, `received_at`, `event` (with `event_type`, or a dict with
 `eventType`; a `bwconsole.events.UnknownEvent` is flagged), `body` (raw text as
-received), `query` and `parse_error`. An
+received), `payload` (the decoded form, for GET callbacks) and `parse_error` —
+the attributes of `bwconsole.live.LiveEvent`. An
 event the parser could not read, or of a type it does not know, is kept and
 flagged rather than dropped: the log is where a person looks when something is
 odd.
@@ -51,9 +52,11 @@ def _payload(live_event: Any) -> tuple[dict[str, Any] | None, str]:
         except ValueError:
             return None, raw
         return (decoded if isinstance(decoded, dict) else None), raw
-    query = getattr(live_event, "query", None)
-    if isinstance(query, Mapping) and query:
-        return dict(query), json.dumps(dict(query))
+    # A GET callback has no body: its parameters arrive decoded (`payload`) or as a mapping.
+    for name in ("payload", "query"):
+        decoded = getattr(live_event, name, None)
+        if isinstance(decoded, Mapping) and decoded:
+            return dict(decoded), json.dumps(dict(decoded))
     event = getattr(live_event, "event", None)
     parsed = event if isinstance(event, Mapping) else getattr(event, "raw", None)
     if isinstance(parsed, Mapping) and parsed:
