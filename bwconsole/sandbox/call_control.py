@@ -30,7 +30,7 @@ from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import public
 from bwconsole.sandbox.voice.dialing import arrive
 from bwconsole.sandbox.voice.engine import FINAL_STATES, engine_for
-from bwconsole.sandbox.voice.farend import FarEnd
+from bwconsole.sandbox.voice.farend import FarEnd, press
 from bwconsole.sandbox.web import E164, SIP_URI, created, number_param, ok, read_body
 
 __all__ = ["routes"]
@@ -107,7 +107,7 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         if not DIGITS.match(digits):
             raise validation("Property 'digits' must be DTMF digits (0-9, *, #, A-D)")
         engine.require_active(call_id)
-        engine.spawn(call_id, engine.press(call_id, digits))
+        engine.spawn(call_id, press(engine, call_id, digits))
         return ok()
 
     async def speak(request: Request) -> Response:

@@ -21,9 +21,9 @@ from bwconsole.sandbox.callbacks import Delivery, Outcome
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found
 from bwconsole.sandbox.store import Record
-from bwconsole.sandbox.voice import playback
+from bwconsole.sandbox.voice import farend, playback
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio
-from bwconsole.sandbox.voice.farend import DIGITS_AFTER_GATHER, DIGITS_WITHOUT_GATHER, FarEnd
+from bwconsole.sandbox.voice.farend import FarEnd
 
 __all__ = ["FINAL_STATES", "CallEngine", "Live", "engine_for"]
 
@@ -31,9 +31,6 @@ FINAL_STATES = frozenset({"completed", "rejected"})
 #: Causes that leave the call `rejected` rather than `completed`.
 REJECTING_CAUSES = frozenset({"USER_BUSY", "CALL_REJECTED"})
 RATE_PER_MINUTE = "0.01000"
-#: API seconds before a refused call reports its failure, and between pressed digits.
-REFUSE_AFTER = 0.5
-DIGIT_GAP = 0.3
 #: Cause of calls cut by a sandbox restart ("any other value = internal error").
 RESTART_CAUSE = "SANDBOX_RESTARTED"
 #: An unanswered inbound caller gives up after this many API seconds.
@@ -258,32 +255,7 @@ class CallEngine:
 
     def ring(self, call_id: str) -> None:
         """Start an outbound call's ringing: its far end answers, refuses or never answers."""
-        self.spawn(call_id, self._ring(call_id))
-
-    async def _ring(self, call_id: str) -> None:
-        call = self.get_call(call_id)
-        live = self.live(call_id)
-        far = live.far_end
-        clock = self.sandbox.clock
-        if far.refuse_cause:
-            await clock.sleep(REFUSE_AFTER)
-            self.finish(call_id, far.refuse_cause)
-            return
-        if far.answer_after is not None and not far.manual:
-            self.spawn(call_id, self._answer_later(call_id, far.answer_after))
-        try:
-            await asyncio.wait_for(live.answer.wait(), int(call["callTimeout"]) / clock.time_scale)
-        except TimeoutError:
-            self.time_out(call_id)
-            return
-        if live.refuse:
-            self.finish(call_id, live.refuse)
-        else:
-            self.answered(call_id)
-
-    async def _answer_later(self, call_id: str, seconds: float) -> None:
-        await self.sandbox.clock.sleep(seconds)
-        self.live(call_id).answer.set()
+        self.spawn(call_id, farend.ring(self, call_id))
 
     def answered(self, call_id: str) -> None:
         """The call is up: `active`, `answer` event, recording, far-end script, BXML."""
@@ -311,9 +283,9 @@ class CallEngine:
             )
         far = live.far_end
         if far.hangup_after is not None:
-            self.spawn(call_id, self._far_hangup(call_id, far.hangup_after))
+            self.spawn(call_id, farend.hang_up_later(self, call_id, far.hangup_after))
         if far.digits:
-            self.spawn(call_id, self._far_digits(call_id, far.digits))
+            self.spawn(call_id, farend.press_when_asked(self, call_id, far.digits))
         if live.peer and call["direction"] == "in":
             self.live(live.peer).answer.set()
         if task is not None:
@@ -326,28 +298,6 @@ class CallEngine:
             from bwconsole.sandbox.voice.bxml_runner import run
 
             await run(self, call_id, outcome.body)
-
-    async def _far_hangup(self, call_id: str, seconds: float) -> None:
-        await self.sandbox.clock.sleep(seconds)
-        self.hang_up(call_id)
-
-    async def _far_digits(self, call_id: str, digits: str) -> None:
-        live = self.live(call_id)
-        clock = self.sandbox.clock
-        try:
-            await asyncio.wait_for(live.listening.wait(), DIGITS_WITHOUT_GATHER / clock.time_scale)
-            await clock.sleep(DIGITS_AFTER_GATHER)
-        except TimeoutError:
-            pass
-        await self.press(call_id, digits)
-
-    async def press(self, call_id: str, digits: str) -> None:
-        """The far end of `call_id` presses `digits`, one every 0.3 s."""
-        for digit in digits:
-            if self.get_call(call_id)["state"] != "active":
-                return
-            self.receive_digit(call_id, digit)
-            await self.sandbox.clock.sleep(DIGIT_GAP)
 
     def receive_digit(self, call_id: str, digit: str) -> None:
         """A DTMF digit heard on the call: a `dtmf` event, and the running gather gets it."""

@@ -21,14 +21,30 @@ Digits are pressed 1 s after the first gather on the call starts listening
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["DEFAULT_ANSWER_AFTER", "FarEnd", "far_end_for"]
+if TYPE_CHECKING:
+    from bwconsole.sandbox.voice.engine import CallEngine
+
+__all__ = [
+    "DEFAULT_ANSWER_AFTER",
+    "FarEnd",
+    "far_end_for",
+    "hang_up_later",
+    "press",
+    "press_when_asked",
+    "ring",
+]
 
 DEFAULT_ANSWER_AFTER = 2.0
 #: When the far end presses its digits without waiting for a gather.
 DIGITS_WITHOUT_GATHER = 10.0
 DIGITS_AFTER_GATHER = 1.0
+#: API seconds before a refused call reports its failure, and between pressed digits.
+REFUSE_AFTER = 0.5
+DIGIT_GAP = 0.3
 
 
 @dataclass(frozen=True)
@@ -72,3 +88,61 @@ def far_end_for(to: str) -> FarEnd:
     if mode == "6":
         return FarEnd(refuse_cause="CALL_REJECTED")
     return FarEnd()
+
+
+async def ring(engine: CallEngine, call_id: str) -> None:
+    """An outbound call rings: the far end refuses, answers in time, or the call times out.
+
+    A manual far end (or a linked inbound leg) answers or refuses through `live.answer`.
+    """
+    call = engine.get_call(call_id)
+    live = engine.live(call_id)
+    far = live.far_end
+    clock = engine.sandbox.clock
+    if far.refuse_cause:
+        await clock.sleep(REFUSE_AFTER)
+        engine.finish(call_id, far.refuse_cause)
+        return
+    if far.answer_after is not None and not far.manual:
+        engine.spawn(call_id, _answer_later(engine, call_id, far.answer_after))
+    try:
+        await asyncio.wait_for(live.answer.wait(), int(call["callTimeout"]) / clock.time_scale)
+    except TimeoutError:
+        engine.time_out(call_id)
+        return
+    if live.refuse:
+        engine.finish(call_id, live.refuse)
+    else:
+        engine.answered(call_id)
+
+
+async def _answer_later(engine: CallEngine, call_id: str, seconds: float) -> None:
+    await engine.sandbox.clock.sleep(seconds)
+    engine.live(call_id).answer.set()
+
+
+async def hang_up_later(engine: CallEngine, call_id: str, seconds: float) -> None:
+    """The far end hangs up `seconds` after answering."""
+    await engine.sandbox.clock.sleep(seconds)
+    engine.hang_up(call_id)
+
+
+async def press_when_asked(engine: CallEngine, call_id: str, digits: str) -> None:
+    """Press `digits` once a gather listens (or after a while without one)."""
+    live = engine.live(call_id)
+    clock = engine.sandbox.clock
+    try:
+        await asyncio.wait_for(live.listening.wait(), DIGITS_WITHOUT_GATHER / clock.time_scale)
+        await clock.sleep(DIGITS_AFTER_GATHER)
+    except TimeoutError:
+        pass
+    await press(engine, call_id, digits)
+
+
+async def press(engine: CallEngine, call_id: str, digits: str) -> None:
+    """The far end of `call_id` presses `digits`, one every 0.3 s."""
+    for digit in digits:
+        if engine.get_call(call_id)["state"] != "active":
+            return
+        engine.receive_digit(call_id, digit)
+        await engine.sandbox.clock.sleep(DIGIT_GAP)
