@@ -67,17 +67,31 @@ class BwConsoleApp(App[None]):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command-palette"
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            tooltip="Open the command palette",
+            show=False,
+            priority=True,
+            id="command-palette",
         ),
         Binding(
-            "colon", "command_palette", "Commands", key_display=":", id="command-palette-colon"
+            "colon",
+            "command_palette",
+            "Commands",
+            tooltip="Open the command palette",
+            key_display=":",
+            id="command-palette-colon",
         ),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding(
+            "question_mark", "help", "Help", tooltip="Show every key", key_display="?", id="help"
+        ),
         *(
             Binding(
                 pane.PANE_KEY,
                 f"show_pane('{pane.PANE_ID}')",
                 pane.TITLE,
+                tooltip=f"Show the {pane.TITLE} pane",
                 show=False,
                 id=f"show-{pane.PANE_ID}",
             )

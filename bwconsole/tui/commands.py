@@ -30,7 +30,8 @@ class ConsoleCommands(Provider):
             if entry.binding.action == "command_palette":
                 continue
             section = "Current list" if entry.section == "Every list" else entry.section
-            title = f"{section}: {entry.binding.description or entry.binding.action}"
+            binding = entry.binding
+            title = f"{section}: {binding.tooltip or binding.description or binding.action}"
             run = partial(app.run_entry, entry)
             commands.append((title, f"key {entry.key}", run))
         for name in app.theme_names:

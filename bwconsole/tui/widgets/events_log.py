@@ -122,7 +122,13 @@ class EventsLogPane(Pane):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "toggle_pause", "Pause/resume", id="events-pause"),
+        Binding(
+            "p",
+            "toggle_pause",
+            "Pause/resume",
+            tooltip="Pause or resume following new events",
+            id="events-pause",
+        ),
     ]
 
     PANE_ID = "events"

@@ -33,8 +33,10 @@ class Pane(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("y", "copy_id", "Copy id", id="copy-id"),
+        Binding("slash", "filter", "Filter", tooltip="Filter the list as you type", id="filter"),
+        Binding(
+            "y", "copy_id", "Copy id", tooltip="Copy the highlighted id (OSC 52)", id="copy-id"
+        ),
         Binding("escape", "close_filter", "Clear filter", id="clear-filter"),
     ]
 

@@ -52,8 +52,10 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("home", "cursor_home", "First row", show=False, id="cursor-home"),
         Binding("end", "cursor_end", "Last row", show=False, id="cursor-end"),
         Binding("enter", "select_row", "Select", show=False, id="select-row"),
-        Binding("s", "sort_next", "Sort", id="sort-next"),
-        Binding("S", "sort_reverse", "Reverse", id="sort-reverse"),
+        Binding("s", "sort_next", "Sort", tooltip="Sort by the next column", id="sort-next"),
+        Binding(
+            "S", "sort_reverse", "Reverse", tooltip="Reverse the sort order", id="sort-reverse"
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
