@@ -11,6 +11,7 @@ from rich.console import Console
 from textual.command import CommandPalette
 
 from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.keys import keys_markdown
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.themes import ThemeError
 from bwconsole.tui.widgets.pane_bar import PaneBar
@@ -306,3 +307,12 @@ async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
         assert model.get("2")["resource"] == "c-2" and not model.is_flagged("2")  # type: ignore[index]
         assert model.get("1")["type"] == "hangup" and not model.is_flagged("1")  # type: ignore[index]
         assert model.is_flagged("3") and "unknown event type" in line(app.events_log.table, 1)
+
+
+def test_keys_markdown_lists_every_binding_id() -> None:
+    app = BwConsoleApp(keymap={"copy-id": "c"})
+    entries = app.key_entries()
+    text = keys_markdown(entries)
+    for entry in entries:
+        assert f"`{entry.binding.id}`" in text
+    assert "## Every list" in text and "| `c` | Copy the highlighted id" in text

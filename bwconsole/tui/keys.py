@@ -6,13 +6,13 @@ so a new binding shows up everywhere and a user's keymap is reflected in each.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from textual.binding import Binding
 
-__all__ = ["KeyEntry", "Owner", "bwconsole_bindings", "effective_key"]
+__all__ = ["KeyEntry", "Owner", "bwconsole_bindings", "effective_key", "keys_markdown"]
 
 Owner = Literal["app", "pane", "table"]
 """Which object runs the action: the app, the pane, or the pane's table."""
@@ -52,3 +52,18 @@ def effective_key(binding: Binding, keymap: Mapping[str, str]) -> Binding:
     if binding.id is not None and binding.id in keymap:
         return binding.with_key(keymap[binding.id], key_display=None)
     return binding
+
+
+def keys_markdown(entries: Sequence[KeyEntry]) -> str:
+    """Render the key catalogue as Markdown (the body of `docs/keys.md`), a table per section."""
+    lines: list[str] = []
+    section = None
+    for entry in entries:
+        if entry.section != section:
+            section = entry.section
+            lines += ["", f"## {section}", "", "| Key | Action | Binding id |", "|---|---|---|"]
+        binding = entry.binding
+        action = binding.tooltip or binding.description or binding.action
+        key = entry.key.replace("|", "\\|")
+        lines.append(f"| `{key}` | {action} | `{binding.id}` |")
+    return "\n".join(lines).lstrip() + "\n"
