@@ -110,7 +110,9 @@ class SqliteStore:
         future: asyncio.Future[StoredEvent] = asyncio.get_running_loop().create_future()
         self._pending.append((incoming, future))
         self._wake.set()
-        return await asyncio.shield(future)
+        # a cancelled waiter (the sender hung up) cancels only its future: the event is still
+        # written, and the writer skips resolving a future that is already done
+        return await future
 
     async def save_acks(self, channel: str, acks: Mapping[str, int]) -> None:
         """See `Store.save_acks`."""
