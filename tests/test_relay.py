@@ -295,3 +295,30 @@ async def test_a_batching_console_gets_several_frames_a_message_in_order() -> No
                 await poster
             assert seqs == list(range(1, 401))
             assert largest > 1
+
+
+def test_fan_out_hands_every_subscriber_the_same_encoded_frame() -> None:
+    from bwconsole.relay.hub import Hub, Subscriber
+    from bwconsole.relay.model import Incoming, encode_event
+
+    hub = Hub()
+    subscribers = [Subscriber(channel="c", name=f"s{i}", limit=10) for i in range(10)]
+    for subscriber in subscribers:
+        hub.add(subscriber)
+    stored = encode_event(Incoming("c", "POST", "", {}, "{}", {}), 1)
+    hub.publish(stored)
+    assert all(s.queue[0][1] is stored.frame for s in subscribers)
+
+
+async def test_acks_survive_a_restart_and_show_in_healthz(tmp_path: Path) -> None:
+    store = f"sqlite:{tmp_path / 'relay.db'}"
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
+        await post_many(http, "acks", 5, workers=1)
+        async with console(server, "acks", "after=0&subscriber=desk") as ws:
+            await collect(ws, 5)
+            await ws.send(json.dumps({"type": "ack", "seq": 3}))
+            await asyncio.sleep(0.1)
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
+        channel = (await http.get("/healthz", headers=AUTH)).json()["channels"]["acks"]
+        assert channel["subscribers"] == []
+        assert (channel["last_seq"], channel["oldest_unacked"]["seq"]) == (5, 4)
