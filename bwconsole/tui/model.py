@@ -281,7 +281,12 @@ class TableModel:
         return None
 
     def _insert_into(self, keys: list[str], key: str) -> None:
-        bisect.insort(keys, key, key=self._sortkeys.__getitem__)
+        sortkeys = self._sortkeys
+        # Rows mostly arrive in order (a log, a page of results): appending skips the search.
+        if not keys or sortkeys[keys[-1]] < sortkeys[key]:
+            keys.append(key)
+        else:
+            bisect.insort(keys, key, key=sortkeys.__getitem__)
 
     def _remove_from(self, keys: list[str], key: str) -> None:
         # Relies on self._sortkeys[key] still holding the key's old place.
