@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,7 +29,7 @@ async def relay_server(**options: Any) -> AsyncIterator[BackgroundServer]:
     """A relay (memory store unless `store=` says otherwise) on a real uvicorn."""
     options.setdefault("tokens", [TOKEN])
     app = create_app(**options)
-    server = NoDelayServer(app, **server_options(app))
+    server = BackgroundServer(app, **server_options(app))
     server.relay = app.state.relay  # type: ignore[attr-defined]
     await server.start()
     try:
@@ -71,19 +70,3 @@ async def next_frame(
             frame = json.loads(await ws.recv())
             if frame["type"] == kind:
                 return frame  # type: ignore[no-any-return]
-
-
-class NoDelayServer(BackgroundServer):
-    """`BackgroundServer` with a listening socket whose accepted sockets get TCP_NODELAY.
-
-    asyncio only sets TCP_NODELAY when the socket's proto is IPPROTO_TCP, and
-    `BackgroundServer` creates its socket with proto 0, so every response waits
-    for the peer's delayed ACK (~40 ms). Reported; remove once servers.py does this.
-    """
-
-    def __init__(self, app: Any, **config: Any) -> None:
-        super().__init__(app, **config)
-        self._sock.close()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((self.host, self.port))

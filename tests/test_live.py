@@ -14,7 +14,8 @@ import httpx
 from bwconsole.events import AnswerEvent, SmsEvent
 from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
 from bwconsole.relay import create_app, server_options
-from tests.relay_helpers import CALLBACK, TOKEN, NoDelayServer, relay_server
+from bwconsole.servers import BackgroundServer
+from tests.relay_helpers import CALLBACK, TOKEN, relay_server
 
 SMS = {
     "eventType": "sms",
@@ -112,7 +113,7 @@ async def test_typed_events_are_acked_and_a_restarted_client_resumes_from_its_st
 async def test_reconnects_after_the_relay_restarts_and_resumes_from_its_ack(tmp_path: Path) -> None:
     store = f"sqlite:{tmp_path / 'relay.db'}"
     app = create_app(store, tokens=[TOKEN])
-    first_server = NoDelayServer(app, **server_options(app))
+    first_server = BackgroundServer(app, **server_options(app))
     port = first_server.port
     await first_server.start()
     recorder = Recorder()
@@ -124,7 +125,7 @@ async def test_reconnects_after_the_relay_restarts_and_resumes_from_its_ack(tmp_
         await first_server.stop()
         await recorder.until(lambda: client.state == "reconnecting")
         app = create_app(store, tokens=[TOKEN])
-        second_server = NoDelayServer(app, port=port, **server_options(app))
+        second_server = BackgroundServer(app, port=port, **server_options(app))
         await second_server.start()
         try:
             async with httpx.AsyncClient(base_url=second_server.url) as http:
