@@ -24,8 +24,9 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.run import tune_gc
 
 SIZE = (160, 48)
 DISTINCT_CALLS = 1_000
@@ -158,9 +160,9 @@ def call_body(n: int) -> tuple[str, dict[str, Any]]:
     return call_id, {"eventType": "answer", "callId": call_id, "callState": state, "n": n}
 
 
-async def console_lag(rate: int, seconds: float) -> dict[str, float]:
-    """Event lag through the console's own feed methods."""
-    app = BwConsoleApp(initial_pane="calls")
+async def console_lag(rate: int, seconds: float, pane: str = "calls") -> dict[str, float]:
+    """Event lag through the console's own feed methods, with `pane` on screen."""
+    app = BwConsoleApp(initial_pane=pane)
     calls = app.pane("calls")
     for n in range(DISTINCT_CALLS):
         call_id, _ = call_body(n)
@@ -168,7 +170,7 @@ async def console_lag(rate: int, seconds: float) -> dict[str, float]:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         clock = FrameClock(app.screen)
-        table = calls.table
+        table = app.pane(pane).table
         pending: list[float] = []
         original_flush = table.flush
 
@@ -321,13 +323,28 @@ def main() -> int:
     )
     parser.add_argument("--rows", type=int, default=100_000, help="rows per large pane")
     parser.add_argument("--rates", default="100,1000", help="event rates to measure, per second")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="keep Python's GC thresholds (no tune_gc)"
+    )
     args = parser.parse_args()
-    print(f"console benchmark: python {sys.version.split()[0]}, {args.seconds:g} s per lag run")
+    if not args.default_gc:
+        tune_gc()  # as `bwconsole` does at start-up
+    print(
+        f"console benchmark: python {sys.version.split()[0]}, {args.seconds:g} s per lag run, "
+        f"gc thresholds {gc.get_threshold()}"
+    )
     for rate in (int(r) for r in args.rates.split(",")):
-        for label, run in (("console (VirtualTable)", console_lag), ("naive DataTable", naive_lag)):
+        runs: tuple[
+            tuple[str, Callable[[int, float], Coroutine[Any, Any, dict[str, float]]]], ...
+        ] = (
+            ("console, Calls pane", console_lag),
+            ("console, Events pane", partial(console_lag, pane="events")),
+            ("naive DataTable", naive_lag),
+        )
+        for label, run in runs:
             r = asyncio.run(run(rate, args.seconds))
             print(
-                f"lag {rate:>5}/s {label:<23} p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
+                f"lag {rate:>5}/s {label:<21} p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
                 f"max {r['max_ms']:7.1f} ms  frames/s {r['fps']:5.1f}  shown {r['shown']}/{r['sent']}  "
                 f"backlog at end {r['backlog']}"
             )

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
-__all__ = ["run_console"]
+__all__ = ["run_console", "tune_gc"]
+
+GC_THRESHOLD = (10_000, 10, 10)
+"""Allocations between young collections, and young collections between older ones."""
+
+
+def tune_gc() -> None:
+    """Collect garbage less often, so a busy console does not stall mid-frame.
+
+    A console streaming 1,000 events/s allocates fast; with Python's default
+    threshold (700) it ran ~3 full collections a second of up to ~70 ms each,
+    which set its p99 event-to-screen lag. With 10,000 it runs about one in four
+    seconds (benchmarks/console_bench.py, docs/performance.md). Process-wide, so
+    it is done here at start-up rather than by the app class.
+    """
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -43,5 +59,6 @@ def run_console(args: argparse.Namespace) -> int:
     except ThemeError as exc:
         print(f"bwconsole: {exc}", file=sys.stderr)
         return 2
+    tune_gc()
     app.run()
     return 0

@@ -8,6 +8,7 @@ every list in the console behaves the same way.
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -15,12 +16,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from bwconsole.tui.model import Column, Row, TableModel
 from bwconsole.tui.widgets.virtual_table import VirtualTable
 
 __all__ = ["Pane"]
+
+DETAIL_INTERVAL = 0.1
+"""Seconds between two redraws of the detail panel while rows stream in."""
 
 
 class Pane(Vertical):
@@ -72,6 +77,8 @@ class Pane(Vertical):
             classes="pane--filter",
         )
         self.detail = Static(classes="pane--detail-body")
+        self._detail_shown_at = 0.0
+        self._detail_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield self.filter_row
@@ -111,10 +118,20 @@ class Pane(Vertical):
     # --- events -----------------------------------------------------------------------------------
 
     def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
-        # A hidden pane skips the update: changing the detail costs a screen layout, and a
-        # live log moves its cursor every frame. `focus_list` catches up when it is shown.
-        if self.display:
+        # Changing the detail costs a screen layout and a live log moves its cursor every
+        # frame: a hidden pane skips it (`focus_list` catches up), a visible one redraws the
+        # detail at most DETAIL_INTERVAL apart, the last highlight always winning.
+        if not self.display or self._detail_timer is not None:
+            return
+        wait = self._detail_shown_at + DETAIL_INTERVAL - monotonic()
+        if wait <= 0:
             self._show_detail(event.key)
+        else:
+            self._detail_timer = self.set_timer(wait, self._show_pending_detail)
+
+    def _show_pending_detail(self) -> None:
+        self._detail_timer = None
+        self._show_detail(self.table.cursor_key)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -131,6 +148,7 @@ class Pane(Vertical):
         self.table.focus()
 
     def _show_detail(self, key: str | None) -> None:
+        self._detail_shown_at = monotonic()
         row = self.model.get(key) if key is not None else None
         if key is None or row is None:
             self.detail.update(Text("Nothing selected.", style="dim"))

@@ -132,6 +132,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._last_flush = 0.0
         # key -> (style it was drawn in, drawn row); a cursor move redraws just two rows.
         self._cache: LRUCache[str, tuple[Style, Strip]] = LRUCache(1024)
+        self._styles = (Style(), Style(), Style(), Style())
+        """Base, header, flagged and cursor styles, resolved at the start of each frame."""
         self._widths = tuple(column.width for column in model.columns)
         self._row_width = sum(width + 1 for width in self._widths)
         model.on_change = self._model_changed
@@ -195,13 +197,23 @@ class VirtualTable(ScrollView, can_focus=True):
             self.virtual_size = Size(self._row_width, len(self.model) + 1)
             self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Resolving styles walks the DOM; do it once per frame rather than once per line.
+        self._styles = (
+            self.rich_style,
+            self.get_component_rich_style("virtual-table--header"),
+            self.get_component_rich_style("virtual-table--flagged"),
+            self.get_component_rich_style("virtual-table--cursor"),
+        )
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """Draw line `y` of the viewport: the header, then rows from the scroll position."""
         scroll_x = int(self.scroll_x)
         width = self.size.width
-        base = self.rich_style
+        base, header, flagged, cursor = self._styles
         if y == 0:
-            header_style = base + self.get_component_rich_style("virtual-table--header")
+            header_style = base + header
             strip = self._header_strip(header_style)
             return strip.crop_extend(scroll_x, scroll_x + width, header_style)
         index = int(self.scroll_y) + y - 1
@@ -212,9 +224,9 @@ class VirtualTable(ScrollView, can_focus=True):
         key = self.model.key_at(index)
         style = base
         if self.model.is_flagged(key):
-            style += self.get_component_rich_style("virtual-table--flagged")
+            style += flagged
         if index == self._cursor_row:
-            style += self.get_component_rich_style("virtual-table--cursor")
+            style += cursor
         cached = self._cache.get(key)
         if cached is not None and cached[0] == style:
             strip = cached[1]
@@ -251,7 +263,21 @@ class VirtualTable(ScrollView, can_focus=True):
         # Changing virtual_size costs a layout of the whole screen; a hidden table (a live
         # log in a pane in the background) catches up in on_show instead of every frame.
         size = Size(self._row_width, len(self.model) + 1)
-        if size != self.virtual_size and (force or self.is_on_screen):
+        if size == self.virtual_size or not (force or self.is_on_screen):
+            return
+        scrollbar_stays = (
+            self.show_vertical_scrollbar
+            and size.width == self.virtual_size.width
+            and size.height > self.container_size.height + 2
+        )
+        if scrollbar_stays and not force:
+            # A live log grows every frame; with the scrollbar already shown nothing moves
+            # but the scrollbar thumb, so skip the layout that setting virtual_size implies.
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.vertical_scrollbar.refresh()
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        else:
             self.virtual_size = size
 
     def _model_changed(self) -> None:
