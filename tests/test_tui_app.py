@@ -316,3 +316,21 @@ def test_keys_markdown_lists_every_binding_id() -> None:
     for entry in entries:
         assert f"`{entry.binding.id}`" in text
     assert "## Every list" in text and "| `c` | Copy the highlighted id" in text
+
+
+async def test_a_growing_log_stays_scrollable_to_its_end() -> None:
+    app = BwConsoleApp(initial_pane="events")
+    async with app.run_test(size=SIZE) as pilot:
+        for seq in range(1, 101):
+            app.add_event(answer(seq, f"c-{seq}"))
+        await pilot.pause(0.05)
+        await pilot.press("p")
+        for seq in range(101, 151):
+            app.add_event(answer(seq, f"c-{seq}"))
+        await pilot.pause(0.05)
+        table = app.events_log.table
+        assert table.virtual_size.height == 151 and table.max_scroll_y > 100
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 149 and table.cursor_key == "1"
+        assert line(table, table.size.height - 1).startswith("1 ")
