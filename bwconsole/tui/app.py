@@ -8,15 +8,17 @@ need to know Textual.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import Awaitable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Footer
 
+from bwconsole.tui.backend import Backend, BackendOptions, open_backend
 from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
 from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
@@ -36,7 +38,21 @@ from bwconsole.tui.widgets.recordings import RecordingsPane
 from bwconsole.tui.widgets.status_header import StatusHeader
 from bwconsole.tui.widgets.virtual_table import VirtualTable
 
-__all__ = ["PANES", "BwConsoleApp"]
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.live import BxmlRequest, LiveEvent
+
+__all__ = ["PANES", "BwConsoleApp", "NotConnected"]
+
+T = TypeVar("T")
+
+BALANCE_REFRESH_SECONDS = 60.0
+"""No event reports the balance, so the header re-reads it this often."""
+
+
+class NotConnected(RuntimeError):
+    """An action needed the account before the console had connected to it."""
+
 
 PANES: tuple[type[Pane], ...] = (
     NumbersPane,
@@ -117,6 +133,7 @@ class BwConsoleApp(App[None]):
         profile_name: str = "",
         sandbox: bool = False,
         initial_pane: str = "numbers",
+        backend: BackendOptions | None = None,
     ) -> None:
         """Create the console.
 
@@ -127,6 +144,8 @@ class BwConsoleApp(App[None]):
             profile_name: Shown in the header.
             sandbox: Show the SANDBOX badge.
             initial_pane: Id of the pane shown first.
+            backend: The account to connect to once the screen is up; None stays
+                offline (tests feed the panes directly).
 
         Raises:
             ThemeError: `theme` is not a known theme, or a theme file is broken.
@@ -146,6 +165,11 @@ class BwConsoleApp(App[None]):
         """The user's keymap (binding id -> keys), as given."""
         self.panes: dict[str, Pane] = {pane.PANE_ID: pane() for pane in PANES}
         self._initial_pane = initial_pane
+        self._backend_options = backend
+        self.backend: Backend | None = None
+        """The connected account, once connected."""
+        self._loaded: set[str] = set()
+        self._connected = asyncio.Event()
         self._composed_bar = False
         self.profile_name = profile_name
         self.sandbox = sandbox
@@ -178,6 +202,103 @@ class BwConsoleApp(App[None]):
         self._composed_bar = True
         self._update_pane_bar()
         self.current_pane.focus_list()
+        if self._backend_options is not None:
+            self.run_worker(self._run_backend(self._backend_options), group="backend")
+
+    # --- the account ------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Client:
+        """The API client of the connected account."""
+        if self.backend is None:
+            raise NotConnected("not connected to an account yet")
+        return self.backend.client
+
+    async def wait_connected(self) -> None:
+        """Wait until the account is connected (tests and start-up actions)."""
+        await self._connected.wait()
+
+    async def call_api(self, request: Awaitable[T]) -> T | None:
+        """Await an API request; on failure the user has been told (API log and a
+        notification in words) and None comes back, so an action just stops."""
+        from bwconsole.api import ApiError
+
+        try:
+            return await request
+        except ApiError:
+            return None  # add_exchange already showed it
+        except NotConnected as exc:
+            self.show_error(str(exc))
+            return None
+
+    def attach(self, backend: Backend) -> None:
+        """Use a connected account: header, then the pane on screen loads."""
+        self.backend = backend
+        self.profile_name = backend.profile.name
+        self.sandbox = backend.on_sandbox
+        self._connected.set()
+        self.load_pane(self.current_pane)
+        self.refresh_balance()
+        self.set_interval(BALANCE_REFRESH_SECONDS, self.refresh_balance)
+
+    def load_pane(self, pane: Pane) -> None:
+        """Fetch a pane's rows the first time it is shown on a connected account."""
+        if self.backend is None or pane.PANE_ID in self._loaded:
+            return
+        self._loaded.add(pane.PANE_ID)
+        self.run_worker(self._load(pane), group=f"load-{pane.PANE_ID}")
+
+    def refresh_balance(self) -> None:
+        self.run_worker(self._refresh_balance(), group="balance", exclusive=True)
+
+    def on_live_event(self, live: LiveEvent) -> None:
+        """One relay event: logged, then offered to every pane. A pane that fails on it
+        says so instead of stopping the console."""
+        self.add_event(live)
+        for pane in self.panes.values():
+            try:
+                pane.apply_event(live)
+            except Exception as exc:  # a bad event must never stop the console
+                self.show_error(f"{pane.TITLE} could not apply event #{live.seq}: {exc}")
+
+    async def answer_bxml(self, request: BxmlRequest) -> str:
+        """Answer a BXML request from the relay (the Calls pane's responder decides)."""
+        responder = getattr(self.panes["calls"], "answer_bxml", None)
+        if responder is None:
+            raise LookupError("no BXML responder")
+        return str(await responder(request))
+
+    def _on_relay_state(self, state: str) -> None:
+        self.relay_state = state
+
+    async def _run_backend(self, options: BackendOptions) -> None:
+        try:
+            async with open_backend(
+                options,
+                on_event=self.on_live_event,
+                on_state=self._on_relay_state,
+                on_exchange=self.add_exchange,
+                on_request=self.answer_bxml,
+            ) as backend:
+                self.attach(backend)
+                await asyncio.Event().wait()  # until the worker is cancelled at exit
+        except Exception as exc:  # e.g. EmbeddedBusy, a port that cannot be bound
+            self.show_error(f"Could not connect: {exc}", title="Connection")
+
+    async def _load(self, pane: Pane) -> None:
+        from bwconsole.api import ApiError
+
+        try:
+            await pane.load(self.client)
+        except ApiError:
+            pass  # shown through the API log
+        except Exception as exc:
+            self.show_error(f"{pane.TITLE} could not load: {exc}")
+
+    async def _refresh_balance(self) -> None:
+        account = await self.call_api(self.client.account.get())
+        if account is not None:
+            self.balance = account.balance or ""
 
     def validate_balance(self, value: Any) -> str:
         return money(value)
@@ -283,6 +404,7 @@ class BwConsoleApp(App[None]):
         self.query_one(ContentSwitcher).current = f"pane-{pane_id}"
         self.query_one(PaneBar).current = pane_id
         self.panes[pane_id].focus_list()
+        self.load_pane(self.panes[pane_id])
 
     def action_help(self) -> None:
         """Show every key of every pane."""

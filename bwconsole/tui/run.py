@@ -29,11 +29,11 @@ def run_console(args: argparse.Namespace) -> int:
 
     Reads `--theme`, `--profile` and `--sandbox` from `args`, and `theme`,
     `[keymap]` and user themes (`<config dir>/themes/*.tcss`) from the config.
-    Feeding the panes from the sandbox, the relay and the API is wired in by the
-    modules that own them.
+    With no profile it runs on the embedded sandbox (`--fresh` starts it anew).
     """
     from bwconsole.config import ConfigError, config_dir, load_config, resolve_profile
     from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.backend import BackendOptions
     from bwconsole.tui.themes import DEFAULT_THEME, ThemeError
 
     try:
@@ -55,6 +55,7 @@ def run_console(args: argparse.Namespace) -> int:
             theme_dirs=[config_dir() / "themes"],
             profile_name=profile.name if profile is not None else "sandbox",
             sandbox=profile is None,
+            backend=BackendOptions(profile=profile, fresh=bool(args.fresh)),
         )
     except ThemeError as exc:
         print(f"bwconsole: {exc}", file=sys.stderr)

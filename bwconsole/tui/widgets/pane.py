@@ -9,7 +9,7 @@ every list in the console behaves the same way.
 from __future__ import annotations
 
 from time import monotonic
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -21,6 +21,10 @@ from textual.widgets import Input, Static
 
 from bwconsole.tui.model import Column, Row, TableModel
 from bwconsole.tui.widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.live import LiveEvent
 
 __all__ = ["Pane"]
 
@@ -108,6 +112,18 @@ class Pane(Vertical):
             text.append(f"{column.label}: ", style="bold")
             text.append(f"{column.format(row.get(column.key))}\n")
         return text
+
+    async def load(self, client: Client) -> None:
+        """Fetch this pane's rows from the API; called once, when the pane is first shown
+        on a connected account. Afterwards events keep the rows current (`apply_event`)."""
+
+    def apply_event(self, live: LiveEvent) -> None:
+        """Update rows from one relay event (every event reaches every pane; ignore the rest)."""
+
+    @property
+    def client(self) -> Client:
+        """The connected account's API client (raises `NotConnected` before connection)."""
+        return self.app.client  # type: ignore[attr-defined]
 
     # --- feeding --------------------------------------------------------------------------------
 

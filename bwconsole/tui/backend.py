@@ -1,0 +1,120 @@
+"""What the console is connected to: an API client, a live relay subscription and,
+on the sandbox, the embedded servers. No Textual here: the app hands in callbacks.
+
+The command line resolves which profile to use (docs/configuration.md: `--sandbox`,
+else `--profile`, else the active profile, else the `BANDWIDTH_*` variables, else
+the embedded sandbox); `open_backend` connects to it, or starts the sandbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bwconsole.api import Client, Exchange
+from bwconsole.config import Profile, data_dir
+from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
+
+__all__ = ["Backend", "BackendOptions", "open_backend"]
+
+
+@dataclass(frozen=True)
+class BackendOptions:
+    """What the command line asked for."""
+
+    profile: Profile | None = None
+    """The account to use; None runs the embedded sandbox."""
+    fresh: bool = False
+    data_dir: Path | None = None
+    time_scale: float = 1.0
+
+
+@dataclass
+class Backend:
+    """A connected account."""
+
+    profile: Profile
+    client: Client
+    live: LiveClient | None
+    sandbox: Any | None
+    """The embedded `Sandbox` when running on it (None on a real account)."""
+
+    @property
+    def on_sandbox(self) -> bool:
+        return self.sandbox is not None
+
+
+@dataclass(frozen=True)
+class Handlers:
+    on_event: Callable[[LiveEvent], Awaitable[None] | None]
+    on_state: Callable[[str], None]
+    on_exchange: Callable[[Exchange], None]
+    on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None
+
+
+@contextlib.asynccontextmanager
+async def open_backend(
+    options: BackendOptions,
+    *,
+    on_event: Callable[[LiveEvent], Awaitable[None] | None],
+    on_state: Callable[[str], None],
+    on_exchange: Callable[[Exchange], None],
+    on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None,
+) -> AsyncIterator[Backend]:
+    """Connect to the chosen account (starting the embedded sandbox if need be).
+
+    Raises:
+        EmbeddedBusy: another console already runs the sandbox on this data dir.
+    """
+    handlers = Handlers(on_event, on_state, on_exchange, on_request)
+    profile = options.profile
+    if profile is not None:
+        async with _connected(profile, handlers, live_dir=data_dir() / "live", sandbox=None) as b:
+            yield b
+        return
+    from bwconsole.embedded import embedded
+
+    root = options.data_dir or data_dir()
+    async with embedded(data_dir=root, fresh=options.fresh, time_scale=options.time_scale) as env:
+        async with _connected(
+            env.profile, handlers, live_dir=env.live_state_dir, sandbox=env.sandbox
+        ) as backend:
+            yield backend
+
+
+@contextlib.asynccontextmanager
+async def _connected(
+    profile: Profile, handlers: Handlers, *, live_dir: Path, sandbox: Any | None
+) -> AsyncIterator[Backend]:
+    client = Client(
+        profile.user_id,
+        profile.api_token,
+        profile.api_secret,
+        base_url=profile.api_url,
+        on_exchange=handlers.on_exchange,
+    )
+    live: LiveClient | None = None
+    if profile.relay_url and profile.relay_token and profile.relay_channel:
+        live = LiveClient(
+            profile.relay_url,
+            profile.relay_channel,
+            profile.relay_token,
+            state_path=live_dir,
+            on_event=handlers.on_event,
+            on_state=handlers.on_state,
+            on_request=handlers.on_request,
+        )
+    else:
+        handlers.on_state("no relay configured")
+    try:
+        if live is not None:
+            live_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (a few µs, once)
+            await live.start()
+        yield Backend(profile=profile, client=client, live=live, sandbox=sandbox)
+    finally:
+        if live is not None:
+            await live.stop()
+        await client.aclose()
