@@ -18,7 +18,14 @@ from textual.theme import Theme
 
 __all__ = ["BUILTIN_THEME_DIR", "DEFAULT_THEME", "ThemeError", "load_theme", "load_themes"]
 
-BUILTIN_THEME_DIR = Path(__file__).with_name("themes")
+def _builtin_theme_dir() -> Path:
+    """`themes/` at the top of a source checkout; inside the package once installed
+    from a wheel (pyproject.toml force-includes it as `bwconsole/_themes`)."""
+    installed = Path(__file__).parents[1] / "_themes"
+    return installed if installed.is_dir() else Path(__file__).parents[2] / "themes"
+
+
+BUILTIN_THEME_DIR = _builtin_theme_dir()
 DEFAULT_THEME = "dark"
 
 _COLOURS = {
