@@ -19,11 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML, BxmlRouter
+from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML, BxmlRouter, Router
 from bwconsole.relay.egress import events_endpoint
 from bwconsole.relay.hub import Hub, Subscriber
 from bwconsole.relay.ingress import Rejected, check_basic_auth, read_incoming
-from bwconsole.relay.store import Store, open_store
+from bwconsole.relay.store import SharedStore, Store, open_store
 
 __all__ = ["DEFAULT_QUEUE_LIMIT", "Relay", "create_app", "server_options"]
 
@@ -50,9 +50,11 @@ class Relay:
     ) -> None:
         self.store = store
         self.hub = Hub()
-        self.router = BxmlRouter(
+        local = BxmlRouter(
             self.hub, timeout=bxml_timeout, fallback=bxml_fallback or DEFAULT_FALLBACK_BXML
         )
+        self.shared = store if isinstance(store, SharedStore) else None
+        self.router: Router = local if self.shared is None else self.shared.bxml_router(local)
         self.ingress_auth = ingress_auth
         self.retention = retention
         self.ping_interval = ping_interval
@@ -82,11 +84,26 @@ class Relay:
         """Track a new connection (for `/healthz`)."""
         self.connections.add(subscriber)
 
+    async def join(self, subscriber: Subscriber) -> None:
+        """Start live fan-out to `subscriber` (its replay is done but for one last read).
+
+        Everything appended once this returns reaches the subscriber's queue,
+        from this instance or, with a shared store, any other.
+        """
+        self.hub.add(subscriber)
+        await self.router.joined(subscriber)
+        if self.shared is not None:
+            await self.shared.follow(subscriber.channel)
+            subscriber.following = True
+
     def disconnected(self, subscriber: Subscriber) -> None:
         """Forget a connection: stop fan-out, re-route its BXML requests, keep its ack."""
         self.hub.remove(subscriber)
         self.router.disconnected(subscriber)
         self.connections.discard(subscriber)
+        if self.shared is not None and subscriber.following:
+            subscriber.following = False
+            self.shared.unfollow(subscriber.channel)
 
     def ack(self, subscriber: Subscriber, seq: int) -> None:
         """Record an ack; acks reach the store in batches every second."""
@@ -106,6 +123,7 @@ class Relay:
         """Open the store and start the background tasks."""
         await self.store.open()
         self.store.add_listener(self.hub.publish)
+        await self.router.start()
         self._tasks.append(asyncio.create_task(self._flush_loop(), name="relay-acks"))
         if self.retention is not None:
             self._tasks.append(asyncio.create_task(self._retention_loop(), name="relay-retention"))
@@ -118,6 +136,7 @@ class Relay:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.router.stop()
         with contextlib.suppress(Exception):
             await self.flush_acks()
         await self.store.close()
@@ -233,7 +252,9 @@ def create_app(
     """Build the relay app; the app opens and closes `store` in its lifespan.
 
     Args:
-        store: a `Store`, or its command-line form (`memory`, `sqlite`, `sqlite:PATH`).
+        store: a `Store`, or its command-line form (`memory`, `sqlite`, `sqlite:PATH`,
+            `redis://HOST:PORT/DB`). A `SharedStore` (Redis) also routes BXML requests to
+            consoles connected to other instances.
         tokens: bearer tokens accepted on `/events/{channel}`; none means no console may connect.
         ingress_auth: `(user, password)` required as basic auth on `/callbacks` and `/bxml`.
         bxml_timeout: seconds to wait for a console's BXML answer (keep below the API's 10 s).

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from bwconsole.relay.hub import Hub, Subscriber
 from bwconsole.relay.model import Incoming, StoredEvent, encode_request
 
-__all__ = ["DEFAULT_FALLBACK_BXML", "BxmlRouter", "Routed"]
+__all__ = ["DEFAULT_FALLBACK_BXML", "BxmlRouter", "Routed", "Router"]
 
 DEFAULT_FALLBACK_BXML = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -41,6 +42,30 @@ class Routed:
     source: str
 
 
+class Router(Protocol):
+    """What the relay needs from BXML routing: this instance's consoles only, or several instances'."""
+
+    async def start(self) -> None:
+        """Start any background work (called once the store is open)."""
+
+    async def stop(self) -> None:
+        """Stop the background work."""
+
+    async def ask(self, incoming: Incoming, stored: StoredEvent) -> Routed:
+        """Get the BXML for a stored request from one console, or the fallback."""
+        ...
+
+    def answer(self, subscriber: Subscriber, request_id: str, body: str) -> bool:
+        """Deliver a console's `response` frame."""
+        ...
+
+    async def joined(self, subscriber: Subscriber) -> None:
+        """`subscriber` now receives live frames and may be asked."""
+
+    def disconnected(self, subscriber: Subscriber) -> None:
+        """`subscriber` is gone: move what it was asked elsewhere."""
+
+
 class BxmlRouter:
     """Sends `request` frames to consoles and matches their `response` frames.
 
@@ -56,15 +81,38 @@ class BxmlRouter:
         self.fallback = fallback
         self._pending: dict[str, tuple[asyncio.Future[str], Subscriber]] = {}
 
+    async def start(self) -> None:
+        """Nothing runs in the background."""
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+    async def joined(self, subscriber: Subscriber) -> None:
+        """The hub already lists it: nothing else to do on one instance."""
+
+    def has_console(self, channel: str) -> bool:
+        """Whether a console on this instance could answer a request on `channel`."""
+        return any(s.answers_requests and s.closing is None for s in self.hub.subscribers(channel))
+
     async def ask(self, incoming: Incoming, stored: StoredEvent) -> Routed:
         """Ask the newest connected console on the channel; fall back when none answers in time."""
+        request_id = uuid.uuid4().hex
+        frame = encode_request(incoming, stored.seq, request_id)
+        return await self.ask_frame(incoming.channel, request_id, frame, self.timeout)
+
+    async def ask_frame(self, channel: str, request_id: str, frame: str, within: float) -> Routed:
+        """Send an encoded `request` frame to this instance's consoles, newest first.
+
+        A console that disconnects before answering hands the request to the
+        next one; the whole exchange takes at most `within` seconds.
+        """
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
+        deadline = loop.time() + within
         tried: set[int] = set()
         while True:
             candidates = [
                 s
-                for s in self.hub.subscribers(incoming.channel)
+                for s in self.hub.subscribers(channel)
                 if s.answers_requests and s.closing is None and s.connection_id not in tried
             ]
             remaining = deadline - loop.time()
@@ -74,10 +122,9 @@ class BxmlRouter:
                 return Routed(self.fallback, "timeout")
             console = candidates[-1]
             tried.add(console.connection_id)
-            request_id = uuid.uuid4().hex
             future: asyncio.Future[str] = loop.create_future()
             self._pending[request_id] = (future, console)
-            console.push(None, encode_request(incoming, stored.seq, request_id))
+            console.push(None, frame)
             try:
                 return Routed(await asyncio.wait_for(future, remaining), "console")
             except TimeoutError:

@@ -116,7 +116,7 @@ async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, afte
         if not page:
             if joined:
                 break
-            relay.hub.add(subscriber)
+            await relay.join(subscriber)
             joined = True
             continue
         frames = [stored.frame for stored in page]

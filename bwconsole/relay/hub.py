@@ -45,6 +45,8 @@ class Subscriber:
     """Set once the subscriber must be disconnected: (close code, reason)."""
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     """Set with `closing`, so a handler blocked on a full socket still notices."""
+    following: bool = False
+    """Counted by a shared store's `follow` (undone on disconnect)."""
 
     def push(self, seq: int | None, frame: str) -> None:
         """Queue a frame; past the limit, mark the subscriber as too slow instead."""

@@ -14,13 +14,24 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import platformdirs
 
 from bwconsole.relay.model import Incoming, StoredEvent, encode_event
 
-__all__ = ["ChannelStats", "Listener", "MemoryStore", "Store", "default_sqlite_path", "open_store"]
+if TYPE_CHECKING:
+    from bwconsole.relay.bxml import BxmlRouter, Router
+
+__all__ = [
+    "ChannelStats",
+    "Listener",
+    "MemoryStore",
+    "SharedStore",
+    "Store",
+    "default_sqlite_path",
+    "open_store",
+]
 
 Listener = Callable[[StoredEvent], None]
 
@@ -71,6 +82,27 @@ class Store(Protocol):
 
     async def prune(self, before: float) -> int:
         """Delete events received before the UNIX time `before` and stale acks; return the count."""
+        ...
+
+
+@runtime_checkable
+class SharedStore(Store, Protocol):
+    """A store several relay instances share (Redis): listeners hear followed channels only.
+
+    A store that is only written through this process (memory, SQLite) calls
+    its listeners from `append`; a shared one must read what other instances
+    append, which costs a blocking read per channel, so it does so only for
+    channels with local subscribers.
+    """
+
+    async def follow(self, channel: str) -> None:
+        """Feed `channel`'s events to the listeners from now on (counted; see `unfollow`)."""
+
+    def unfollow(self, channel: str) -> None:
+        """Undo one `follow`."""
+
+    def bxml_router(self, local: BxmlRouter) -> Router:
+        """A router that also reaches consoles connected to other instances."""
         ...
 
 
@@ -159,7 +191,8 @@ def open_store(spec: str) -> Store:
     """Build a store from its command-line form.
 
     Args:
-        spec: `memory`, `sqlite` (the default path), or `sqlite:PATH`.
+        spec: `memory`, `sqlite` (the default path), `sqlite:PATH`, or `redis://HOST:PORT/DB`
+            (also `rediss://` and `unix://`).
 
     Raises:
         ValueError: for an unknown or unsupported store.
@@ -171,6 +204,10 @@ def open_store(spec: str) -> Store:
 
         path = spec.partition(":")[2]
         return SqliteStore(Path(path).expanduser() if path else default_sqlite_path())
-    if spec.startswith("redis://"):
-        raise ValueError("the Redis store is not available in this build yet")
-    raise ValueError(f"unknown store {spec!r}: use memory, sqlite or sqlite:PATH")
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        from bwconsole.relay.redis_store import RedisStore
+
+        return RedisStore(spec)
+    raise ValueError(
+        f"unknown store {spec!r}: use memory, sqlite, sqlite:PATH or redis://HOST:PORT/DB"
+    )
