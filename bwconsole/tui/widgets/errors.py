@@ -1,16 +1,74 @@
-"""Errors pane: the API's user errors resource (what went wrong on the account)."""
+"""Errors pane: the API's user errors resource (what went wrong on the account).
+
+The platform records every refused request and failed callback; this pane lists
+them newest first, with the `details` list in the detail panel. No event reports
+a new error, so the list is read when first shown and again on `r`.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
 from bwconsole.tui.formatting import clock_time
-from bwconsole.tui.model import Column
+from bwconsole.tui.model import Column, Row
 from bwconsole.tui.widgets.pane import Pane
 
-__all__ = ["ErrorsPane"]
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.api.models import UserError
+
+__all__ = ["ErrorsPane", "epoch", "error_row"]
+
+PAGE_SIZE = 1000
+"""Errors asked for per page (the API keeps at most the newest 1000)."""
+
+
+def epoch(value: Any) -> float | None:
+    """Turn an API or event time (ISO text or datetime) into epoch seconds, for sorting."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
+
+
+def error_row(error: UserError) -> dict[str, Any]:
+    """Turn one recorded error into a row (details kept as (name, value) pairs)."""
+    return {
+        "time": epoch(error.time),
+        "category": error.category or "",
+        "code": error.code or "",
+        "message": error.message or "",
+        "id": error.id or "",
+        "details": [(d.name or "", d.value or "") for d in error.details or ()],
+    }
 
 
 class ErrorsPane(Pane):
-    """User errors keyed by error id, newest first."""
+    """User errors keyed by error id, newest first.
+
+    | Key | Action |
+    |---|---|
+    | r | read the errors again from the API |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r",
+            "refresh_errors",
+            "Refresh",
+            tooltip="Read the account's errors again",
+            id="errors-refresh",
+        ),
+    ]
 
     PANE_ID = "errors"
     TITLE = "Errors"
@@ -23,3 +81,40 @@ class ErrorsPane(Pane):
         Column("message", "Message", 50),
         Column("id", "Id", 26),
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The API lists newest first; ordering by time keeps that whatever order pages arrive in.
+        self.model.sort_by("time", reverse=True)
+
+    async def load(self, client: Client) -> None:
+        """Read every recorded error, page by page, into the list."""
+        count = 0
+        async for error in client.errors.list(size=PAGE_SIZE):
+            if error.id:
+                self.upsert(error.id, error_row(error))
+                count += 1
+        self.border_title = f"{self.TITLE} ({count})"
+
+    def describe(self, key: str, row: Row) -> RenderableType:
+        text = Text()
+        text.append(f"{row['code'] or 'error'}\n", style="bold")
+        text.append(f"{clock_time(row['time'])}  {row['category']}\n")
+        text.append(f"{row['message']}\n\n")
+        details = row.get("details") or []
+        text.append("Details:\n" if details else "No details.\n", style="bold")
+        for name, value in details:
+            text.append(f"  {name}: ", style="bold")
+            text.append(f"{value}\n")
+        text.append(f"\nId: {key}\n", style="dim")
+        return text
+
+    def action_refresh_errors(self) -> None:
+        """Read the errors again (new ones join the top of the list)."""
+        self.run_worker(self._refresh(), group="errors-refresh", exclusive=True)
+
+    async def _refresh(self) -> None:
+        await self.app.call_api(self._reload())  # type: ignore[attr-defined]
+
+    async def _reload(self) -> None:
+        await self.load(self.client)
