@@ -14,7 +14,7 @@ from bwconsole.sandbox.core import DEFAULT_SECRET, DEFAULT_TOKEN, DEFAULT_USER_I
 
 
 def test_options_parse() -> None:
-    args = build_parser().parse_args(
+    args = build_parser("sandbox").parse_args(
         [
             "sandbox",
             "--port",
