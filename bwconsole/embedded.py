@@ -37,7 +37,7 @@ from bwconsole.relay.app import server_options
 from bwconsole.relay.sqlite_store import SqliteStore
 from bwconsole.sandbox.app import create_app as create_sandbox_app
 from bwconsole.sandbox.core import Sandbox
-from bwconsole.sandbox.seed import seed
+from bwconsole.sandbox.seed import seed, seed_voice
 from bwconsole.servers import BackgroundServer
 
 __all__ = ["CHANNEL", "PROFILE_NAME", "Embedded", "EmbeddedBusy", "embedded"]
@@ -144,6 +144,8 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
 
     callbacks_url = f"{relay.url}/callbacks/{CHANNEL}"
     seeded = seed(sandbox, relay_url=callbacks_url) if first_start else {"seeded": False}
+    if seeded.get("seeded"):
+        seeded |= seed_voice(sandbox, seeded["numbers"])
     _repoint_applications(sandbox, relay.url)
 
     creds = sandbox.credentials

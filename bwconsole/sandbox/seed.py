@@ -10,18 +10,24 @@ by calling their seeding after this one, using the returned numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from bwconsole.sandbox import inventory
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.domains import SIP_HOST_SUFFIX
+from bwconsole.sandbox.media import save_media
 from bwconsole.sandbox.message_delivery import DELIVERED, charge_message, new_message
 from bwconsole.sandbox.number_search import search
 from bwconsole.sandbox.numbers import allocate
 from bwconsole.sandbox.store import Record
+from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.farend import FarEnd
+from bwconsole.sandbox.voice.recording import wav_bytes
 from bwconsole.sandbox.web import Body
 
-__all__ = ["APPLICATION_NAME", "ENDPOINT_PASSWORD", "seed"]
+__all__ = ["APPLICATION_NAME", "ENDPOINT_PASSWORD", "SEEDED_TRANSCRIPT", "seed", "seed_voice"]
 
 APPLICATION_NAME = "bwconsole demo"
 DOMAIN_NAME = "bwconsole-demo"
@@ -35,6 +41,8 @@ HISTORY = (
     ("in", 0, "Your package ships tomorrow?"),
     ("out", 0, "It does. Tracking number follows by SMS."),
 )
+#: The seeded recording's transcription (what the caller said on the first call).
+SEEDED_TRANSCRIPT = "Hi, this is Dana. Please call me back about my order. Thanks!"
 
 
 def _application(sandbox: Sandbox, relay_url: str | None) -> Record:
@@ -136,4 +144,115 @@ def seed(sandbox: Sandbox, *, relay_url: str | None) -> dict[str, Any]:
         "sipUri": endpoint["sipUri"],
         "endpointPassword": ENDPOINT_PASSWORD,
         "messageIds": message_ids,
+    }
+
+
+#: (direction, index of our number, far party, minutes ago, ring s, talk s, cause, final state).
+CALL_HISTORY: tuple[tuple[str, int, str, float, float, float, str, str], ...] = (
+    ("in", 0, CONTACTS[0], 180.0, 3.0, 20.0, "NORMAL_CLEARING", "completed"),
+    ("out", 1, CONTACTS[1], 120.0, 4.0, 64.0, "NORMAL_CLEARING", "completed"),
+    ("out", 0, "+15551000001", 60.0, 0.5, 0.0, "USER_BUSY", "rejected"),
+    ("out", 0, "+15552000002", 30.0, 60.0, 0.0, "NO_ANSWER", "completed"),
+)
+#: The first call of the history (the voicemail-like inbound one) is the recorded one.
+RECORDED_CALL = 0
+
+
+def _voice_call(sandbox: Sandbox, app_id: str | None, ours: str, entry: tuple[Any, ...]) -> Record:
+    """One finished call, its `/events` history and times in the past."""
+    direction, _, other, minutes_ago, ring, talk, cause, state = entry
+    engine = engine_for(sandbox)
+    started = sandbox.clock.now() - timedelta(minutes=minutes_ago)
+    sender, to = (other, ours) if direction == "in" else (ours, other)
+    fields: Record = {"direction": direction, "from": sender, "to": to}
+    if app_id is not None:
+        fields["_applicationId"] = app_id  # later events (a transcription) reach the relay
+    call = engine.create(fields, FarEnd())  # the far end never runs: the call is history
+    call["startTime"] = sandbox.clock.iso(started)
+    ended = started + timedelta(seconds=ring + talk)
+    if talk:
+        answered = started + timedelta(seconds=ring)
+        call["activeTime"] = sandbox.clock.iso(answered)
+        call["_activeAt"] = answered.timestamp()
+        engine.log(call["id"], "answer")
+    minutes = -(-int(talk) // 60)
+    call.update(
+        state=state,
+        endTime=sandbox.clock.iso(ended),
+        chargeableDuration=minutes * 60,
+        _cause=cause,
+    )
+    engine.log(call["id"], "hangup", cause)
+    sandbox.collection("calls").save(call["id"])
+    return call
+
+
+def _voice_recording(sandbox: Sandbox, call: Record) -> tuple[Record, Record]:
+    """A complete recording of the whole answered call, with a finished transcription."""
+    name = f"{call['id']}-1.wav"
+    # From the stamps as the API shows them (ms), so the WAV lasts exactly endTime - startTime.
+    started_at, ended_at = (_epoch(call[key]) for key in ("activeTime", "endTime"))
+    save_media(sandbox, name, wav_bytes(ended_at - started_at), "audio/wav")
+    recording_id = sandbox.ids.new("recording")
+    recording: Record = {
+        "id": recording_id,
+        "startTime": call["activeTime"],
+        "endTime": call["endTime"],
+        "call": call["_uri"],
+        "media": sandbox.url(sandbox.user_path("media", name)),
+        "state": "complete",
+        "_callId": call["id"],
+        "_mediaName": name,
+        "_started": started_at,
+        "_ended": ended_at,
+    }
+    sandbox.collection("recordings").put(recording_id, recording)
+    call["recordingEnabled"] = True
+    sandbox.collection("calls").save(call["id"])
+    transcription_id = sandbox.ids.new("transcription")
+    save_media(sandbox, transcription_id, SEEDED_TRANSCRIPT.encode(), "text/plain; charset=utf-8")
+    transcription: Record = {
+        "id": transcription_id,
+        "state": "completed",
+        "time": call["endTime"],
+        "text": SEEDED_TRANSCRIPT,
+        "textSize": len(SEEDED_TRANSCRIPT),
+        "textUrl": sandbox.url(sandbox.user_path("media", transcription_id)),
+        "chargeableDuration": 60,
+        "_recordingId": recording_id,
+        "_callId": call["id"],
+    }
+    sandbox.collection("transcriptions").put(transcription_id, transcription)
+    return recording, transcription
+
+
+def _epoch(stamp: str) -> float:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def seed_voice(sandbox: Sandbox, numbers: Sequence[str]) -> dict[str, Any]:
+    """Add a short call history to a freshly seeded account: four finished calls
+    (answered both ways, busy, unanswered) and a complete recording with a transcription.
+
+    Args:
+        sandbox: the emulated account (need not be serving yet).
+        numbers: the account's numbers as `seed` returned them (the history uses the first two).
+
+    Returns:
+        `callIds` (oldest first), `recordingId`, `transcriptionId`; `{}` when the account
+        already has calls (a second run adds nothing).
+    """
+    if len(sandbox.collection("calls")) or len(numbers) < 2:
+        return {}
+    by_number = {r.get("number"): r for r in sandbox.collection("phoneNumbers")}
+    calls = []
+    for entry in CALL_HISTORY:
+        ours = numbers[entry[1]]
+        app_id = (by_number.get(ours) or {}).get("applicationId")
+        calls.append(_voice_call(sandbox, app_id, ours, entry))
+    recording, transcription = _voice_recording(sandbox, calls[RECORDED_CALL])
+    return {
+        "callIds": [call["id"] for call in calls],
+        "recordingId": recording["id"],
+        "transcriptionId": transcription["id"],
     }
