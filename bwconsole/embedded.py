@@ -143,8 +143,10 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
     sandbox.base_url = api.url
 
     callbacks_url = f"{relay.url}/callbacks/{CHANNEL}"
-    seeded = seed(sandbox, relay_url=callbacks_url) if first_start else {"seeded": False}
-    if seeded.get("seeded"):
+    seeded: dict[str, Any] = {"seeded": False}
+    if first_start:
+        seeded = seed(sandbox, relay_url=callbacks_url)
+    if seeded["seeded"]:
         seeded |= seed_voice(sandbox, seeded["numbers"])
     _repoint_applications(sandbox, relay.url)
 
