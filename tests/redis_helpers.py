@@ -93,8 +93,8 @@ def redis_server() -> Iterator[RedisServer]:
             server.kill()
 
 
-@pytest.fixture(scope="session")
-def shared_redis() -> Iterator[RedisServer]:
+@pytest.fixture(name="shared_redis", scope="session")
+def shared_redis_fixture() -> Iterator[RedisServer]:
     """One server for the whole session (tests flush it through `redis_url`)."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
@@ -102,15 +102,15 @@ def shared_redis() -> Iterator[RedisServer]:
         yield server
 
 
-@pytest.fixture
-def redis_url(shared_redis: RedisServer) -> str:
+@pytest.fixture(name="redis_url")
+def redis_url_fixture(shared_redis: RedisServer) -> str:
     """The URL of an empty Redis database."""
     shared_redis.flush()
     return shared_redis.url
 
 
-@pytest.fixture
-async def own_redis() -> AsyncIterator[RedisServer]:
+@pytest.fixture(name="own_redis")
+async def own_redis_fixture() -> AsyncIterator[RedisServer]:
     """A server of the test's own (to kill and restart)."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from bwconsole.relay import create_app, server_options
@@ -22,6 +24,30 @@ CALLBACK = {
     "callState": "active",
     "time": "2026-11-26T23:00:00Z",
 }
+
+
+STORES = ["memory", "sqlite", "redis"]
+
+
+@pytest.fixture(name="store", params=STORES)
+def store_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The `--store` of each kind, empty: the shared suite runs once per store.
+
+    A test module using it imports this function and `tests.redis_helpers`' fixtures.
+    """
+    if request.param == "memory":
+        return "memory"
+    if request.param == "sqlite":
+        return f"sqlite:{tmp_path / 'relay.db'}"
+    return str(request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture(name="durable_store", params=["sqlite", "redis"])
+def durable_store_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store that outlives the relay process."""
+    if request.param == "sqlite":
+        return f"sqlite:{tmp_path / 'relay.db'}"
+    return str(request.getfixturevalue("redis_url"))
 
 
 @contextlib.asynccontextmanager

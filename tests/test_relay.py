@@ -5,14 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bwconsole.relay import CLOSE_SLOW_CONSUMER
-from tests.relay_helpers import CALLBACK, TOKEN, console, next_frame, relay_server
+
+# the *_fixture imports register the `store`, `durable_store` and Redis fixtures in this module
+from tests.redis_helpers import redis_url_fixture, shared_redis_fixture  # noqa: F401
+from tests.relay_helpers import (  # noqa: F401
+    CALLBACK,
+    TOKEN,
+    console,
+    durable_store_fixture,
+    next_frame,
+    relay_server,
+    store_fixture,
+)
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -50,9 +60,9 @@ async def collect(ws, count: int, within: float = 10) -> list[dict]:  # type: ig
 
 
 async def test_backlog_of_1000_is_replayed_in_order_and_a_resume_sends_nothing_twice(
-    tmp_path: Path,
+    store: str,
 ) -> None:
-    async with relay_server(store=f"sqlite:{tmp_path / 'relay.db'}") as server:
+    async with relay_server(store=store) as server:
         async with httpx.AsyncClient(base_url=server.url) as http:
             seqs = await post_many(http, "acct", 1000)
             assert sorted(seqs) == list(range(1, 1001))
@@ -70,8 +80,8 @@ async def test_backlog_of_1000_is_replayed_in_order_and_a_resume_sends_nothing_t
                 assert [f["seq"] for f in await collect(ws, 11)] == list(range(991, 1002))
 
 
-async def test_replay_and_live_meet_without_gap_or_duplicate() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_replay_and_live_meet_without_gap_or_duplicate(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         hundred = asyncio.Event()
         poster = asyncio.create_task(post_many(http, "seam", 600, 5, (100, hundred)))
         await asyncio.wait_for(hundred.wait(), 10)
@@ -84,9 +94,9 @@ async def test_replay_and_live_meet_without_gap_or_duplicate() -> None:
                 await next_frame(ws, within=0.3)
 
 
-async def test_raw_body_query_and_headers_are_forwarded_exactly() -> None:
+async def test_raw_body_query_and_headers_are_forwarded_exactly(store: str) -> None:
     raw = '{ "eventType" : "sms",\n  "text": "h\\u00e9llo \u2603", "direction":"in" }'
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         async with console(server, "raw", "after=0") as ws:
             await http.post(
                 "/callbacks/raw?b=2&a=1",
@@ -109,18 +119,20 @@ async def test_raw_body_query_and_headers_are_forwarded_exactly() -> None:
             assert frame["event"] == {"eventType": "answer", "callId": "c-9", "tag": "a b"}
 
 
-async def test_two_consoles_each_receive_everything() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_two_consoles_each_receive_everything(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         async with console(server, "two", "after=0") as a, console(server, "two", "after=0") as b:
             await post_many(http, "two", 200)
             for ws in (a, b):
                 assert [f["seq"] for f in await collect(ws, 200)] == list(range(1, 201))
 
 
-async def test_a_stalled_consumer_is_cut_off_without_slowing_the_other_or_ingress() -> None:
+async def test_a_stalled_consumer_is_cut_off_without_slowing_the_other_or_ingress(
+    store: str,
+) -> None:
     padding = "x" * 64_000
     async with (
-        relay_server(queue_limit=20) as server,
+        relay_server(store=store, queue_limit=20) as server,
         httpx.AsyncClient(base_url=server.url) as http,
     ):
         # max_queue=1: the stalled client stops reading its socket after one frame
@@ -171,8 +183,8 @@ async def test_consoles_need_a_valid_bearer_token() -> None:
                 pass
 
 
-async def test_ingress_basic_auth_is_enforced_and_rejected_posts_are_not_stored() -> None:
-    async with relay_server(ingress_auth=("api", "pw")) as server:
+async def test_ingress_basic_auth_is_enforced_and_rejected_posts_are_not_stored(store: str) -> None:
+    async with relay_server(store=store, ingress_auth=("api", "pw")) as server:
         async with httpx.AsyncClient(base_url=server.url) as http:
             assert (await http.post("/callbacks/ch", json=CALLBACK)).status_code == 401
             wrong = await http.post("/callbacks/ch", json=CALLBACK, auth=("api", "nope"))
@@ -190,8 +202,8 @@ async def test_ingress_basic_auth_is_enforced_and_rejected_posts_are_not_stored(
                 await next_frame(ws, within=0.2)
 
 
-async def test_bad_input_gets_a_clear_4xx_and_nothing_is_stored() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_bad_input_gets_a_clear_4xx_and_nothing_is_stored(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         big = json.dumps({**CALLBACK, "pad": "x" * (1024 * 1024)})
         cases = [
             (dict(content=big, headers={"Content-Type": "application/json"}), 413),
@@ -208,9 +220,9 @@ async def test_bad_input_gets_a_clear_4xx_and_nothing_is_stored() -> None:
         assert (await http.post("/callbacks/ch", json=CALLBACK)).json() == {"seq": 1}
 
 
-async def test_retention_prunes_old_events_but_seq_keeps_increasing() -> None:
+async def test_retention_prunes_old_events_but_seq_keeps_increasing(store: str) -> None:
     async with (
-        relay_server(retention=0.2) as server,
+        relay_server(store=store, retention=0.2) as server,
         httpx.AsyncClient(base_url=server.url) as http,
     ):
         assert (await http.post("/callbacks/old", json=CALLBACK)).json() == {"seq": 1}
@@ -220,8 +232,8 @@ async def test_retention_prunes_old_events_but_seq_keeps_increasing() -> None:
             assert (await next_frame(ws))["seq"] == 2
 
 
-async def test_healthz_shows_channel_details_to_token_holders_only() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_healthz_shows_channel_details_to_token_holders_only(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         await post_many(http, "h", 5, workers=1)
         async with console(server, "h", "after=0&subscriber=desk") as ws:
             await collect(ws, 5)
@@ -235,8 +247,8 @@ async def test_healthz_shows_channel_details_to_token_holders_only() -> None:
             assert channel["oldest_unacked"]["seq"] == 4
 
 
-async def test_without_after_a_console_gets_only_events_from_now_on() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_without_after_a_console_gets_only_events_from_now_on(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         await post_many(http, "now", 3, workers=1)
         async with console(server, "now") as ws:
             await next_frame(ws, "ping")
@@ -274,8 +286,8 @@ async def test_a_stalled_upload_gets_408_and_does_not_hold_up_others(
         assert (await http.post("/callbacks/ch", json=CALLBACK)).json() == {"seq": 2}
 
 
-async def test_a_batching_console_gets_several_frames_a_message_in_order() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_a_batching_console_gets_several_frames_a_message_in_order(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         await post_many(http, "batch", 300)
         async with console(server, "batch", "after=0&batch=1") as ws:
             seqs: list[int] = []
@@ -310,15 +322,20 @@ def test_fan_out_hands_every_subscriber_the_same_encoded_frame() -> None:
     assert all(s.queue[0][1] is stored.frame for s in subscribers)
 
 
-async def test_acks_survive_a_restart_and_show_in_healthz(tmp_path: Path) -> None:
-    store = f"sqlite:{tmp_path / 'relay.db'}"
-    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_acks_survive_a_restart_and_show_in_healthz(durable_store: str) -> None:
+    async with (
+        relay_server(store=durable_store) as server,
+        httpx.AsyncClient(base_url=server.url) as http,
+    ):
         await post_many(http, "acks", 5, workers=1)
         async with console(server, "acks", "after=0&subscriber=desk") as ws:
             await collect(ws, 5)
             await ws.send(json.dumps({"type": "ack", "seq": 3}))
             await asyncio.sleep(0.1)
-    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
+    async with (
+        relay_server(store=durable_store) as server,
+        httpx.AsyncClient(base_url=server.url) as http,
+    ):
         channel = (await http.get("/healthz", headers=AUTH)).json()["channels"]["acks"]
         assert channel["subscribers"] == []
         assert (channel["last_seq"], channel["oldest_unacked"]["seq"]) == (5, 4)

@@ -9,7 +9,10 @@ import time
 import httpx
 
 from bwconsole.relay import DEFAULT_FALLBACK_BXML
-from tests.relay_helpers import console, next_frame, relay_server
+
+# the *_fixture imports register the `store` and Redis fixtures in this module
+from tests.redis_helpers import redis_url_fixture, shared_redis_fixture  # noqa: F401
+from tests.relay_helpers import console, next_frame, relay_server, store_fixture  # noqa: F401
 
 ANSWER = (
     '<?xml version="1.0" encoding="UTF-8"?><Response><SpeakSentence>Hi</SpeakSentence></Response>'
@@ -17,8 +20,10 @@ ANSWER = (
 QUERY = "eventType=incomingcall&callId=c-1&from=%2B19195551212&to=%2B13865551212"
 
 
-async def test_a_connected_console_answers_and_the_request_is_stored_as_an_event() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_a_connected_console_answers_and_the_request_is_stored_as_an_event(
+    store: str,
+) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         async with console(server, "ivr", "after=0") as ws:
             pending = asyncio.create_task(http.get(f"/bxml/ivr?{QUERY}"))
             request = await next_frame(ws, "request")
@@ -34,8 +39,8 @@ async def test_a_connected_console_answers_and_the_request_is_stored_as_an_event
             assert (stored["seq"], stored["event"]["callId"]) == (request["seq"], "c-1")
 
 
-async def test_no_console_gets_the_fallback_at_once() -> None:
-    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+async def test_no_console_gets_the_fallback_at_once(store: str) -> None:
+    async with relay_server(store=store) as server, httpx.AsyncClient(base_url=server.url) as http:
         started = time.monotonic()
         response = await http.post("/bxml/ivr", json={"eventType": "answer", "callId": "c-2"})
         assert time.monotonic() - started < 1.0
@@ -44,9 +49,11 @@ async def test_no_console_gets_the_fallback_at_once() -> None:
         assert "<Hangup/>" in response.text
 
 
-async def test_a_console_that_does_not_answer_in_time_gets_the_configured_fallback() -> None:
+async def test_a_console_that_does_not_answer_in_time_gets_the_configured_fallback(
+    store: str,
+) -> None:
     custom = "<Response><Hangup/></Response>"
-    async with relay_server(bxml_timeout=0.3, bxml_fallback=custom) as server:
+    async with relay_server(store=store, bxml_timeout=0.3, bxml_fallback=custom) as server:
         async with httpx.AsyncClient(base_url=server.url) as http, console(server, "ivr") as ws:
             await next_frame(ws, "ping")
             started = time.monotonic()
@@ -59,9 +66,9 @@ async def test_a_console_that_does_not_answer_in_time_gets_the_configured_fallba
             await ws.send(json.dumps({"type": "response", "id": late["id"], "body": ANSWER}))
 
 
-async def test_consoles_that_do_not_answer_requests_are_not_asked() -> None:
+async def test_consoles_that_do_not_answer_requests_are_not_asked(store: str) -> None:
     async with (
-        relay_server(bxml_timeout=2) as server,
+        relay_server(store=store, bxml_timeout=2) as server,
         httpx.AsyncClient(base_url=server.url) as http,
     ):
         async with console(server, "ivr", "requests=0") as watcher:
@@ -73,9 +80,9 @@ async def test_consoles_that_do_not_answer_requests_are_not_asked() -> None:
             assert (await next_frame(watcher))["event"]["eventType"] == "incomingcall"
 
 
-async def test_a_console_leaving_mid_request_hands_it_to_another() -> None:
+async def test_a_console_leaving_mid_request_hands_it_to_another(store: str) -> None:
     async with (
-        relay_server(bxml_timeout=3) as server,
+        relay_server(store=store, bxml_timeout=3) as server,
         httpx.AsyncClient(base_url=server.url) as http,
     ):
         async with console(server, "ivr") as steady:

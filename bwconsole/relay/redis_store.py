@@ -66,6 +66,10 @@ end
 return 0
 """
 
+#: appends sent in one pipeline at most
+MAX_BATCH = 1000
+#: connections to Redis at most: one per followed channel, per BXML request in flight, and a few
+MAX_CONNECTIONS = 4096
 #: milliseconds one blocking XREAD waits before it is re-issued
 FOLLOW_BLOCK_MS = 5000
 #: entries one XREAD or one page of a replay returns at most
@@ -93,11 +97,16 @@ class RedisStore:
     def __init__(self, url: str, *, prefix: str = "bwrelay") -> None:
         self.url = url
         self.prefix = prefix
-        self._redis: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True)
+        self._redis: aioredis.Redis = aioredis.Redis.from_url(
+            url, decode_responses=True, max_connections=MAX_CONNECTIONS
+        )
         self._append = self._redis.register_script(_APPEND)
         self._save_acks = self._redis.register_script(_SAVE_ACKS)
         self._listeners: list[Listener] = []
         self._followers: dict[str, _Follower] = {}
+        self._pending: list[tuple[Incoming, asyncio.Future[StoredEvent]]] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
 
     @property
     def redis(self) -> aioredis.Redis:
@@ -113,9 +122,19 @@ class RedisStore:
     async def open(self) -> None:
         """Check that Redis answers (a relay must not start on a store it cannot reach)."""
         await self._redis.ping()
+        self._writer = asyncio.create_task(self._write_loop(), name="relay-redis-writer")
 
     async def close(self) -> None:
-        """Stop the followers and close the connections."""
+        """Stop the writer (pending appends fail), the followers, and close the connections."""
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+            self._writer = None
+        for _, future in self._pending:
+            if not future.done():
+                future.set_exception(ConnectionError("store closed"))
+        self._pending.clear()
         followers, self._followers = list(self._followers.values()), {}
         for follower in followers:
             if follower.task is not None:
@@ -139,18 +158,48 @@ class RedisStore:
     # -- writes ----------------------------------------------------------
 
     async def append(self, incoming: Incoming) -> StoredEvent:
-        """See `Store.append`: returns once Redis acknowledged the `XADD`."""
-        template = encode_event(incoming, 0).frame
-        assert template.startswith(_FRAME_HEAD + "0,")
-        tail = template[len(_FRAME_HEAD) + 1 :]
-        channel = incoming.channel
-        seq = int(
-            await self._append(
-                keys=[self.key(channel, "events"), self.key(channel, "seq"), self._channels_key],
-                args=[_FRAME_HEAD, tail, repr(incoming.received_at), channel],
-            )
-        )
-        return StoredEvent(channel, seq, incoming.received_at, f"{_FRAME_HEAD}{seq}{tail}")
+        """See `Store.append`: returns once Redis acknowledged the `XADD`.
+
+        Appends waiting while a pipeline is in flight go together in the next
+        one: one round trip for many callbacks under load.
+        """
+        if self._writer is None:
+            raise ConnectionError("store is not open")
+        future: asyncio.Future[StoredEvent] = asyncio.get_running_loop().create_future()
+        self._pending.append((incoming, future))
+        self._wake.set()
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                tails = []
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for incoming, _ in batch:
+                        tail = _frame_tail(incoming)
+                        tails.append(tail)
+                        channel = incoming.channel
+                        keys = [self.key(channel, "events"), self.key(channel, "seq")]
+                        args = [_FRAME_HEAD, tail, repr(incoming.received_at), channel]
+                        await self._append(keys=[*keys, self._channels_key], args=args, client=pipe)
+                    try:
+                        replies = await pipe.execute(raise_on_error=False)
+                    except Exception as exc:  # noqa: BLE001 - every waiter must hear about it
+                        replies = [exc] * len(batch)
+                for (incoming, future), tail, reply in zip(batch, tails, replies, strict=True):
+                    if future.done():  # the sender hung up; the event is stored all the same
+                        continue
+                    if isinstance(reply, BaseException):
+                        future.set_exception(reply)
+                        continue
+                    seq = int(reply)
+                    frame = f"{_FRAME_HEAD}{seq}{tail}"
+                    future.set_result(
+                        StoredEvent(incoming.channel, seq, incoming.received_at, frame)
+                    )
 
     async def save_acks(self, channel: str, acks: Mapping[str, int]) -> None:
         """See `Store.save_acks` (an ack never moves back)."""
@@ -167,7 +216,11 @@ class RedisStore:
         for channel in await self._channels():
             keep = await self._first_kept(channel, before)
             if keep is not None:
-                removed += int(await self._redis.xtrim(self.key(channel, "events"), minid=keep))
+                removed += int(
+                    await self._redis.xtrim(
+                        self.key(channel, "events"), minid=keep, approximate=False
+                    )
+                )
             acked_at = self.key(channel, "acked-at")
             stale = cast(
                 list[str], await self._redis.zrangebyscore(acked_at, "-inf", f"({before!r}")
@@ -298,6 +351,13 @@ class RedisStore:
 
     async def _channels(self) -> set[str]:
         return cast(set[str], await self._redis.smembers(self._channels_key))
+
+
+def _frame_tail(incoming: Incoming) -> str:
+    """The event frame after its seq (the script puts the seq in front)."""
+    template = encode_event(incoming, 0).frame
+    assert template.startswith(_FRAME_HEAD + "0,")
+    return template[len(_FRAME_HEAD) + 1 :]
 
 
 def _entries(reply: object) -> list[tuple[str, dict[str, str]]]:
