@@ -25,9 +25,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def relay_process(store: Path, token_file: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+def relay_process(
+    store: Path | str, token_file: Path, port: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`bwconsole relay` in its own process; `store` is a SQLite file or a `--store` spec."""
+    spec = f"sqlite:{store}" if isinstance(store, Path) else store
     command = [sys.executable, "-m", "bwconsole", "relay", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--store", f"sqlite:{store}", "--token-file", str(token_file)]
+    command += ["--port", str(port), "--store", spec, "--token-file", str(token_file)]
     command += ["--log-level", "warning"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
