@@ -1,0 +1,195 @@
+"""The Calls pane's forms: a `FormScreen` with pick-lists, and the checks call inputs need.
+
+Dialing picks the caller from the account's own numbers and SIP endpoints, and
+playing picks a media file; typing those by hand invites typos the API only
+reports after a round trip. `ChoiceFormScreen` adds `Select`s above the usual
+inputs and keeps the look and keys of every other console form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Static
+
+from bwconsole.tui.screens.form import Field, FormScreen
+
+__all__ = [
+    "CallerId",
+    "Choice",
+    "ChoiceFormScreen",
+    "Destination",
+    "DtmfString",
+    "MaxLength",
+    "Pattern",
+]
+
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_SIP = re.compile(r"sip:[^@\s]+@[^@\s]+")
+DTMF_CHARACTERS = "0123456789*#ABCDwW,"
+
+
+class Destination(Validator):
+    """Where a call can go: an E.164 number or a `sip:user@host` URI."""
+
+    def validate(self, value: str) -> ValidationResult:
+        text = value.strip()
+        if not text or _E164.fullmatch(text) or _SIP.fullmatch(text):
+            return self.success()
+        return self.failure(
+            f"{text!r} is neither an E.164 number (+19195551234) nor a SIP URI (sip:user@host)"
+        )
+
+
+class CallerId(Validator):
+    """A transfer's caller id: `private` or an E.164 number."""
+
+    def validate(self, value: str) -> ValidationResult:
+        text = value.strip()
+        if not text or text == "private" or _E164.fullmatch(text):
+            return self.success()
+        return self.failure(f"{text!r} must be private or an E.164 number (+19195551234)")
+
+
+class DtmfString(Validator):
+    """Keypad tones the API accepts: 0-9 * # A-D, `w`/`,` (half-second pause), `W` (one second)."""
+
+    def __init__(self, maximum: int = 92) -> None:
+        super().__init__()
+        self.maximum = maximum
+
+    def validate(self, value: str) -> ValidationResult:
+        text = value.strip()
+        bad = sorted({char for char in text if char not in DTMF_CHARACTERS})
+        if bad:
+            return self.failure(
+                f"{''.join(bad)!r} cannot be sent: use 0-9 * # A-D, w or , to pause, W to wait 1 s"
+            )
+        if len(text) > self.maximum:
+            return self.failure(f"at most {self.maximum} tones at once")
+        return self.success()
+
+
+class MaxLength(Validator):
+    """At most `maximum` characters (the API refuses longer sentences)."""
+
+    def __init__(self, maximum: int) -> None:
+        super().__init__()
+        self.maximum = maximum
+
+    def validate(self, value: str) -> ValidationResult:
+        if len(value.strip()) <= self.maximum:
+            return self.success()
+        return self.failure(f"is {len(value.strip())} characters long; at most {self.maximum}")
+
+
+class Pattern(Validator):
+    """The whole value matches `regex`; `explanation` says in words what is allowed."""
+
+    def __init__(self, regex: str, explanation: str) -> None:
+        super().__init__()
+        self.regex = re.compile(regex)
+        self.explanation = explanation
+
+    def validate(self, value: str) -> ValidationResult:
+        text = value.strip()
+        if not text or self.regex.fullmatch(text):
+            return self.success()
+        return self.failure(f"{text!r}: {self.explanation}")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A pick-list of a form.
+
+    Attributes:
+        name: Key of the chosen value in the result ("" when nothing is chosen).
+        label: What the user reads above the list.
+        options: (text shown, value) pairs.
+        value: The value chosen at first; None starts blank.
+        allow_blank: The user may choose nothing.
+    """
+
+    name: str
+    label: str
+    options: Sequence[tuple[str, str]]
+    value: str | None = None
+    allow_blank: bool = True
+
+
+class ChoiceFormScreen(FormScreen):
+    """A form whose pick-lists come first, then its inputs; dismisses with every value.
+
+    `check` sees all values after the fields pass their own validators and
+    returns a sentence when they do not fit together (e.g. neither a URL nor a
+    media file chosen), or None.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[Choice],
+        fields: Sequence[Field],
+        *,
+        check: Callable[[Mapping[str, str]], str | None] | None = None,
+    ) -> None:
+        super().__init__(title, fields)
+        self.choices = tuple(choices)
+        self.check = check
+        self.selects = {
+            choice.name: Select(
+                choice.options,
+                allow_blank=choice.allow_blank or choice.value is None,
+                value=choice.value if choice.value is not None else Select.NULL,
+                id=f"choice-{choice.name}",
+            )
+            for choice in self.choices
+        }
+        self.form_error = Static(classes="form--error", id="error-form", markup=False)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form--body") as body:
+            body.border_title = self.form_title
+            for choice in self.choices:
+                yield Label(choice.label, classes="form--label")
+                yield self.selects[choice.name]
+            for field in self.fields:
+                yield Label(field.label, classes="form--label")
+                yield self.inputs[field.name]
+                yield self.errors[field.name]
+            yield self.form_error
+            yield Static("tab moves · enter submits · escape cancels", classes="form--hint")
+
+    def values(self) -> dict[str, str]:
+        """Every value as the form holds it now: chosen options, then the stripped inputs."""
+        chosen = {
+            name: "" if select.is_blank() else str(select.value)
+            for name, select in self.selects.items()
+        }
+        return chosen | {name: widget.value.strip() for name, widget in self.inputs.items()}
+
+    def submit(self) -> None:
+        """Check every field, then the whole; close with the values when all pass."""
+        first_bad: Input | None = None
+        for field in self.fields:
+            widget = self.inputs[field.name]
+            result = widget.validate(widget.value)
+            problems = [] if result is None or result.is_valid else result.failure_descriptions
+            self.errors[field.name].update(f"{field.label}: {'; '.join(problems)}")
+            self.errors[field.name].set_class(bool(problems), "-shown")
+            if problems and first_bad is None:
+                first_bad = widget
+        if first_bad is not None:
+            first_bad.focus()
+            return
+        values = self.values()
+        problem = self.check(values) if self.check is not None else None
+        self.form_error.update(problem or "")
+        self.form_error.set_class(bool(problem), "-shown")
+        if problem is None:
+            self.dismiss(values)
