@@ -1,16 +1,118 @@
-"""Messages pane: SMS and MMS, delivery state kept current from message events."""
+"""Messages pane: conversations by the other party, kept current from message events.
+
+One row per conversation (the number the account talks with): its last
+message, how many there are and whether some arrived unread. The detail panel
+shows the thread. Messages are loaded once (`messages.list`, newest first,
+paged by the client), then `sms`/`mms` events add new ones and move delivery
+states along; an inbound message raises a notification whichever pane is shown.
+
+Keys: `c` composes a new SMS/MMS (an attached file makes it MMS: uploaded to
+media with a progress bar, then sent with its URL), `r` replies in the
+highlighted conversation.
+"""
 
 from __future__ import annotations
 
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from bwconsole.events import SmsEvent
 from bwconsole.tui.formatting import clock_time
-from bwconsole.tui.model import Column
+from bwconsole.tui.model import Column, Row
+from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
+from bwconsole.tui.screens.message_upload import UploadScreen
+from bwconsole.tui.widgets.errors import epoch
 from bwconsole.tui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.api.models import Message
+    from bwconsole.live import LiveEvent
+    from bwconsole.tui.widgets.virtual_table import VirtualTable
 
 __all__ = ["MessagesPane"]
 
+PAGE_SIZE = 1000
+"""Messages asked for per page while loading."""
+THREAD_SHOWN = 50
+"""Most recent messages of a conversation shown in the detail panel."""
+
+
+def _message_from_api(message: Message) -> dict[str, Any]:
+    media = message.media
+    return {
+        "id": message.id or message.message_id or "",
+        "direction": message.direction or "",
+        "from": message.from_ or "",
+        "to": message.to or "",
+        "text": message.text or "",
+        "media": [media] if isinstance(media, str) else list(media or ()),
+        "state": message.state or "",
+        "delivery_state": message.delivery_state or "",
+        "time": epoch(message.time),
+    }
+
+
+def _message_from_event(event: SmsEvent) -> dict[str, Any]:
+    """The fields an event says something about (None ones are left as they were)."""
+    fields: dict[str, Any] = {
+        "direction": event.direction,
+        "from": event.from_,
+        "to": event.to,
+        "text": event.text,
+        "state": event.state,
+        "delivery_state": event.delivery_state,
+        "time": epoch(event.time),
+    }
+    media = getattr(event, "media", None)
+    if media:
+        fields["media"] = list(media)
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _party(message: dict[str, Any]) -> tuple[str, str]:
+    """(the other party, the account's number) of a message."""
+    if message.get("direction") == "in":
+        return message.get("from", ""), message.get("to", "")
+    return message.get("to", ""), message.get("from", "")
+
+
+def _state(message: dict[str, Any]) -> str:
+    return str(message.get("delivery_state") or message.get("state") or "")
+
 
 class MessagesPane(Pane):
-    """Messages keyed by message id, newest first."""
+    """Conversations keyed by the other party's number, newest first.
+
+    | Key | Action |
+    |---|---|
+    | c | compose a new SMS or MMS |
+    | r | reply in the highlighted conversation |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "c",
+            "compose",
+            "New message",
+            tooltip="Send an SMS, or an MMS with a file attached",
+            id="messages-compose",
+        ),
+        Binding(
+            "r",
+            "reply",
+            "Reply",
+            tooltip="Reply in the highlighted conversation",
+            id="messages-reply",
+        ),
+    ]
 
     PANE_ID = "messages"
     TITLE = "Messages"
@@ -18,10 +120,216 @@ class MessagesPane(Pane):
     NEWEST_FIRST = True
     COLUMNS = (
         Column("time", "Time", 8, clock_time),
-        Column("direction", "Dir", 4),
-        Column("from", "From", 16),
-        Column("to", "To", 16),
+        Column("unread", "New", 3, lambda n: f"●{n}" if n else ""),
+        Column("party", "With", 16),
+        Column("number", "Our number", 16),
+        Column("count", "Msgs", 5),
         Column("state", "State", 10),
-        Column("text", "Text", 40),
-        Column("id", "Id", 26),
+        Column("text", "Last message", 50),
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Newest conversation on top, however the messages arrive (pages, events, sends).
+        self.model.sort_by("time", reverse=True)
+        self.messages: dict[str, dict[str, Any]] = {}
+        """Every message seen, by id."""
+        self._threads: dict[str, set[str]] = {}
+        self._unread: dict[str, int] = {}
+        self._numbers: list[str] = []
+
+    # --- feeding ----------------------------------------------------------------------------------
+
+    def add_message(self, message_id: str, fields: dict[str, Any]) -> bool:
+        """Add a message or update one already known; its conversation row follows.
+
+        Returns:
+            True when the message was not known before.
+        """
+        known = self.messages.get(message_id)
+        new = known is None
+        if known is None:
+            known = {"id": message_id, "media": [], "text": "", "time": time.time()}
+            self.messages[message_id] = known
+        known.update(fields)
+        party, _ = _party(known)
+        if party:
+            self._threads.setdefault(party, set()).add(message_id)
+            self._refresh_row(party)
+        return new
+
+    def thread(self, party: str) -> list[dict[str, Any]]:
+        """The messages exchanged with `party`, oldest first."""
+        ids = self._threads.get(party, set())
+        return sorted((self.messages[i] for i in ids), key=lambda m: m.get("time") or 0)
+
+    async def load(self, client: Client) -> None:
+        """Read the message history (newest first, page by page) into conversations."""
+        async for message in client.messages.list(size=PAGE_SIZE):
+            fields = _message_from_api(message)
+            if fields["id"]:
+                self.add_message(fields["id"], fields)
+
+    def apply_event(self, live: LiveEvent) -> None:
+        """A message event: a new message joins its conversation, a status moves its state."""
+        event = live.event
+        if not isinstance(event, SmsEvent) or not event.message_id:
+            return
+        fields = _message_from_event(event)
+        if event.message_id not in self.messages and not {"from", "to"} <= fields.keys():
+            return  # a status for a message never seen, saying nothing of who: nothing to show
+        new = self.add_message(event.message_id, fields)
+        message = self.messages[event.message_id]
+        if new and message.get("direction") == "in":
+            party, _ = _party(message)
+            self._unread[party] = self._unread.get(party, 0) + 1
+            self._refresh_row(party)
+            self._notify_inbound(message)
+
+    # --- what the base asks ---------------------------------------------------------------------
+
+    def row_id(self, key: str, row: Row) -> str:
+        return key
+
+    def describe(self, key: str, row: Row) -> RenderableType:
+        text = Text()
+        text.append(f"Conversation with {key}\n", style="bold")
+        text.append(f"on {row['number']} · {row['count']} messages\n\n", style="dim")
+        thread = self.thread(key)
+        if len(thread) > THREAD_SHOWN:
+            text.append(f"… {len(thread) - THREAD_SHOWN} earlier\n", style="dim")
+        for message in thread[-THREAD_SHOWN:]:
+            inbound = message.get("direction") == "in"
+            text.append(f"{clock_time(message.get('time'))} ", style="dim")
+            text.append("← " if inbound else "→ ", style="bold")
+            text.append(str(message.get("text") or ""))
+            for url in message.get("media") or ():
+                text.append(f" [media {url.rsplit('/', 1)[-1]}]", style="italic")
+            if not inbound:
+                text.append(f"  ({_state(message)})", style="dim")
+            text.append("\n")
+        return text
+
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        super().on_virtual_table_row_highlighted(event)
+        if self.display and event.key is not None and self._unread.pop(event.key, 0):
+            self._refresh_row(event.key)
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    def _refresh_row(self, party: str) -> None:
+        thread = self.thread(party)
+        if not thread:
+            return
+        last = thread[-1]
+        self.upsert(
+            party,
+            {
+                "time": last.get("time"),
+                "unread": self._unread.get(party, 0),
+                "party": party,
+                "number": _party(last)[1],
+                "count": len(thread),
+                "state": _state(last),
+                "text": str(last.get("text") or "") or ("[media]" if last.get("media") else ""),
+            },
+        )
+
+    def _notify_inbound(self, message: dict[str, Any]) -> None:
+        text = str(message.get("text") or "") or "[media]"
+        self.app.notify(
+            text if len(text) <= 200 else text[:200] + "…",
+            title=f"Message from {message.get('from')}",
+            timeout=8,
+            markup=False,
+        )
+
+    async def _owned_numbers(self) -> list[str]:
+        if not self._numbers:
+            numbers = await self.app.call_api(self._list_numbers())  # type: ignore[attr-defined]
+            self._numbers = numbers or []
+        return self._numbers
+
+    async def _list_numbers(self) -> list[str]:
+        return [n.number async for n in self.client.phone_numbers.list() if n.number]
+
+    def _media_url(self, name: str) -> str:
+        profile = self.app.backend.profile  # type: ignore[attr-defined]
+        base = profile.api_url.rstrip("/")
+        return f"{base}/users/{quote(profile.user_id, safe='')}/media/{quote(name, safe='')}"
+
+    async def _write_message(self, *, to: str | None, number: str | None) -> None:
+        numbers = await self._owned_numbers()
+        if not numbers:
+            self.app.notify("The account owns no number to send from.", severity="warning")
+            return
+        screen = MessageComposeScreen(numbers, to=to, number=number)
+        draft = await self.app.push_screen_wait(screen)
+        if draft is not None:
+            await self.send(draft)
+
+    async def send(self, draft: Draft) -> str | None:
+        """Send a composed message (uploading its attachment first); returns the message id."""
+        media: list[str] = []
+        if draft.attachment is not None:
+            url = await self._upload(draft.attachment)
+            if url is None:
+                return None
+            media.append(url)
+        message_id: str | None = await self.app.call_api(  # type: ignore[attr-defined]
+            self.client.messages.send(
+                from_=draft.number,
+                to=draft.to,
+                text=draft.text,
+                media=media or None,
+                # A receipt moves the row to delivered (or failed); MMS cannot ask for one.
+                receipt_requested=None if media else "all",
+            )
+        )
+        if message_id is None:
+            return None
+        if message_id not in self.messages:
+            self.add_message(
+                message_id,
+                {
+                    "direction": "out",
+                    "from": draft.number,
+                    "to": draft.to,
+                    "text": draft.text,
+                    "media": media,
+                    "state": "queued",
+                },
+            )
+        self.app.notify(f"Message to {draft.to} queued", timeout=3)
+        return message_id
+
+    async def _upload(self, path: Path) -> str | None:
+        name = f"mms-{uuid.uuid4().hex[:12]}-{path.name}"
+        screen = UploadScreen(f"Uploading {path.name}")
+        await self.app.push_screen(screen)
+        try:
+            done = await self.app.call_api(  # type: ignore[attr-defined]
+                self._put_media(name, path, screen)
+            )
+        finally:
+            screen.dismiss()
+        return None if done is None else self._media_url(name)
+
+    async def _put_media(self, name: str, path: Path, screen: UploadScreen) -> bool:
+        await self.client.media.upload(name, path, on_progress=screen.advance)
+        return True
+
+    # --- actions --------------------------------------------------------------------------------------
+
+    def action_compose(self) -> None:
+        """Ask for a new message (from, to, text, optional file) and send it."""
+        self.run_worker(self._write_message(to=None, number=None), group="messages-compose")
+
+    def action_reply(self) -> None:
+        """Answer the highlighted conversation from the number it used."""
+        key = self.table.cursor_key
+        row = self.model.get(key) if key is not None else None
+        if key is None or row is None:
+            self.app.notify("No conversation to reply to.", severity="warning")
+            return
+        self.run_worker(self._write_message(to=key, number=row["number"]), group="messages-compose")

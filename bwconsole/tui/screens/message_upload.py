@@ -1,0 +1,29 @@
+"""A small modal with a progress bar, shown while an MMS attachment uploads."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, ProgressBar
+
+__all__ = ["UploadScreen"]
+
+
+class UploadScreen(ModalScreen[None]):
+    """Shows how much of a file has gone up; the uploader dismisses it when done."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.upload_title = title
+        self.bar = ProgressBar(total=None, show_eta=False, id="upload-progress")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form--body") as body:
+            body.border_title = self.upload_title
+            yield Label("Uploading to media…", classes="form--label")
+            yield self.bar
+
+    def advance(self, done: int, total: int) -> None:
+        """Record progress: `done` of `total` bytes (total 0 when unknown)."""
+        self.bar.update(total=total or None, progress=done)
