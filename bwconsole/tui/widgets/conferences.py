@@ -1,16 +1,100 @@
-"""Conferences pane: the console's own index of conferences (v1 cannot list them)."""
+"""Conferences pane: the console's own index of conferences (v1 cannot list them).
+
+One row a conference; its members are a list in the detail panel with their own
+cursor (`[` and `]`), so conference keys act on the row and member keys on the
+member marked `▶`. Every conference created here or named by an event is
+remembered (`ConferenceIndex`) and refreshed from the API when the pane loads;
+afterwards `conference` and `conference-member` events keep rows and members
+current.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from bwconsole.api import ApiError
+from bwconsole.events import (
+    AnswerEvent,
+    ConferenceEvent,
+    ConferenceMemberEvent,
+    ConferencePlaybackEvent,
+    ConferenceSpeakEvent,
+    HangupEvent,
+)
+from bwconsole.tui.conference_index import ConferenceIndex, index_path
 from bwconsole.tui.formatting import clock_time
-from bwconsole.tui.model import Column
+from bwconsole.tui.model import Column, Row
+from bwconsole.tui.screens import conference_forms as forms
+from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.api.models import Conference, ConferenceMember
+    from bwconsole.live import LiveEvent
 
 __all__ = ["ConferencesPane"]
 
+#: How long a dialled member may ring before the console stops waiting (seconds).
+DIAL_WAIT_SECONDS = 120.0
+#: Without a relay no answer event comes: the call is read back this often instead.
+POLL_SECONDS = 1.0
+
+
+def _last_segment(url: str | None) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1] if url else ""
+
+
+def _flags(row: Row) -> str:
+    return ", ".join(label for key, label in (("mute", "muted"), ("hold", "held")) if row.get(key))
+
+
+#: (key, action, label, tooltip, id suffix, shown in the footer)
+_KEYS = (
+    ("c", "create", "New", "Create a conference from an owned number", "create", True),
+    ("d", "dial", "Dial in", "Call a number into the conference", "dial", True),
+    ("a", "add_call", "Add call", "Add an existing call by id", "add-call", True),
+    ("right_square_bracket", "member(1)", "Next member", "Mark the next member", "next", False),
+    ("left_square_bracket", "member(-1)", "Prev member", "Mark the previous member", "prev", False),
+    ("m", "mute_member", "Mute", "Mute or unmute the marked member", "mute-member", True),
+    ("M", "mute_all", "Mute all", "Mute or unmute the whole conference", "mute-all", False),
+    ("h", "hold_member", "Hold", "Hold or unhold the marked member", "hold-member", True),
+    ("H", "hold_all", "Hold all", "Hold or unhold the whole conference", "hold-all", False),
+    ("r", "remove_member", "Remove", "Remove the marked member", "remove-member", True),
+    ("t", "speak(False)", "Speak", "Speak a sentence to every member", "speak-all", True),
+    ("T", "speak(True)", "Speak to one", "Speak to the marked member", "speak-member", False),
+    ("u", "play(False)", "Play", "Play an audio URL to every member", "play-all", False),
+    ("U", "play(True)", "Play to one", "Play an audio URL to the marked member", "play-one", False),
+    ("e", "end", "End", "End the conference for everyone", "end", True),
+)
+
 
 class ConferencesPane(Pane):
-    """Conferences keyed by conference id."""
+    """Conferences keyed by conference id, newest first.
+
+    | Key | Action |
+    |---|---|
+    | c | create a conference |
+    | d / a | dial a new member in / add an existing call |
+    | [ / ] | previous / next member |
+    | m / M | mute or unmute the member / the conference |
+    | h / H | hold or unhold the member / the conference |
+    | r | remove the member |
+    | t / T | speak to everyone / to the member |
+    | u / U | play an audio URL to everyone / to the member |
+    | e | end the conference (asks first) |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, action, label, tooltip=tip, id=f"conferences-{ident}", show=show)
+        for key, action, label, tip, ident, show in _KEYS
+    ]
 
     PANE_ID = "conferences"
     TITLE = "Conferences"
@@ -20,7 +104,477 @@ class ConferencesPane(Pane):
         Column("state", "State", 10),
         Column("from", "From", 16),
         Column("activeMembers", "Members", 7),
+        Column("flags", "Flags", 11),
+        Column("audio", "Audio", 9),
         Column("createdTime", "Created", 8, clock_time),
         Column("completedTime", "Ended", 8, clock_time),
         Column("id", "Id", 26),
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.members: dict[str, dict[str, dict[str, Any]]] = {}
+        """Conference id -> member id -> member (id, call, state, mute, hold, times)."""
+        self._member_cursor: dict[str, int] = {}
+        self._index: ConferenceIndex | None = None
+        self._pending: dict[str, tuple[str, str]] = {}
+        """Dialled calls waiting to be answered: call id -> (conference id, number)."""
+
+    # --- the index and the API ----------------------------------------------------------------
+
+    @property
+    def index(self) -> ConferenceIndex | None:
+        """The account's conference index (opened once connected)."""
+        backend = getattr(self.app, "backend", None)
+        if self._index is None and backend is not None:
+            self._index = ConferenceIndex(index_path(backend), backend.profile.user_id)
+        return self._index
+
+    def on_unmount(self) -> None:
+        if self._index is not None:
+            self._index.close()
+
+    async def load(self, client: Client) -> None:
+        index = self.index
+        if index is None:
+            return
+        for conference_id in index.ids():
+            await self.refresh_conference(conference_id)
+
+    async def refresh_conference(self, conference_id: str) -> None:
+        """Read a conference and its members from the API; forget one the API does not know."""
+        sandbox = self.app.backend.sandbox  # type: ignore[attr-defined]
+        if sandbox is not None and conference_id not in sandbox.collection("conferences"):
+            # A sandbox started afresh: its earlier conferences are gone (no need to ask).
+            if self.index is not None:
+                self.index.forget(conference_id)
+            return
+        try:
+            conference = await self.client.conferences.get(conference_id)
+            members = [m async for m in self.client.conferences.list_members(conference_id)]
+        except ApiError as exc:
+            if exc.status == 404 and self.index is not None:
+                self.index.forget(conference_id)
+            return
+        self._merge(conference_id, self._conference_row(conference))
+        for member in members:
+            self._merge_member(conference_id, self._member_row(member))
+
+    @staticmethod
+    def _conference_row(conference: Conference) -> dict[str, Any]:
+        return {
+            "id": conference.id,
+            "state": conference.state,
+            "from": conference.from_,
+            "activeMembers": conference.active_members,
+            "mute": conference.mute,
+            "hold": conference.hold,
+            "createdTime": conference.created_time,
+            "completedTime": conference.completed_time,
+        }
+
+    @staticmethod
+    def _member_row(member: ConferenceMember) -> dict[str, Any]:
+        return {
+            "id": member.id,
+            "call": _last_segment(member.call),
+            "state": member.state,
+            "mute": member.mute,
+            "hold": member.hold,
+            "addedTime": member.added_time,
+            "removedTime": member.removed_time,
+        }
+
+    # --- rows and members -------------------------------------------------------------------------
+
+    def _merge(self, conference_id: str, changes: dict[str, Any]) -> None:
+        if conference_id not in self.model and self.index is not None:
+            self.index.remember(conference_id)
+        row = dict(self.model.get(conference_id) or {"id": conference_id})
+        row.update({key: value for key, value in changes.items() if value is not None})
+        row["flags"] = _flags(row)
+        self.upsert(conference_id, row)
+        self._redraw(conference_id)
+
+    def _merge_member(self, conference_id: str, member: dict[str, Any]) -> None:
+        members = self.members.setdefault(conference_id, {})
+        current = members.setdefault(member["id"], {})
+        current.update({key: value for key, value in member.items() if value is not None})
+        self._redraw(conference_id)
+
+    def _redraw(self, conference_id: str) -> None:
+        if conference_id == self.table.cursor_key:
+            self._show_detail(conference_id)
+
+    def _seen(self, conference_id: str) -> None:
+        """An event named a conference this console did not list: remember and read it."""
+        if conference_id not in self.model:
+            self._merge(conference_id, {})
+            self.run_worker(self.refresh_conference(conference_id), group="conferences-refresh")
+
+    def apply_event(self, live: LiveEvent) -> None:
+        event = live.event
+        if isinstance(event, ConferenceEvent) and event.conference_id:
+            self._seen(event.conference_id)
+            self._merge(
+                event.conference_id,
+                {
+                    "state": event.status,
+                    "createdTime": event.created_time,
+                    "completedTime": event.completed_time,
+                    "audio": "" if event.status == "completed" else None,
+                },
+            )
+        elif isinstance(event, ConferenceMemberEvent) and event.conference_id and event.member_id:
+            self._seen(event.conference_id)
+            member: dict[str, Any] = {
+                "id": event.member_id,
+                "call": event.call_id,
+                "state": event.state,
+                "mute": event.mute,
+                "hold": event.hold,
+            }
+            key = "addedTime" if event.state == "active" else "removedTime"
+            member[key] = event.time
+            self._merge_member(event.conference_id, member)
+            changes: dict[str, Any] = {"activeMembers": event.active_members}
+            if (
+                event.state == "active"
+                and (self.model.get(event.conference_id) or {}).get("state") != "completed"
+            ):
+                changes["state"] = "active"
+            self._merge(event.conference_id, changes)
+        elif isinstance(event, ConferencePlaybackEvent) and event.conference_id:
+            kind = "speaking" if isinstance(event, ConferenceSpeakEvent) else "playing"
+            self._merge(event.conference_id, {"audio": kind if event.status == "started" else ""})
+        elif isinstance(event, AnswerEvent) and event.call_id in self._pending:
+            self.run_worker(self._admit(event.call_id), group="conferences-admit")
+        elif isinstance(event, HangupEvent) and event.call_id in self._pending:
+            self._not_answered(event.call_id, event.cause)
+
+    # --- display -----------------------------------------------------------------------------------
+
+    def _member_ids(self, conference_id: str) -> list[str]:
+        return list(self.members.get(conference_id, {}))
+
+    def describe(self, key: str, row: Row) -> RenderableType:
+        text = Text()
+        for label, value in (
+            ("Conference", key),
+            ("State", row.get("state")),
+            ("From", row.get("from")),
+            ("Created", clock_time(row.get("createdTime"))),
+            ("Ended", clock_time(row.get("completedTime"))),
+            ("Flags", row.get("flags") or "none"),
+            ("Audio", row.get("audio") or "none"),
+        ):
+            text.append(f"{label}: ", style="bold")
+            text.append(f"{'' if value is None else value}\n")
+        ids = self._member_ids(key)
+        text.append(f"\nMembers ({row.get('activeMembers') or 0} active)\n", style="bold")
+        if not ids:
+            text.append("none yet: d dials someone in, a adds a call\n", style="dim")
+        marked = self._marked(key)
+        for member_id in ids:
+            member = self.members[key][member_id]
+            active = member.get("state") == "active"
+            text.append("▶ " if member_id == marked else "  ", style="bold")
+            line = f"{member_id}  call {member.get('call') or '?'}  {member.get('state') or ''}"
+            flags = _flags(member)
+            text.append(
+                line + (f"  {flags}" if flags else "") + "\n", style="" if active else "dim"
+            )
+        if ids:
+            text.append("[ ] mark a member · m h r T U act on it", style="dim")
+        return text
+
+    def _marked(self, conference_id: str) -> str | None:
+        ids = self._member_ids(conference_id)
+        if not ids:
+            return None
+        position = self._member_cursor.get(conference_id, 0)
+        return ids[max(0, min(position, len(ids) - 1))]
+
+    # --- selection ---------------------------------------------------------------------------------
+
+    def _conference(self) -> tuple[str, Row] | None:
+        key = self.table.cursor_key
+        row = self.model.get(key) if key is not None else None
+        if key is None or row is None:
+            self.app.notify("No conference selected: press c to create one.", severity="warning")
+            return None
+        return key, row
+
+    def _member(self) -> tuple[str, str, dict[str, Any]] | None:
+        selected = self._conference()
+        if selected is None:
+            return None
+        conference_id = selected[0]
+        member_id = self._marked(conference_id)
+        if member_id is None:
+            self.app.notify(f"Conference {conference_id} has no members.", severity="warning")
+            return None
+        return conference_id, member_id, self.members[conference_id][member_id]
+
+    def _act(self, request: Callable[[], Awaitable[Any]], done: str) -> None:
+        """Run one API request in the background; say `done` when it worked."""
+
+        async def run() -> None:
+            if await self.app.call_api(_succeeded(request())) is not None:  # type: ignore[attr-defined]
+                self.app.notify(done, timeout=3, markup=False)
+
+        self.run_worker(run(), group="conferences-action")
+
+    def _relay_url(self) -> str | None:
+        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
+
+        try:
+            return relay_callback_url(self.app.backend.profile)  # type: ignore[attr-defined]
+        except CallbackSetupError:
+            return None
+
+    # --- actions: conferences ------------------------------------------------------------------
+
+    def action_member(self, step: int) -> None:
+        """Move the member mark up or down the highlighted conference's members."""
+        selected = self._conference()
+        if selected is None:
+            return
+        count = len(self._member_ids(selected[0]))
+        if count:
+            current = self._member_cursor.get(selected[0], 0)
+            self._member_cursor[selected[0]] = max(0, min(current + step, count - 1))
+            self._show_detail(selected[0])
+
+    def action_create(self) -> None:
+        """Ask for an owned number and create a conference from it."""
+        self.run_worker(self._create(), group="conferences-create")
+
+    async def _create(self) -> None:
+        numbers = await self.app.call_api(self._owned_numbers())  # type: ignore[attr-defined]
+        values = await self.app.push_screen_wait(forms.create_form((numbers or [""])[0]))
+        if values is None:
+            return
+        conference_id = await self.app.call_api(  # type: ignore[attr-defined]
+            self.client.conferences.create(from_=values["from"], callback_url=self._relay_url())
+        )
+        if conference_id is None:
+            return
+        self._merge(conference_id, {"state": "created", "from": values["from"]})
+        self.table.move_cursor(self.model.index_of(conference_id) or 0)
+        self.app.notify(
+            f"Conference {conference_id} created: press d to dial someone in.", markup=False
+        )
+        await self.refresh_conference(conference_id)
+
+    async def _owned_numbers(self) -> list[str]:
+        return [n.number async for n in self.client.phone_numbers.list() if n.number]
+
+    def action_dial(self) -> None:
+        """Call a number into the highlighted conference; it joins when they answer."""
+        selected = self._conference()
+        if selected is not None:
+            self.run_worker(self._dial(*selected), group="conferences-dial")
+
+    async def _dial(self, conference_id: str, row: Row) -> None:
+        values = await self.app.push_screen_wait(
+            forms.dial_form(conference_id, str(row.get("from") or ""))
+        )
+        if values is None:
+            return
+        to = values["to"]
+        relay = self._relay_url()
+        call_id = await self.app.call_api(  # type: ignore[attr-defined]
+            self.client.calls.create(
+                from_=values["from"], to=to, conference_id=conference_id, callback_url=relay
+            )
+        )
+        if call_id is None:
+            return
+        self._pending[call_id] = (conference_id, to)
+        self.app.notify(
+            f"Calling {to}: they join conference {conference_id} when they answer.",
+            timeout=5,
+            markup=False,
+        )
+        if relay is None or getattr(self.app.backend, "live", None) is None:  # type: ignore[attr-defined]
+            await self._poll_answer(call_id)
+
+    async def _poll_answer(self, call_id: str) -> None:
+        """No relay, no answer event: read the call back until it is answered or ends."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DIAL_WAIT_SECONDS
+        while call_id in self._pending and loop.time() < deadline:
+            await asyncio.sleep(POLL_SECONDS)
+            call = await self.app.call_api(self.client.calls.get(call_id))  # type: ignore[attr-defined]
+            if call is None or call.state in ("completed", "rejected"):
+                self._not_answered(call_id, None if call is None else call.state)
+            elif call.state == "active":
+                await self._admit(call_id)
+
+    async def _admit(self, call_id: str) -> None:
+        pending = self._pending.pop(call_id, None)
+        if pending is None:
+            return
+        conference_id, to = pending
+        member_id = await self.app.call_api(  # type: ignore[attr-defined]
+            self.client.conferences.add_member(conference_id, call_id=call_id)
+        )
+        if member_id is None:
+            return
+        self._merge_member(conference_id, {"id": member_id, "call": call_id, "state": "active"})
+        self.app.notify(f"{to} answered and joined conference {conference_id}.", markup=False)
+
+    def _not_answered(self, call_id: str, cause: str | None) -> None:
+        pending = self._pending.pop(call_id, None)
+        if pending is not None:
+            why = f" ({cause})" if cause else ""
+            self.app.notify(
+                f"{pending[1]} did not answer{why}: nobody joined conference {pending[0]}.",
+                severity="warning",
+                markup=False,
+            )
+
+    def action_add_call(self) -> None:
+        """Add an existing call, by id, to the highlighted conference."""
+        selected = self._conference()
+        if selected is not None:
+            self.run_worker(self._add_call(selected[0]), group="conferences-add")
+
+    async def _add_call(self, conference_id: str) -> None:
+        values = await self.app.push_screen_wait(forms.add_call_form(conference_id))
+        if values is None:
+            return
+        call_id = values["call"]
+        try:
+            member_id = await self.client.conferences.add_member(conference_id, call_id=call_id)
+        except ApiError as exc:
+            self.app.notify(
+                f"Call {call_id} was not added: {exc.message or exc.code}. The API only admits "
+                "an active call that was created with this conference's id (conferenceId).",
+                title="Add call refused",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        self._merge_member(conference_id, {"id": member_id, "call": call_id, "state": "active"})
+        self.app.notify(f"Call {call_id} joined conference {conference_id}.", markup=False)
+
+    def action_mute_all(self) -> None:
+        """Mute or unmute the whole highlighted conference."""
+        self._toggle_conference("mute", "muted", "unmuted")
+
+    def action_hold_all(self) -> None:
+        """Hold or unhold the whole highlighted conference."""
+        self._toggle_conference("hold", "held", "taken off hold")
+
+    def _toggle_conference(self, flag: str, on: str, off: str) -> None:
+        selected = self._conference()
+        if selected is None:
+            return
+        conference_id, row = selected
+        value = not row.get(flag)
+
+        async def change() -> None:
+            mute, hold = _flag(flag, value)
+            await self.client.conferences.update(conference_id, mute=mute, hold=hold)
+            self._merge(conference_id, {flag: value})  # no event reports this change
+
+        self._act(change, f"Conference {conference_id} {on if value else off}.")
+
+    def action_speak(self, to_member: bool) -> None:
+        """Speak a sentence to every member, or to the marked one."""
+        self._audio(to_member, forms.speak_form, "sentence", "Speaking")
+
+    def action_play(self, to_member: bool) -> None:
+        """Play an audio file URL to every member, or to the marked one."""
+        self._audio(to_member, forms.play_form, "url", "Playing")
+
+    def _audio(self, to_member: bool, form: Callable[[str], Any], field: str, doing: str) -> None:
+        target = self._member() if to_member else self._conference()
+        if target is None:
+            return
+        conference_id: str = target[0]
+        member_id: str | None = str(target[1]) if to_member else None
+        label = f"member {member_id}" if member_id else f"everyone in {conference_id}"
+
+        async def ask() -> None:
+            values = await self.app.push_screen_wait(form(label))
+            if values is None:
+                return
+            sentence, url = values.get("sentence"), values.get("url")
+            conferences = self.client.conferences
+            if member_id is not None:
+                request = conferences.play_audio_to_member(
+                    conference_id, member_id, sentence=sentence, file_url=url
+                )
+            else:
+                request = conferences.play_audio(conference_id, sentence=sentence, file_url=url)
+            if await self.app.call_api(_succeeded(request)) is not None:  # type: ignore[attr-defined]
+                self.app.notify(f"{doing} to {label}.", timeout=3, markup=False)
+
+        self.run_worker(ask(), group="conferences-audio")
+
+    def action_end(self) -> None:
+        """End the highlighted conference for everyone (asks first)."""
+        selected = self._conference()
+        if selected is not None:
+            self.run_worker(self._end(selected[0]), group="conferences-end")
+
+    async def _end(self, conference_id: str) -> None:
+        question = f"End conference {conference_id}? Every member is removed from it."
+        if not await self.app.push_screen_wait(ConfirmScreen(question)):
+            return
+        if await self.app.call_api(  # type: ignore[attr-defined]
+            _succeeded(self.client.conferences.update(conference_id, state="completed"))
+        ):
+            self.app.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)
+
+    # --- actions: the marked member -------------------------------------------------------------
+
+    def action_mute_member(self) -> None:
+        """Mute or unmute the marked member."""
+        self._toggle_member("mute", "muted", "unmuted")
+
+    def action_hold_member(self) -> None:
+        """Hold or unhold the marked member."""
+        self._toggle_member("hold", "held", "taken off hold")
+
+    def _toggle_member(self, flag: str, on: str, off: str) -> None:
+        selected = self._member()
+        if selected is None:
+            return
+        conference_id, member_id, member = selected
+        value = not member.get(flag)
+        mute, hold = _flag(flag, value)
+        self._act(
+            lambda: self.client.conferences.update_member(
+                conference_id, member_id, mute=mute, hold=hold
+            ),
+            f"Member {member_id} {on if value else off}.",
+        )
+
+    def action_remove_member(self) -> None:
+        """Remove the marked member from its conference (the call itself stays up)."""
+        selected = self._member()
+        if selected is None:
+            return
+        conference_id, member_id, _ = selected
+        self._act(
+            lambda: self.client.conferences.update_member(
+                conference_id, member_id, state="completed"
+            ),
+            f"Member {member_id} removed from conference {conference_id}.",
+        )
+
+
+async def _succeeded(request: Awaitable[Any]) -> bool:
+    """Await a request that returns nothing; True once it worked (None means it failed)."""
+    await request
+    return True
+
+
+def _flag(flag: str, value: bool) -> tuple[bool | None, bool | None]:
+    """(mute, hold) for the update calls: the one toggled gets `value`, the other stays."""
+    return (value, None) if flag == "mute" else (None, value)

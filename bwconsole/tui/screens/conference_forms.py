@@ -1,0 +1,63 @@
+"""The small forms of the Conferences pane: what each conference action asks for."""
+
+from __future__ import annotations
+
+from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.validators import E164, Required, Url
+
+__all__ = ["add_call_form", "create_form", "dial_form", "play_form", "speak_form"]
+
+
+def create_form(default_from: str) -> FormScreen:
+    """A new conference: the owned number it is from."""
+    return FormScreen(
+        "New conference",
+        [Field("from", "From (a number the account owns)", (Required(), E164()), default_from)],
+    )
+
+
+def dial_form(conference_id: str, default_from: str) -> FormScreen:
+    """Call someone into a conference: from which owned number, to whom."""
+    return FormScreen(
+        f"Dial a new member into {conference_id}",
+        [
+            Field("from", "From (a number the account owns)", (Required(), E164()), default_from),
+            Field(
+                "to",
+                "To (they join the conference when they answer)",
+                (Required(), E164()),
+                placeholder="+19195551234",
+            ),
+        ],
+    )
+
+
+def add_call_form(conference_id: str) -> FormScreen:
+    """Join an existing call (one created with this conference's id) by its id."""
+    return FormScreen(
+        f"Add a call to {conference_id}",
+        [
+            Field(
+                "call",
+                "Call id (an active call created with this conference's id)",
+                (Required(),),
+                placeholder="c-…",
+            )
+        ],
+    )
+
+
+def speak_form(target: str) -> FormScreen:
+    """Text to speak to the whole conference or one member."""
+    return FormScreen(
+        f"Speak to {target}",
+        [Field("sentence", "Sentence", (Required(),), placeholder="Welcome to the call")],
+    )
+
+
+def play_form(target: str) -> FormScreen:
+    """An audio file URL to play to the whole conference or one member."""
+    return FormScreen(
+        f"Play audio to {target}",
+        [Field("url", "Audio file URL", (Required(), Url()), placeholder="https://…/hello.mp3")],
+    )

@@ -1,0 +1,250 @@
+"""Conferences pane on the embedded sandbox: every action, the REST effect and the live row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from console_helpers import connected_console, until
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from bwconsole.callback_setup import relay_callback_url
+from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.screens.confirm import ConfirmScreen
+from bwconsole.tui.screens.form import FormScreen
+from bwconsole.tui.widgets.conferences import ConferencesPane
+
+ANSWERS = "+15550010000"  # the sandbox far end that answers after 1 s and stays
+
+
+def pane_of(app: BwConsoleApp) -> ConferencesPane:
+    pane = app.pane("conferences")
+    assert isinstance(pane, ConferencesPane)
+    return pane
+
+
+def sandbox(app: BwConsoleApp, kind: str) -> Any:
+    assert app.backend is not None
+    return app.backend.sandbox.collection(kind)
+
+
+def owned(app: BwConsoleApp) -> str:
+    return str(next(iter(sandbox(app, "phoneNumbers")))["number"])
+
+
+def row(app: BwConsoleApp, conference_id: str) -> dict[str, Any]:
+    return dict(pane_of(app).model.get(conference_id) or {})
+
+
+def member(app: BwConsoleApp, conference_id: str, member_id: str) -> dict[str, Any]:
+    return pane_of(app).members.get(conference_id, {}).get(member_id, {})
+
+
+async def fill(pilot: Pilot[None], app: BwConsoleApp, **values: str) -> None:
+    """Fill the open form's fields and submit it."""
+    await until(pilot, lambda: isinstance(app.screen, FormScreen), "a form")
+    for name, value in values.items():
+        app.screen.query_one(f"#field-{name}", Input).value = value
+    await pilot.press("enter")
+
+
+async def conference_with_member(app: BwConsoleApp, pilot: Pilot[None]) -> tuple[str, str, str]:
+    """A conference made through the API, with one answered member: (conference, member, call).
+
+    The pane learns of it from the `conference` event alone (v1 cannot list conferences)."""
+    assert app.backend is not None
+    client, relay = app.client, relay_callback_url(app.backend.profile)
+    conference_id = await client.conferences.create(from_=owned(app), callback_url=relay)
+    call_id = await client.calls.create(
+        from_=owned(app), to=ANSWERS, conference_id=conference_id, callback_url=relay
+    )
+    await until(pilot, lambda: sandbox(app, "calls").get(call_id)["state"] == "active", "answer")
+    member_id = await client.conferences.add_member(conference_id, call_id=call_id)
+    await until(pilot, lambda: member(app, conference_id, member_id), "the member event")
+    pane = pane_of(app)
+    pane.table.move_cursor(pane.model.index_of(conference_id) or 0)
+    return conference_id, member_id, call_id
+
+
+async def test_create_asks_for_an_owned_number_and_remembers_the_conference(
+    tmp_path: Path,
+) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen), "the create form")
+        assert app.screen.query_one("#field-from", Input).value == owned(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(sandbox(app, "conferences")) == 1, "the conference")
+        (created,) = sandbox(app, "conferences")
+        assert created["from"] == owned(app)
+        assert app.backend is not None
+        assert created["callbackUrl"] == relay_callback_url(app.backend.profile)
+        await until(pilot, lambda: row(app, created["id"]).get("state") == "created", "the row")
+        assert pane_of(app).index is not None
+        assert pane_of(app).index.ids() == [created["id"]]  # type: ignore[union-attr]
+
+
+async def test_the_index_brings_conferences_back_with_their_members(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="numbers") as (app, pilot):
+        # Made without a callback: no event, so only the index can bring it to the pane.
+        conference_id = await app.client.conferences.create(from_=owned(app))
+        pane = pane_of(app)
+        assert pane.index is not None
+        pane.index.remember(conference_id)
+        pane.index.remember("conf-from-a-forgotten-sandbox")
+        await pilot.press("3")
+        await until(pilot, lambda: row(app, conference_id).get("state") == "created", "refresh")
+        assert pane.index.ids() == [conference_id]
+        assert "conf-from-a-forgotten-sandbox" not in pane.model
+
+
+async def test_dial_in_calls_the_number_and_joins_it_when_answered(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        assert app.backend is not None
+        conference_id = await app.client.conferences.create(
+            from_=owned(app), callback_url=relay_callback_url(app.backend.profile)
+        )
+        pane = pane_of(app)
+        await until(pilot, lambda: conference_id in pane.model, "the created event")
+        pane.table.move_cursor(pane.model.index_of(conference_id) or 0)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen), "the dial form")
+        assert app.screen.query_one("#field-from", Input).value == owned(app)
+        await fill(pilot, app, to=ANSWERS)
+        await until(pilot, lambda: row(app, conference_id).get("activeMembers") == 1, "join")
+        (joined,) = sandbox(app, "members")
+        assert joined["state"] == "active"
+        assert sandbox(app, "calls").get(joined["_callId"])["to"] == ANSWERS
+        assert member(app, conference_id, joined["id"])["state"] == "active"
+        assert row(app, conference_id)["state"] == "active"
+        assert joined["id"] in str(pane.detail.content)
+
+
+async def test_dial_in_to_a_busy_number_says_nobody_joined(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, _, _ = await conference_with_member(app, pilot)
+        await pilot.press("d")
+        await fill(pilot, app, to="+15551000000")
+        await until(
+            pilot,
+            lambda: any("did not answer" in str(n.message) for n in app._notifications),
+            "the not-answered notice",
+        )
+        assert row(app, conference_id)["activeMembers"] == 1
+
+
+async def test_add_call_joins_a_call_made_for_it_and_explains_a_refusal(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, _, _ = await conference_with_member(app, pilot)
+        assert app.backend is not None
+        relay = relay_callback_url(app.backend.profile)
+        fitting = await app.client.calls.create(
+            from_=owned(app), to=ANSWERS, conference_id=conference_id, callback_url=relay
+        )
+        stranger = await app.client.calls.create(from_=owned(app), to=ANSWERS, callback_url=relay)
+        calls = sandbox(app, "calls")
+        await until(
+            pilot,
+            lambda: calls.get(fitting)["state"] == calls.get(stranger)["state"] == "active",
+            "both calls to be answered",
+        )
+        await pilot.press("a")
+        await fill(pilot, app, call=fitting)
+        await until(pilot, lambda: row(app, conference_id).get("activeMembers") == 2, "join")
+        await pilot.press("a")
+        await fill(pilot, app, call=stranger)
+        await until(
+            pilot,
+            lambda: any(
+                f"Call {stranger} was not added" in str(n.message) for n in app._notifications
+            ),
+            "the refusal in words",
+        )
+        assert row(app, conference_id)["activeMembers"] == 2
+
+
+async def test_mute_and_hold_a_member_then_the_whole_conference(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, member_id, _ = await conference_with_member(app, pilot)
+        stored = sandbox(app, "members").get(member_id)
+        await pilot.press("m")
+        await until(pilot, lambda: member(app, conference_id, member_id).get("mute"), "muted")
+        assert stored["mute"] is True
+        await pilot.press("m")
+        await until(pilot, lambda: member(app, conference_id, member_id)["mute"] is False, "back")
+        await pilot.press("h")
+        await until(pilot, lambda: member(app, conference_id, member_id).get("hold"), "held")
+        assert stored["hold"] is True
+        assert "held" in str(pane_of(app).detail.content)
+        await pilot.press("M")
+        await until(pilot, lambda: row(app, conference_id).get("flags") == "muted", "all muted")
+        assert sandbox(app, "conferences").get(conference_id)["mute"] is True
+        await pilot.press("H")
+        await until(pilot, lambda: row(app, conference_id)["flags"] == "muted, held", "all held")
+        assert sandbox(app, "conferences").get(conference_id)["hold"] is True
+
+
+async def test_speak_and_play_to_everyone_and_to_one_member(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, _, call_id = await conference_with_member(app, pilot)
+        events = app.events_log.model
+
+        def seen(event_type: str, resource: str) -> bool:
+            return any(
+                (r := events.get(k)) is not None
+                and r["type"] == event_type
+                and r["resource"] == resource
+                for k in events
+            )
+
+        await pilot.press("t")
+        # Twenty words last 8 API seconds (0.4 s here): long enough to see "speaking".
+        await fill(pilot, app, sentence=" ".join(["welcome"] * 20))
+        await until(pilot, lambda: row(app, conference_id).get("audio") == "speaking", "speaking")
+        await until(pilot, lambda: row(app, conference_id)["audio"] == "", "speech done")
+        await pilot.press("T")
+        await fill(pilot, app, sentence="just for you")
+        await until(pilot, lambda: seen("speak", call_id), "a speak event on the member's call")
+        await pilot.press("u")
+        await fill(pilot, app, url="https://example.com/hold.mp3")
+        await until(pilot, lambda: seen("conference-playback", conference_id), "playback event")
+        await pilot.press("U")
+        await fill(pilot, app, url="https://example.com/one.mp3")
+        await until(pilot, lambda: seen("playback", call_id), "a playback on the member's call")
+
+
+async def test_remove_a_member_then_end_a_conference_after_confirming(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, member_id, call_id = await conference_with_member(app, pilot)
+        await pilot.press("r")
+        await until(
+            pilot, lambda: member(app, conference_id, member_id)["state"] == "completed", "left"
+        )
+        assert sandbox(app, "calls").get(call_id)["state"] == "active"  # the call stays up
+        # Nobody left: the API completes the conference, and the event says so.
+        await until(pilot, lambda: row(app, conference_id)["state"] == "completed", "completed")
+
+        other, _, _ = await conference_with_member(app, pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert sandbox(app, "conferences").get(other)["state"] == "active"
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await until(pilot, lambda: row(app, other).get("state") == "completed", "ended")
+        assert sandbox(app, "conferences").get(other)["state"] == "completed"
+        assert row(app, other)["activeMembers"] == 0
+
+
+async def test_member_mark_moves_between_members(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, first, _ = await conference_with_member(app, pilot)
+        pane = pane_of(app)
+        pane.members[conference_id]["m-second"] = {"id": "m-second", "state": "active"}
+        await pilot.press("right_square_bracket")
+        assert "▶ m-second" in str(pane.detail.content)
+        await pilot.press("left_square_bracket")
+        assert f"▶ {first}" in str(pane.detail.content)
