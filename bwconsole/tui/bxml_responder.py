@@ -1,0 +1,205 @@
+"""The console's answer to BXML requests the relay forwards (a call on a number whose
+application points at the relay's `/bxml/` URL).
+
+The user chooses how (`BxmlSettings`, kept in `<config dir>/bxml/responder.toml`):
+"script" answers at once with a named script — a `.xml` file in `<config dir>/bxml/`
+or a built-in template (`bwconsole.tui.bxml_templates`); "interactive" shows a prompt
+(`BxmlPromptScreen`) where the user picks a script or types BXML, with a countdown:
+the relay stops waiting after its BXML timeout, so when the countdown runs out
+the default script answers. Whatever goes back has passed `bwconsole.bxml.parse`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import tomli_w
+
+from bwconsole.bxml import BxmlError, parse
+from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
+
+if TYPE_CHECKING:
+    from bwconsole.live import BxmlRequest
+    from bwconsole.tui.app import BwConsoleApp
+
+__all__ = ["HANGUP", "BxmlResponder", "BxmlSettings", "Mode", "scripts_dir"]
+
+Mode = Literal["script", "interactive"]
+
+HANGUP = '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Hangup />\n</Response>\n'
+"""The answer of last resort, when even the default script cannot be used."""
+SETTINGS_FILE = "responder.toml"
+
+
+def scripts_dir() -> Path:
+    """`<config dir>/bxml/`: the user's `.xml` scripts and the responder's settings."""
+    from bwconsole.config import config_dir
+
+    return config_dir() / "bxml"
+
+
+@dataclass(frozen=True)
+class BxmlSettings:
+    """How BXML requests are answered.
+
+    Attributes:
+        mode: "script" answers at once with `script`; "interactive" asks the user.
+        script: The script used in script mode (a template or `.xml` file name).
+        default: What answers when the interactive prompt runs out of time.
+        timeout: Seconds the prompt waits; keep it below the relay's BXML timeout
+            (5 s by default) so the answer arrives before the relay gives up.
+        forward_to: The E.164 number the forward and IVR templates transfer to.
+    """
+
+    mode: Mode = "interactive"
+    script: str = "voicemail"
+    default: str = "voicemail"
+    timeout: float = 4.0
+    forward_to: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> BxmlSettings:
+        """Read settings, keeping the default for anything missing or of the wrong kind."""
+        base = cls()
+        mode = data.get("mode", base.mode)
+        timeout = data.get("timeout", base.timeout)
+        return cls(
+            mode=mode if mode in ("script", "interactive") else base.mode,
+            script=str(data.get("script") or base.script),
+            default=str(data.get("default") or base.default),
+            timeout=float(timeout) if isinstance(timeout, int | float) else base.timeout,
+            forward_to=str(data.get("forward_to") or ""),
+        )
+
+
+class BxmlResponder:
+    """Answers BXML requests for the console, per the user's settings.
+
+    Args:
+        app: The console (for the prompt screen, notifications and the relay URL).
+        directory: Where scripts and settings live (default `scripts_dir()`).
+    """
+
+    def __init__(self, app: BwConsoleApp, *, directory: Path | None = None) -> None:
+        self.app = app
+        self.directory = directory if directory is not None else scripts_dir()
+        self.settings = self._load_settings()
+        """The settings in use; change them with `apply_settings`."""
+
+    # --- scripts ----------------------------------------------------------------------------------
+
+    def choices(self) -> list[str]:
+        """Every script name: the built-in templates, then the user's `.xml` files."""
+        files = sorted(p.stem for p in self._files())
+        return [*TEMPLATES, *(name for name in files if name not in TEMPLATES)]
+
+    def script(self, name: str, request: BxmlRequest | None = None) -> str:
+        """The BXML document a script answers `request` with.
+
+        Raises:
+            KeyError: no template or `.xml` file has this name.
+            BxmlError: the script is not valid BXML (the message says where).
+        """
+        path = self.directory / f"{name}.xml"
+        if name not in TEMPLATES and path.is_file():
+            document = path.read_text(encoding="utf-8")
+            parse(document)
+            return document
+        return render(name, self._context(request))
+
+    # --- answering --------------------------------------------------------------------------------
+
+    async def answer(self, request: BxmlRequest) -> str:
+        """Answer one BXML request (the relay waits for this, up to its timeout)."""
+        if self.settings.mode == "interactive":
+            chosen = await self._ask(request)
+            if chosen is not None:
+                return chosen
+            return self._fallback(request, self.settings.default, "no choice made")
+        return self._fallback(request, self.settings.script, "")
+
+    def apply_settings(self, settings: BxmlSettings | None) -> None:
+        """Use new settings and keep them for the next start (None: unchanged)."""
+        if settings is None:
+            return
+        self.settings = settings
+        self.directory.mkdir(parents=True, exist_ok=True)
+        data = {k: v for k, v in asdict(settings).items() if v != ""}
+        (self.directory / SETTINGS_FILE).write_text(tomli_w.dumps(data), encoding="utf-8")
+
+    def edit_settings(self) -> None:
+        """Show the settings screen; what it returns is applied and saved."""
+        from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen, settings_from_form
+
+        screen = BxmlSettingsScreen(self.settings, self.choices())
+        self.app.push_screen(
+            screen, callback=lambda values: self.apply_settings(settings_from_form(values))
+        )
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _fallback(self, request: BxmlRequest, name: str, why: str) -> str:
+        try:
+            document = self.script(name, request)
+        except (KeyError, BxmlError, OSError) as exc:
+            self.app.show_error(f"BXML script {name!r} failed ({exc}); answered with Hangup")
+            return HANGUP
+        if why:
+            self.app.notify(f"BXML: {why}, answered with {name!r}", timeout=5, markup=False)
+        return document
+
+    async def _ask(self, request: BxmlRequest) -> str | None:
+        from bwconsole.tui.screens.bxml_prompt import BxmlPromptScreen
+
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[str | None] = loop.create_future()
+
+        def done(result: str | None) -> None:
+            if not answered.done():
+                answered.set_result(result)
+
+        screen = BxmlPromptScreen(request, self, timeout=self.settings.timeout)
+        await self.app.push_screen(screen, callback=done)
+        try:
+            return await asyncio.wait_for(answered, self.settings.timeout)
+        except TimeoutError:
+            screen.expire()
+            return None
+
+    def _context(self, request: BxmlRequest | None) -> TemplateContext:
+        payload = request.live.payload if request is not None else None
+        return TemplateContext(
+            payload=payload if isinstance(payload, Mapping) else {},
+            bxml_url=self._bxml_url(),
+            forward_to=self.settings.forward_to,
+        )
+
+    def _bxml_url(self) -> str | None:
+        backend = getattr(self.app, "backend", None)
+        profile = getattr(backend, "profile", None)
+        relay, channel = (
+            getattr(profile, "relay_url", None),
+            getattr(profile, "relay_channel", None),
+        )
+        if not relay or not channel:
+            return None
+        return f"{str(relay).rstrip('/')}/bxml/{channel}"
+
+    def _files(self) -> list[Path]:
+        try:
+            return [p for p in self.directory.glob("*.xml") if p.is_file()]
+        except OSError:
+            return []
+
+    def _load_settings(self) -> BxmlSettings:
+        path = self.directory / SETTINGS_FILE
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return BxmlSettings()
+        return BxmlSettings.from_mapping(data)

@@ -1,0 +1,156 @@
+"""The prompt that appears when a BXML request arrives in interactive mode.
+
+It shows the event, a countdown to the relay's deadline, the scripts to pick from
+(built-in templates and the user's `.xml` files) and a box to type BXML in. What
+is typed is checked with `bwconsole.bxml.parse` before it goes out; when the
+countdown ends the prompt closes and the default script answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from time import monotonic
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from bwconsole.bxml import BxmlError, parse
+from bwconsole.tui.bxml_templates import TEMPLATES
+
+if TYPE_CHECKING:
+    from bwconsole.live import BxmlRequest
+    from bwconsole.tui.bxml_responder import BxmlResponder
+
+__all__ = ["BxmlPromptScreen"]
+
+SHOWN_FIELDS = ("eventType", "from", "to", "callId", "callState", "digits", "tag")
+STARTER = '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <SpeakSentence>Hello</SpeakSentence>\n</Response>\n'
+
+
+class BxmlPromptScreen(ModalScreen[str | None]):
+    """Asks the user how to answer one BXML request; dismisses with the document or None.
+
+    | Key | Action |
+    |---|---|
+    | enter (on a script) | answer with that script |
+    | f2 | answer with the typed BXML |
+    | escape | answer with the default script now |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "send_typed", "Send typed BXML", id="bxml-send-typed"),
+        Binding("escape", "use_default", "Use default", id="bxml-use-default"),
+    ]
+
+    def __init__(self, request: BxmlRequest, responder: BxmlResponder, *, timeout: float) -> None:
+        super().__init__()
+        self.request = request
+        self.responder = responder
+        self.deadline = monotonic() + timeout
+        self.expired = False
+        """True once the responder stopped waiting (the default has answered)."""
+        self.countdown = Label(id="bxml-countdown")
+        self.choices = OptionList(
+            *(Option(self._label(name), id=name) for name in responder.choices()),
+            id="bxml-choices",
+        )
+        self.editor = TextArea(STARTER, language="xml", id="bxml-editor")
+        self.problem = Static(classes="form--error", id="bxml-error", markup=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form--body") as body:
+            body.border_title = "BXML request"
+            yield Static(self._summary(), id="bxml-event")
+            yield self.countdown
+            yield Label("Answer with a script (enter):", classes="form--label")
+            yield self.choices
+            yield Label("…or type BXML (f2 sends):", classes="form--label")
+            yield self.editor
+            yield self.problem
+            with Horizontal(classes="bxml--buttons"):
+                yield Button("Send typed BXML", id="bxml-send", variant="primary")
+                yield Button(f"Use default ({self.responder.settings.default})", id="bxml-default")
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(0.1, self._tick)
+        self.choices.focus()
+
+    def expire(self) -> None:
+        """The responder stopped waiting: close if on top, else just stop offering answers."""
+        self.expired = True
+        if self.is_current:
+            self.dismiss(None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = event.option.id or ""
+        try:
+            document = self.responder.script(name, self.request)
+        except (KeyError, BxmlError, OSError) as exc:
+            self._show_problem(f"{name}: {exc}")
+            return
+        self._answer(document)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "bxml-send":
+            self.action_send_typed()
+        else:
+            self.action_use_default()
+
+    def action_send_typed(self) -> None:
+        """Answer with the typed document, if it is valid BXML."""
+        try:
+            parse(self.editor.text)
+        except BxmlError as exc:
+            self._show_problem(str(exc))
+            return
+        self._answer(self.editor.text)
+
+    def action_use_default(self) -> None:
+        """Give up choosing: the default script answers."""
+        self._answer(None)
+
+    def _answer(self, document: str | None) -> None:
+        if self.expired:
+            self.dismiss(None)
+            return
+        self.expired = True
+        self.dismiss(document)
+
+    def _tick(self) -> None:
+        left = self.deadline - monotonic()
+        if self.expired:
+            self.countdown.update(Text("Too late: the default script answered.", style="bold"))
+        elif left <= 0:
+            self.expire()
+        else:
+            default = self.responder.settings.default
+            self.countdown.update(Text(f"{left:4.1f} s left, then {default!r} answers"))
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.update(message)
+        self.problem.add_class("-shown")
+
+    def _label(self, name: str) -> str:
+        template = TEMPLATES.get(name)
+        return f"{name} — {template.description}" if template else f"{name} (your script)"
+
+    def _summary(self) -> Text:
+        payload = self.request.live.payload
+        fields = payload if isinstance(payload, Mapping) else {}
+        text = Text()
+        for name in SHOWN_FIELDS:
+            if fields.get(name):
+                text.append(f"{name}: ", style="bold")
+                text.append(f"{fields[name]}  ")
+        if not text:
+            text.append(self.request.live.body or "(no event details)")
+        return text

@@ -1,0 +1,193 @@
+"""The BXML responder: built-in templates, script mode through the real relay, the
+interactive prompt (pick, type, countdown) and its settings screen."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bwconsole.bxml import BxmlError, Gather, Hangup, Record, Transfer, parse
+from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
+from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.bxml_responder import HANGUP, BxmlResponder, BxmlSettings
+from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
+from bwconsole.tui.screens.bxml_prompt import BxmlPromptScreen
+from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen
+from tests.console_helpers import until
+from tests.relay_helpers import TOKEN, relay_server
+
+INCOMING = {
+    "eventType": "incomingcall",
+    "callId": "c-42",
+    "from": "+13233326955",
+    "to": "+19195551234",
+}
+
+
+def request(payload: dict[str, str] | None = None) -> BxmlRequest:
+    fields = payload or INCOMING
+    live = LiveEvent(
+        seq=1,
+        channel="ivr",
+        received_at="2026-11-26T23:00:00Z",
+        method="GET",
+        query="",
+        headers={},
+        body="",
+        payload=fields,
+        event=None,
+    )
+    return BxmlRequest("r-1", live)
+
+
+def responder(app: BwConsoleApp, directory: Path, **settings: object) -> BxmlResponder:
+    bxml = BxmlResponder(app, directory=directory)
+    bxml.apply_settings(BxmlSettings(forward_to="+19195550123", **settings))  # type: ignore[arg-type]
+    return bxml
+
+
+def test_every_builtin_template_is_valid_bxml() -> None:
+    ctx = TemplateContext(
+        payload=INCOMING, bxml_url="http://relay/bxml/c", forward_to="+19195550123"
+    )
+    kinds = {name: {type(v) for v in parse(render(name, ctx)).children} for name in TEMPLATES}
+    assert {"voicemail", "ivr-menu", "forward"} <= kinds.keys()
+    assert Record in kinds["voicemail"] and Gather in kinds["ivr-menu"]
+    assert Transfer in kinds["forward"] and kinds["hangup"] == {Hangup}
+    with pytest.raises(BxmlError, match="forward"):
+        render("forward", TemplateContext())
+
+
+def test_the_ivr_menu_reacts_to_its_own_gather() -> None:
+    ctx = TemplateContext(payload={"eventType": "gather", "digits": "2"}, forward_to="+19195550123")
+    assert Transfer in {type(v) for v in parse(render("ivr-menu", ctx)).children}
+    ctx = TemplateContext(payload={"eventType": "gather", "digits": "0"})
+    assert Record in {type(v) for v in parse(render("ivr-menu", ctx)).children}
+
+
+async def test_script_mode_answers_through_the_real_relay(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test():
+        bxml = responder(app, tmp_path, mode="script", script="forward")
+        states: list[str] = []
+        async with relay_server(bxml_timeout=5) as server:
+            live = LiveClient(
+                server.url,
+                "ivr",
+                TOKEN,
+                state_path=None,
+                on_event=lambda event: None,
+                on_state=states.append,
+                on_request=bxml.answer,
+            )
+            await live.start()
+            try:
+                for _ in range(200):
+                    if "connected" in states:
+                        break
+                    await asyncio.sleep(0.02)
+                async with httpx.AsyncClient(base_url=server.url, timeout=5) as http:
+                    response = await http.get("/bxml/ivr", params=INCOMING)
+            finally:
+                await live.stop()
+        assert response.headers["x-relay-bxml-source"] == "console"
+        document = parse(response.text)
+        transfer = next(v for v in document.children if isinstance(v, Transfer))
+        assert transfer.transfer_to == "+19195550123"
+
+
+async def test_script_mode_uses_the_users_xml_files_and_refuses_broken_ones(
+    tmp_path: Path,
+) -> None:
+    mine = "<Response><SpeakSentence>Closed today</SpeakSentence><Hangup/></Response>"
+    (tmp_path / "closed.xml").write_text(mine)
+    (tmp_path / "broken.xml").write_text("<Response><Dance/></Response>")
+    app = BwConsoleApp()
+    async with app.run_test() as pilot:
+        bxml = responder(app, tmp_path, mode="script", script="closed")
+        assert {"voicemail", "ivr-menu", "forward", "closed", "broken"} <= set(bxml.choices())
+        assert await bxml.answer(request()) == mine
+        bxml.apply_settings(BxmlSettings(mode="script", script="broken"))
+        assert await bxml.answer(request()) == HANGUP
+        await pilot.pause()
+        assert any("broken" in n.message and "Dance" in n.message for n in app._notifications)
+
+
+async def test_the_prompt_shows_the_event_and_answers_with_the_picked_script(
+    tmp_path: Path,
+) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=8)
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        screen = app.screen
+        assert isinstance(screen, BxmlPromptScreen)
+        shown = str(screen.query_one("#bxml-event").render())
+        assert "incomingcall" in shown and "+13233326955" in shown
+        await until(pilot, lambda: "s left" in str(screen.countdown.render()), "the countdown")
+        screen.choices.highlighted = bxml.choices().index("ivr-menu")
+        await pilot.press("enter")
+        document = await asyncio.wait_for(answer, 2)
+        assert Gather in {type(v) for v in parse(document).children}
+        await until(pilot, lambda: not isinstance(app.screen, BxmlPromptScreen), "it closes")
+
+
+async def test_typed_bxml_is_validated_before_it_is_sent(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=8)
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        screen = app.screen
+        assert isinstance(screen, BxmlPromptScreen)
+        screen.editor.text = "<Response><Dance/></Response>"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Dance" in str(screen.problem.render()) and not answer.done()
+        typed = "<Response><SpeakSentence>Typed by hand</SpeakSentence></Response>"
+        screen.editor.text = typed
+        await pilot.press("f2")
+        assert await asyncio.wait_for(answer, 2) == typed
+
+
+async def test_the_countdown_falls_back_to_the_default_in_time(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=1, default="hangup")
+        started = time.monotonic()
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        document = await asyncio.wait_for(answer, 3)
+        assert 0.9 <= time.monotonic() - started < 2.0
+        assert parse(document).children == [Hangup()]
+        await until(pilot, lambda: not isinstance(app.screen, BxmlPromptScreen), "it closes")
+
+
+async def test_the_settings_screen_changes_and_keeps_the_mode(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = BxmlResponder(app, directory=tmp_path)
+        assert bxml.settings.mode == "interactive"
+        bxml.edit_settings()
+        await until(pilot, lambda: isinstance(app.screen, BxmlSettingsScreen), "the form")
+        screen = app.screen
+        assert isinstance(screen, BxmlSettingsScreen)
+        screen.inputs["mode"].value = "scripted"
+        await pilot.press("enter")
+        assert app.screen is screen  # refused: not a mode
+        screen.inputs["mode"].value = "script"
+        screen.inputs["script"].value = "ivr-menu"
+        screen.inputs["forward_to"].value = "+19195550123"
+        await pilot.press("enter")
+        await until(pilot, lambda: bxml.settings.mode == "script", "the new settings")
+        again = BxmlResponder(app, directory=tmp_path).settings
+        assert (again.mode, again.script, again.forward_to) == (
+            "script",
+            "ivr-menu",
+            "+19195550123",
+        )
