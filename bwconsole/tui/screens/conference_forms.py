@@ -17,17 +17,17 @@ def create_form(default_from: str) -> FormScreen:
 
 
 def dial_form(conference_id: str, default_from: str) -> FormScreen:
-    """Call someone into a conference: from which owned number, to whom."""
+    """Call someone into a conference: to whom (asked first), from which owned number."""
     return FormScreen(
         f"Dial a new member into {conference_id}",
         [
-            Field("from", "From (a number the account owns)", (Required(), E164()), default_from),
             Field(
                 "to",
                 "To (they join the conference when they answer)",
                 (Required(), E164()),
                 placeholder="+19195551234",
             ),
+            Field("from", "From (a number the account owns)", (Required(), E164()), default_from),
         ],
     )
 

@@ -279,10 +279,12 @@ class ConferencesPane(Pane):
             member = self.members[key][member_id]
             active = member.get("state") == "active"
             text.append("▶ " if member_id == marked else "  ", style="bold")
-            line = f"{member_id}  call {member.get('call') or '?'}  {member.get('state') or ''}"
             flags = _flags(member)
+            state = " ".join(filter(None, (member.get("state"), flags)))
+            # Two lines a member: ids are long and the detail panel is narrow.
             text.append(
-                line + (f"  {flags}" if flags else "") + "\n", style="" if active else "dim"
+                f"{member_id}  {state}\n    call {member.get('call') or '?'}\n",
+                style="" if active else "dim",
             )
         if ids:
             text.append("[ ] mark a member · m h r T U act on it", style="dim")
