@@ -88,7 +88,13 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
 
     DEFAULT_CSS = """
     ApplicationsScreen { align: center middle; }
-    ApplicationsScreen .applications--body { width: 95%; height: 80%; }
+    ApplicationsScreen .applications--body {
+        width: 95%;
+        height: 80%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
     ApplicationsScreen VirtualTable { height: 1fr; }
     """
 
@@ -106,7 +112,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
         """The account's applications by id, as last read or written."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form--body applications--body") as body:
+        with Vertical(classes="applications--body") as body:
             body.border_title = "Applications"
             yield self.table
             yield Static(

@@ -106,7 +106,14 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
 
     DEFAULT_CSS = """
     NumberSearchScreen { align: center middle; }
-    NumberSearchScreen .number-search--body { width: 100; height: 90%; max-height: 40; }
+    NumberSearchScreen .number-search--body {
+        width: 100;
+        height: 90%;
+        max-height: 40;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
     NumberSearchScreen .number-search--criteria { height: auto; }
     NumberSearchScreen .number-search--field { width: 1fr; height: auto; margin-right: 1; }
     NumberSearchScreen #search-toll-free { margin-top: 2; width: auto; }
@@ -145,7 +152,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         self._found: dict[str, AvailableNumber] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form--body number-search--body") as body:
+        with Vertical(classes="number-search--body") as body:
             body.border_title = "Find and order numbers"
             with Horizontal(classes="number-search--criteria"):
                 for name, label, _example, _validator in CRITERIA:

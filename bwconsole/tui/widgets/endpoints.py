@@ -109,10 +109,10 @@ class EndpointsPane(Pane):
     PANE_KEY = "5"
     COLUMNS = (
         Column("domain", "Domain", 16),
-        Column("name", "Endpoint", 16),
-        Column("sipUri", "SIP URI", 40),
+        Column("name", "Endpoint", 14),
         Column("enabled", "On", 3, yes_no),
-        Column("description", "Description", 24),
+        Column("sipUri", "SIP URI", 46),
+        Column("description", "Description", 22),
         Column("id", "Id", 26),
     )
 
