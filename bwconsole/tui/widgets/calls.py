@@ -299,6 +299,16 @@ class CallsPane(Pane):
         if call_id not in self.model and kind not in ("incomingcall",):
             self.fetch(call_id)
         handler(self, call_id, event)
+        parties = {
+            key: value
+            for key, value in (
+                ("from", getattr(event, "from_", None)),
+                ("to", getattr(event, "to", None)),
+            )
+            if isinstance(value, str) and value
+        }
+        if parties and call_id in self.model:
+            self.update_call(call_id, **parties)
 
     def _on_incoming(self, call_id: str, event: Any) -> None:
         when = getattr(event, "time", None)
