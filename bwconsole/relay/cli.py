@@ -46,7 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         default="sqlite",
-        help="sqlite (default, in the user data dir), sqlite:PATH, or memory",
+        help="sqlite (default, in the user data dir), sqlite:PATH, memory, or "
+        "redis://HOST:PORT/DB (several instances sharing one log)",
     )
     parser.add_argument(
         "--token-file",
