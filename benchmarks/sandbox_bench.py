@@ -52,7 +52,7 @@ DIALED = "+15553123456"
 DIGITS = "123456#"
 PROMPT = "Please enter your code"
 WORDS_PER_SECOND = 2.5  # the sandbox speaks 0.4 API s a word
-DRIVER_CONNECTIONS = 100
+DRIVER_CONNECTIONS = 8
 #: Runs `bwconsole <argv[2:]>` under cProfile; SIGUSR1 writes the profile to argv[1].
 PROFILED = """
 import cProfile, signal, sys
@@ -437,6 +437,11 @@ def report(
 ) -> int:
     expected = expected_sequence()
     result = check(driver, expected)
+    if args.events_out:
+        with open(args.events_out, "w") as out:
+            for call_id in driver.created:
+                for arrived, event in driver.calls[call_id].events:
+                    out.write(json.dumps({"arrived": arrived, **event}) + "\n")
     completed = sum(1 for c in driver.calls.values() if c.done.is_set())
     events = sum(len(c.events) for c in driver.calls.values())
     created = set(driver.created)
@@ -512,6 +517,9 @@ def cli() -> None:
     )
     parser.add_argument(
         "--grace", type=float, default=60.0, help="extra seconds before giving up (default 60)"
+    )
+    parser.add_argument(
+        "--events-out", metavar="FILE", help="write every event received (JSON lines) to FILE"
     )
     parser.add_argument("--profile", metavar="FILE", help="run the sandbox under cProfile to FILE")
     sys.exit(asyncio.run(run(parser.parse_args())))
