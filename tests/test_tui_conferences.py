@@ -248,3 +248,21 @@ async def test_member_mark_moves_between_members(tmp_path: Path) -> None:
         assert "▶ m-second" in str(pane.detail.content)
         await pilot.press("left_square_bracket")
         assert f"▶ {first}" in str(pane.detail.content)
+
+
+async def test_without_answer_events_the_dialled_call_is_read_back_until_answered(
+    tmp_path: Path,
+) -> None:
+    async with connected_console(tmp_path, pane="conferences") as (app, pilot):
+        conference_id, _, _ = await conference_with_member(app, pilot)
+        # A call with no callback URL sends no answer event: only reading it back tells.
+        call_id = await app.client.calls.create(
+            from_=owned(app), to=ANSWERS, conference_id=conference_id
+        )
+        pane = pane_of(app)
+        pane._pending[call_id] = (conference_id, ANSWERS)
+        await pane._poll_answer(call_id)
+        assert call_id not in pane._pending
+        joined = [m for m in sandbox(app, "members") if m["_callId"] == call_id]
+        assert [m["state"] for m in joined] == ["active"]
+        await until(pilot, lambda: row(app, conference_id).get("activeMembers") == 2, "join")
