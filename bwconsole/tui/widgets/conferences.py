@@ -206,8 +206,9 @@ class ConferencesPane(Pane):
         if conference_id == self.table.cursor_key:
             self._show_detail(conference_id)
 
-    def _seen(self, conference_id: str) -> None:
-        """An event named a conference this console did not list: remember and read it."""
+    def track(self, conference_id: str) -> None:
+        """Remember a conference this console did not list yet (named by an event, or used
+        by another pane) and read it from the API."""
         if conference_id not in self.model:
             self._merge(conference_id, {})
             self.run_worker(self.refresh_conference(conference_id), group="conferences-refresh")
@@ -215,7 +216,7 @@ class ConferencesPane(Pane):
     def apply_event(self, live: LiveEvent) -> None:
         event = live.event
         if isinstance(event, ConferenceEvent) and event.conference_id:
-            self._seen(event.conference_id)
+            self.track(event.conference_id)
             self._merge(
                 event.conference_id,
                 {
@@ -226,7 +227,7 @@ class ConferencesPane(Pane):
                 },
             )
         elif isinstance(event, ConferenceMemberEvent) and event.conference_id and event.member_id:
-            self._seen(event.conference_id)
+            self.track(event.conference_id)
             member: dict[str, Any] = {
                 "id": event.member_id,
                 "call": event.call_id,
