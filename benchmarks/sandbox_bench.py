@@ -153,6 +153,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on the machine spent busy (everything but idle and iowait)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -399,6 +405,7 @@ async def drive(
         sampler = asyncio.create_task(sample_cpu(pid, samples))
         pids = {"sandbox": pid, "receiver": receiver.pid, "driver": os.getpid()}
         t0, cpu0 = time.monotonic(), {name: cpu_seconds(p) for name, p in pids.items()}
+        cpu0["machine"] = machine_busy_seconds()
         # API seconds a call lasts: answer 1 + prompt + wait 1 + digits ~2 + goodbye.
         lifetime = (1 + len(PROMPT.split()) * 0.4 + 3 + args.duration) / args.time_scale
         deadline = args.ramp + lifetime + args.grace
@@ -418,6 +425,7 @@ async def drive(
         await asyncio.sleep(0.2)  # stragglers after the last hangup would be violations
         wall = time.monotonic() - t0
         cpu = {name: cpu_seconds(p) - cpu0[name] for name, p in pids.items()}
+        cpu["others"] = machine_busy_seconds() - cpu0["machine"] - sum(cpu.values())
         rss1 = rss_mb(pid)
         sampler.cancel()
         relay.cancel()
@@ -473,7 +481,8 @@ def report(
     print(f"  sandbox CPU              {cores:.2f} cores average, {peak_cpu:.2f} peak 1 s")
     print(
         f"  load side CPU            driver {cpu['driver'] / wall:.2f} cores, "
-        f"receiver {cpu['receiver'] / wall:.2f} cores"
+        f"receiver {cpu['receiver'] / wall:.2f} cores; "
+        f"other processes on the machine {cpu['others'] / wall:.2f} cores"
     )
     print(f"  sandbox RSS              {rss[0]:.0f} -> {rss[1]:.0f} MB")
     if measured:
