@@ -100,11 +100,11 @@ async def test_delete_asks_and_unlinks_the_numbers(tmp_path: Path) -> None:
     async with connected_console(tmp_path) as (app, pilot):
         screen = await open_list(app, pilot)
         (app_id,) = applications(app)
-        await pilot.press("x")
+        await pilot.press("delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("n")
         assert app_id in applications(app)
-        await pilot.press("x")
+        await pilot.press("delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("y")
         await until(pilot, lambda: app_id not in screen.model, "the row to go")

@@ -69,7 +69,7 @@ async def test_domains_and_endpoints_load_as_two_levels(tmp_path: Path) -> None:
 async def test_create_domain_then_endpoint_with_credentials(tmp_path: Path) -> None:
     async with connected_console(tmp_path, pane="endpoints") as (app, pilot):
         pane = await loaded(app, pilot)
-        await pilot.press("d")
+        await pilot.press("D")
         assert "1 of 100 used" in str(app.screen.query_one(".form--body").border_title)
         await fill(app, pilot, {"name": "bad name!", "description": "Desk phones"})
         assert isinstance(app.screen, FormScreen)  # refused: not a DNS name
@@ -118,16 +118,16 @@ async def test_delete_endpoint_then_domain_after_confirming(tmp_path: Path) -> N
         (domain_id,) = collection(app, "domains")
         (endpoint_id,) = collection(app, "endpoints")
         pane.table.move_cursor(1)
-        await pilot.press("x")
+        await pilot.press("delete")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert endpoint_id in pane.model
-        await pilot.press("x", "y")
+        await pilot.press("delete", "y")
         await until(pilot, lambda: endpoint_id not in pane.model, "the endpoint row to go")
         assert endpoint_id not in collection(app, "endpoints")
         assert row(pane, domain_key(domain_id))["name"] == "(0 endpoints)"
         pane.table.move_cursor(0)
-        await pilot.press("x", "y")
+        await pilot.press("delete", "y")
         await until(pilot, lambda: pane.model.total == 0, "the domain row to go")
         assert collection(app, "domains") == {}
         assert "0 of 100 domains" in str(pane.border_title)
@@ -138,7 +138,7 @@ async def test_dial_from_an_endpoint_creates_a_call_from_its_sip_uri(tmp_path: P
         pane = await loaded(app, pilot)
         before = set(collection(app, "calls"))
         pane.table.move_cursor(1)
-        await pilot.press("c")
+        await pilot.press("d")
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"919555", "enter")
         assert isinstance(app.screen, FormScreen)  # not a number nor a SIP URI
@@ -155,7 +155,7 @@ async def test_dial_needs_an_endpoint_row(tmp_path: Path) -> None:
     async with connected_console(tmp_path, pane="endpoints") as (app, pilot):
         pane = await loaded(app, pilot)
         pane.table.move_cursor(0)
-        await pilot.press("c")
+        await pilot.press("d")
         assert not isinstance(app.screen, FormScreen)
 
 

@@ -158,11 +158,11 @@ async def test_release_asks_then_removes_the_number(tmp_path: Path) -> None:
         pane = await loaded(app, pilot)
         key = pane.table.cursor_key
         assert key is not None
-        await pilot.press("x")
+        await pilot.press("delete")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert key in pane.model and key in owned(app)
-        await pilot.press("x")
+        await pilot.press("delete")
         await pilot.press("y")
         await until(pilot, lambda: key not in pane.model, "the row to go")
         assert key not in owned(app)

@@ -67,7 +67,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
     |---|---|
     | n | new application (callback URLs pre-filled with the relay's) |
     | e | edit the highlighted application |
-    | x | delete the highlighted application (asks first) |
+    | delete | delete the highlighted application (asks first) |
     | escape | close |
     """
 
@@ -77,10 +77,11 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
             "e", "edit", "Edit", tooltip="Edit the highlighted application", id="applications-edit"
         ),
         Binding(
-            "x",
+            "delete",
             "delete",
             "Delete",
             tooltip="Delete the highlighted application",
+            key_display="del",
             id="applications-delete",
         ),
         Binding("escape", "close", "Close", id="applications-close"),
@@ -116,7 +117,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
             body.border_title = "Applications"
             yield self.table
             yield Static(
-                "n new · e edit · x delete · escape closes", classes="form--hint", markup=False
+                "n new · e edit · del deletes · escape closes", classes="form--hint", markup=False
             )
 
     def on_mount(self) -> None:

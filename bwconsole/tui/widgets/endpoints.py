@@ -36,6 +36,25 @@ PAGE_SIZE = 1000
 DOMAIN_PREFIX = "domain:"
 
 
+DOMAIN_DETAIL: tuple[tuple[str, str], ...] = (
+    ("Domain", "domain"),
+    ("Description", "description"),
+    ("Endpoints", "endpointCount"),
+    ("Id", "id"),
+)
+ENDPOINT_DETAIL: tuple[tuple[str, str], ...] = (
+    ("Endpoint", "name"),
+    ("SIP URI", "sipUri"),
+    ("Enabled", "enabled"),
+    ("Domain", "domain"),
+    ("Description", "description"),
+    ("SIP user", "username"),
+    ("Realm", "realm"),
+    ("Application", "applicationId"),
+    ("Id", "id"),
+)
+
+
 def domain_key(domain_id: str) -> str:
     """The row key of a domain (endpoint rows use the endpoint id)."""
     return DOMAIN_PREFIX + domain_id
@@ -63,16 +82,16 @@ class EndpointsPane(Pane):
 
     | Key | Action |
     |---|---|
-    | d | new domain (N of 100 shown) |
+    | D | new domain (N of 100 shown) |
     | n | new endpoint in the highlighted domain |
     | e | enable / disable the highlighted endpoint |
-    | c | call from the highlighted endpoint |
-    | x | delete the highlighted endpoint or domain (asks first) |
+    | d | dial: call from the highlighted endpoint |
+    | delete | delete the highlighted endpoint or domain (asks first) |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "d", "create_domain", "New domain", tooltip="Create a SIP domain", id="domains-create"
+            "D", "create_domain", "New domain", tooltip="Create a SIP domain", id="domains-create"
         ),
         Binding(
             "n",
@@ -89,16 +108,17 @@ class EndpointsPane(Pane):
             id="endpoints-toggle",
         ),
         Binding(
-            "c",
+            "d",
             "dial",
             "Call from",
             tooltip="Place a call from the highlighted endpoint",
             id="endpoints-dial",
         ),
         Binding(
-            "x",
+            "delete",
             "delete",
             "Delete",
+            key_display="del",
             tooltip="Delete the highlighted endpoint or domain",
             id="endpoints-delete",
         ),
@@ -132,18 +152,12 @@ class EndpointsPane(Pane):
         return str(row.get("sipUri") or row.get("id") or key)
 
     def describe(self, key: str, row: Row) -> Text:
-        text = super().describe(key, row)
-        assert isinstance(text, Text)
-        if row.get("kind") == "endpoint":
-            text.append("Realm: ", style="bold")
-            text.append(f"{row.get('realm') or ''}\n")
-            text.append("SIP user: ", style="bold")
-            text.append(f"{row.get('username') or ''}\n")
-            text.append("Application: ", style="bold")
-            text.append(f"{row.get('applicationId') or ''}\n")
-            text.append("\nc calls from here · e enables/disables · x deletes", style="dim")
-        else:
-            text.append("\nn adds an endpoint · x deletes the domain", style="dim")
+        fields = ENDPOINT_DETAIL if row.get("kind") == "endpoint" else DOMAIN_DETAIL
+        text = Text()
+        for label, field in fields:
+            value = row.get(field)
+            text.append(f"{label}: ", style="bold")
+            text.append(f"{yes_no(value) if field == 'enabled' else value or ''}\n")
         return text
 
     async def load(self, client: Client) -> None:
@@ -160,6 +174,7 @@ class EndpointsPane(Pane):
         if not domain.id:
             return
         self.domains[domain.id] = domain
+        count = len(self.endpoint_ids.get(domain.id, ()))
         self.upsert(
             domain_key(domain.id),
             {
@@ -167,7 +182,8 @@ class EndpointsPane(Pane):
                 "id": domain.id,
                 "domainId": domain.id,
                 "domain": domain.name,
-                "name": _endpoints_label(0),
+                "name": _endpoints_label(count),
+                "endpointCount": count,
                 "description": domain.description,
             },
         )
@@ -206,9 +222,9 @@ class EndpointsPane(Pane):
         key = domain_key(domain_id)
         row = self.model.get(key)
         if row is not None:
-            label = _endpoints_label(len(self.endpoint_ids.get(domain_id, ())))
-            if row.get("name") != label:
-                self.upsert(key, {**row, "name": label})
+            count = len(self.endpoint_ids.get(domain_id, ()))
+            if row.get("endpointCount") != count:
+                self.upsert(key, {**row, "name": _endpoints_label(count), "endpointCount": count})
 
     def _connected(self) -> bool:
         if getattr(self.app, "backend", None) is None:

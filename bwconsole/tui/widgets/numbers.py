@@ -42,7 +42,7 @@ class NumbersPane(Pane):
     | f | find available numbers and order the marked ones |
     | r | rename the highlighted number |
     | a | assign the highlighted number to an application |
-    | x | release the highlighted number (asks first) |
+    | delete | release the highlighted number (asks first) |
     | A | the account's applications: create, edit callback URLs, delete |
     """
 
@@ -65,9 +65,10 @@ class NumbersPane(Pane):
             id="numbers-assign",
         ),
         Binding(
-            "x",
+            "delete",
             "release",
             "Release",
+            key_display="del",
             tooltip="Release the highlighted number (for good)",
             id="numbers-release",
         ),
