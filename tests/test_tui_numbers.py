@@ -166,3 +166,34 @@ async def test_release_asks_then_removes_the_number(tmp_path: Path) -> None:
         await pilot.press("y")
         await until(pilot, lambda: key not in pane.model, "the row to go")
         assert key not in owned(app)
+
+
+async def test_a_number_that_cannot_be_ordered_is_reported_and_the_rest_are_bought(
+    tmp_path: Path,
+) -> None:
+    async with connected_console(tmp_path) as (app, pilot):
+        pane = await loaded(app, pilot)
+        await pilot.press("f", *"919", "enter")
+        screen = app.screen
+        assert isinstance(screen, NumberSearchScreen)
+        await until(pilot, lambda: screen.results.option_count > 0, "search results")
+        await pilot.press("space", "down", "space")
+        taken, wanted = screen.results.selected
+        await app.client.phone_numbers.order(number=taken)  # someone else was faster
+        await pilot.press("o")
+        await until(pilot, lambda: "1 failed" in str(screen.status.render()), "the failure")
+        assert app.screen is screen  # stays open so the user sees what happened
+        assert [o.id for o in (screen.results.get_option_at_index(0),)] == [taken]
+        rows = [pane.model.get(k) or {} for k in pane.model]
+        assert wanted in {row.get("number") for row in rows}
+        await pilot.press("escape")
+        assert app.screen is not screen
+
+
+async def test_actions_wait_for_a_connection() -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in ("f", "r", "A"):
+            await pilot.press(key)
+            assert not isinstance(app.screen, NumberSearchScreen | FormScreen)
+        assert app.is_running
