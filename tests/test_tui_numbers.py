@@ -14,6 +14,7 @@ from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.screens.number_search import NumberSearchScreen, search_criteria
+from bwconsole.tui.widgets import numbers as numbers_module
 from bwconsole.tui.widgets.numbers import NumbersPane
 from tests.console_helpers import connected_console, until
 
@@ -40,12 +41,18 @@ async def loaded(app: BwConsoleApp, pilot: Any) -> NumbersPane:
     return pane
 
 
-async def test_owned_numbers_load_with_their_application_names(tmp_path: Path) -> None:
+async def test_owned_numbers_load_with_their_application_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(numbers_module, "PAGE_SIZE", 2)  # three numbers: two pages
     async with connected_console(tmp_path) as (app, pilot):
         pane = await loaded(app, pilot)
         rows = [pane.model.get(key) for key in pane.model]
         assert {row["number"] for row in rows if row} == {r["number"] for r in owned(app).values()}
         assert sum(1 for row in rows if row and row["application"] == APPLICATION_NAME) == 2
+        assert app.backend is not None
+        pages = [e for e in app.api_log.model if "phoneNumbers" in str(app.api_log.model.get(e))]
+        assert len(pages) == 2
 
 
 async def test_search_mark_and_order_several(tmp_path: Path) -> None:
