@@ -1,11 +1,14 @@
-"""Relay benchmark: durable relay (SQLite) vs a naive in-memory relay, 1 and 10 consumers.
+"""Relay benchmark: the durable relay (SQLite, Redis) vs a naive in-memory relay, 1 and 10 consumers.
 
-    uv run python benchmarks/relay_bench.py                 # ~5 s per phase, 12 phases
-    uv run python benchmarks/relay_bench.py --duration 2 --consumers 1
+    uv run python benchmarks/relay_bench.py                 # ~5 s per phase, 18 phases
+    uv run python benchmarks/relay_bench.py --duration 2 --consumers 1 --relays sqlite,redis
 
-For each relay (the real `bwconsole relay` on a SQLite store, and a naive
-Starlette relay defined here: POST -> broadcast to websockets, no storage) and
-each consumer count, three phases run: 100/s, 1,000/s and max (closed loop).
+For each relay (the real `bwconsole relay` on a SQLite store; the same on a
+Redis store, with a `redis-server` started here in a temp dir with
+`appendonly yes` and `appendfsync always`, the setting that makes a 200 as
+durable as SQLite's; and a naive Starlette relay defined here: POST ->
+broadcast to websockets, no storage) and each consumer count, three phases
+run: 100/s, 1,000/s and max (closed loop).
 The relay and the load generator each run in their own process; the load
 generator posts realistic v1 `answer` callbacks over keep-alive connections
 with a minimal HTTP/1.1 client (so the client is not the bottleneck). The
@@ -14,7 +17,9 @@ consumers (this process) ack every 100 frames and ask for batched messages
 200" (seen by the generator) to "frame received" (seen by a consumer), both on
 CLOCK_MONOTONIC, which every process on the machine shares. A negative figure
 means the consumer had the frame before the generator had its 200: the relay
-fans an event out as soon as it is durable, before writing the HTTP answer.
+fans an event out as soon as it is durable, before writing the HTTP answer
+(on Redis, as soon as its `XREAD` sees the entry). `cpu %` is the relay
+process only: redis-server's own CPU is not counted.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -267,16 +273,40 @@ async def phase(
     }
 
 
-def start_relay(kind: str, port: int, workdir: Path) -> subprocess.Popen[bytes]:
+def start_relay(kind: str, port: int, workdir: Path) -> list[subprocess.Popen[bytes]]:
+    """Start the relay of `kind` (and its redis-server); the relay is the last process."""
     if kind == "naive":
         command = [sys.executable, __file__, "--serve-naive", str(port)]
-    else:
-        tokens = workdir / "tokens"
-        tokens.write_text(TOKEN + "\n")
-        command = [sys.executable, "-m", "bwconsole", "relay", "--host", "127.0.0.1"]
-        command += ["--port", str(port), "--store", f"sqlite:{workdir / 'relay.db'}"]
-        command += ["--token-file", str(tokens), "--log-level", "warning"]
-    return subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        return [subprocess.Popen(command, stderr=subprocess.DEVNULL)]
+    processes = []
+    store = f"sqlite:{workdir / 'relay.db'}"
+    if kind == "redis":
+        redis_port = free_port()
+        server = shutil.which("redis-server") or "redis-server"
+        redis_command = [server, "--bind", "127.0.0.1", "--port", str(redis_port)]
+        redis_command += ["--dir", str(workdir), "--appendonly", "yes", "--appendfsync", "always"]
+        redis_command += ["--save", ""]
+        processes.append(subprocess.Popen(redis_command, stdout=subprocess.DEVNULL))
+        store = f"redis://127.0.0.1:{redis_port}/0"
+        wait_redis(redis_port)
+    tokens = workdir / "tokens"
+    tokens.write_text(TOKEN + "\n")
+    command = [sys.executable, "-m", "bwconsole", "relay", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--store", store]
+    command += ["--token-file", str(tokens), "--log-level", "warning"]
+    processes.append(subprocess.Popen(command, stderr=subprocess.DEVNULL))
+    return processes
+
+
+def wait_redis(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
+            s.sendall(b"PING\r\n")
+            if s.recv(16).startswith(b"+PONG"):
+                return
+        time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -290,11 +320,13 @@ async def main(args: argparse.Namespace) -> None:
         f"{'p50 ms':>7} {'p99 ms':>8} {'cpu %':>6} {'rss MB':>13}"
     )
     maxima: dict[tuple[str, int], float] = {}
+    kinds = [k for k in args.relays.split(",") if k]
     for consumers in consumer_counts:
-        for kind in ("durable", "naive"):
+        for kind in kinds:
             with tempfile.TemporaryDirectory() as tmp:
                 port = free_port()
-                process = start_relay(kind, port, Path(tmp))
+                processes = start_relay(kind, port, Path(tmp))
+                process = processes[-1]
                 try:
                     await wait_up(port)
                     for n, rate in enumerate(rates):
@@ -311,14 +343,18 @@ async def main(args: argparse.Namespace) -> None:
                             flush=True,
                         )
                 finally:
-                    process.terminate()
-                    process.wait(timeout=10)
+                    for started in reversed(processes):
+                        started.terminate()
+                        started.wait(timeout=10)
     for consumers in consumer_counts:
-        durable, naive = maxima.get(("durable", consumers)), maxima.get(("naive", consumers))
-        if durable and naive:
-            print(
-                f"durable/naive max rate, {consumers} consumer(s): {durable / naive:.2f}x (target >= 0.9x)"
-            )
+        naive = maxima.get(("naive", consumers))
+        for kind in kinds:
+            durable = maxima.get((kind, consumers))
+            if kind != "naive" and durable and naive:
+                print(
+                    f"{kind}/naive max rate, {consumers} consumer(s): {durable / naive:.2f}x "
+                    "(target >= 0.9x)"
+                )
 
 
 def cli() -> None:
@@ -344,6 +380,9 @@ def cli() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per phase (default 5)")
     parser.add_argument("--consumers", default="1,10", help="consumer counts (default 1,10)")
     parser.add_argument("--rates", default="100,1000", help="fixed rates before the max phase")
+    parser.add_argument(
+        "--relays", default="sqlite,redis,naive", help="relays to run (default sqlite,redis,naive)"
+    )
     asyncio.run(main(parser.parse_args()))
 
 

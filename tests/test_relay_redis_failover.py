@@ -53,8 +53,11 @@ async def test_instance_killed_mid_stream_its_answered_callbacks_come_from_the_o
         relay_process(redis_url, token_file, port_b),
     ):
         await asyncio.gather(wait_up(url_a), wait_up(url_b))
+        # max_queue=None: frames it has not processed still drain, so it sees A die at once
         async with connect(
-            f"ws://127.0.0.1:{port_a}/events/acct?after=0", additional_headers=HEADERS
+            f"ws://127.0.0.1:{port_a}/events/acct?after=0",
+            additional_headers=HEADERS,
+            max_queue=None,
         ) as ws:
             await next_frame(ws, "ping")
             posters = [asyncio.create_task(poster(w)) for w in range(8)]

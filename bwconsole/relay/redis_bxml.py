@@ -88,7 +88,7 @@ class RedisBxmlRouter:
             "id": request_id,
             "reply": reply_key,
             "frame": encode_request(incoming, stored.seq, request_id),
-            "timeout": self.local.timeout,
+            "timeout": deadline - loop.time(),
         }
         fallback = self.local.fallback
         try:

@@ -176,19 +176,20 @@ class RedisStore:
             self._wake.clear()
             while self._pending:
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-                tails = []
-                async with self._redis.pipeline(transaction=False) as pipe:
-                    for incoming, _ in batch:
-                        tail = _frame_tail(incoming)
-                        tails.append(tail)
-                        channel = incoming.channel
-                        keys = [self.key(channel, "events"), self.key(channel, "seq")]
-                        args = [_FRAME_HEAD, tail, repr(incoming.received_at), channel]
-                        await self._append(keys=[*keys, self._channels_key], args=args, client=pipe)
-                    try:
+                tails: list[str] = []
+                try:
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for incoming, _ in batch:
+                            tails.append(_frame_tail(incoming))
+                            channel = incoming.channel
+                            keys = [self.key(channel, "events"), self.key(channel, "seq")]
+                            keys.append(self._channels_key)
+                            args = [_FRAME_HEAD, tails[-1], repr(incoming.received_at), channel]
+                            await self._append(keys=keys, args=args, client=pipe)
                         replies = await pipe.execute(raise_on_error=False)
-                    except Exception as exc:  # noqa: BLE001 - every waiter must hear about it
-                        replies = [exc] * len(batch)
+                except Exception as exc:  # noqa: BLE001 - every waiter must hear about it
+                    tails = [""] * len(batch)
+                    replies = [exc] * len(batch)
                 for (incoming, future), tail, reply in zip(batch, tails, replies, strict=True):
                     if future.done():  # the sender hung up; the event is stored all the same
                         continue
@@ -304,17 +305,20 @@ class RedisStore:
         follower.users += 1
         await follower.ready.wait()
         if follower.error is not None:
-            self.unfollow(channel)
+            self._release(channel, follower)
             raise follower.error
 
     def unfollow(self, channel: str) -> None:
         """Undo one `follow`; the last one stops the channel's blocking read."""
         follower = self._followers.get(channel)
-        if follower is None:
-            return
+        if follower is not None:
+            self._release(channel, follower)
+
+    def _release(self, channel: str, follower: _Follower) -> None:
         follower.users -= 1
         if follower.users <= 0:
-            del self._followers[channel]
+            if self._followers.get(channel) is follower:
+                del self._followers[channel]
             if follower.task is not None:
                 follower.task.cancel()
 
