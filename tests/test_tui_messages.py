@@ -200,3 +200,15 @@ async def test_mms_uploads_the_file_with_a_progress_bar_then_sends_its_url(
         assert await app.client.media.download(name, target) == len(payload)
         assert target.read_bytes() == payload
         await until(pilot, lambda: row(pane, "+14155550999")["state"] == "sent", "the mms event")
+
+
+async def test_the_open_thread_follows_new_messages_and_states(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="messages") as (app, pilot):
+        pane = messages_pane(app)
+        await until(pilot, lambda: pane.model.total == 2, "the history")
+        numbers = await our_numbers(app)
+        pane.table.move_cursor(pane.model.index_of(CONTACTS[1]) or 0)
+        await pilot.pause(0.2)
+        await inject(app, CONTACTS[1], numbers[0], "Still there?")
+        await until(pilot, lambda: "Still there?" in str(pane.detail.render()), "the thread")
+        assert row(pane, CONTACTS[1])["unread"] == 0  # read as it arrived: it was on screen

@@ -43,6 +43,8 @@ class BxmlPromptScreen(ModalScreen[str | None]):
     | escape | answer with the default script now |
     """
 
+    CSS_PATH = "../styles/bxml.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "send_typed", "Send typed BXML", id="bxml-send-typed"),
         Binding("escape", "use_default", "Use default", id="bxml-use-default"),

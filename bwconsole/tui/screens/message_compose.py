@@ -42,6 +42,8 @@ class Draft:
 class MessageComposeScreen(ModalScreen[Draft | None]):
     """Asks for a message; dismisses with a `Draft` or None when cancelled."""
 
+    CSS_PATH = "../styles/messages.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="compose-cancel"),
     ]

@@ -13,6 +13,8 @@ __all__ = ["UploadScreen"]
 class UploadScreen(ModalScreen[None]):
     """Shows how much of a file has gone up; the uploader dismisses it when done."""
 
+    CSS_PATH = "../styles/messages.tcss"
+
     def __init__(self, title: str) -> None:
         super().__init__()
         self.upload_title = title

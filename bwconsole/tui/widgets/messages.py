@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
@@ -137,6 +138,7 @@ class MessagesPane(Pane):
         self._threads: dict[str, set[str]] = {}
         self._unread: dict[str, int] = {}
         self._numbers: list[str] = []
+        self._order = count()  # breaks ties between messages of the same second
 
     # --- feeding ----------------------------------------------------------------------------------
 
@@ -149,7 +151,13 @@ class MessagesPane(Pane):
         known = self.messages.get(message_id)
         new = known is None
         if known is None:
-            known = {"id": message_id, "media": [], "text": "", "time": time.time()}
+            known = {
+                "id": message_id,
+                "media": [],
+                "text": "",
+                "time": time.time(),
+                "order": next(self._order),
+            }
             self.messages[message_id] = known
         known.update(fields)
         party, _ = _party(known)
@@ -161,14 +169,21 @@ class MessagesPane(Pane):
     def thread(self, party: str) -> list[dict[str, Any]]:
         """The messages exchanged with `party`, oldest first."""
         ids = self._threads.get(party, set())
-        return sorted((self.messages[i] for i in ids), key=lambda m: m.get("time") or 0)
+        return sorted(
+            (self.messages[i] for i in ids), key=lambda m: (m.get("time") or 0, m["order"])
+        )
 
     async def load(self, client: Client) -> None:
         """Read the message history (newest first, page by page) into conversations."""
+        page: list[dict[str, Any]] = []
         async for message in client.messages.list(size=PAGE_SIZE):
             fields = _message_from_api(message)
             if fields["id"]:
-                self.add_message(fields["id"], fields)
+                page.append(fields)
+            if len(page) == PAGE_SIZE:
+                self._add_page(page)
+                page = []
+        self._add_page(page)
 
     def apply_event(self, live: LiveEvent) -> None:
         """A message event: a new message joins its conversation, a status moves its state."""
@@ -182,8 +197,9 @@ class MessagesPane(Pane):
         message = self.messages[event.message_id]
         if new and message.get("direction") == "in":
             party, _ = _party(message)
-            self._unread[party] = self._unread.get(party, 0) + 1
-            self._refresh_row(party)
+            if not (self.display and self.table.cursor_key == party):  # else read as it lands
+                self._unread[party] = self._unread.get(party, 0) + 1
+                self._refresh_row(party)
             self._notify_inbound(message)
 
     # --- what the base asks ---------------------------------------------------------------------
@@ -217,6 +233,11 @@ class MessagesPane(Pane):
 
     # --- helpers ------------------------------------------------------------------------------------
 
+    def _add_page(self, page: list[dict[str, Any]]) -> None:
+        # The API lists newest first; adding oldest first keeps same-second messages in order.
+        for fields in reversed(page):
+            self.add_message(fields["id"], fields)
+
     def _refresh_row(self, party: str) -> None:
         thread = self.thread(party)
         if not thread:
@@ -234,6 +255,8 @@ class MessagesPane(Pane):
                 "text": str(last.get("text") or "") or ("[media]" if last.get("media") else ""),
             },
         )
+        if self.display and self.table.cursor_key == party:
+            self._show_detail(party)  # the open thread shows the new message or state
 
     def _notify_inbound(self, message: dict[str, Any]) -> None:
         text = str(message.get("text") or "") or "[media]"
