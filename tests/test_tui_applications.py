@@ -84,11 +84,13 @@ async def test_edit_changes_callback_urls_and_numbers_follow_renames(tmp_path: P
         assert form.inputs["name"].value == APPLICATION_NAME
         form.inputs["name"].value = "Renamed app"
         form.inputs["incoming_call_url"].value = "https://example.com/calls"
+        form.inputs["incoming_message_url"].value = ""  # no longer wanted
         await pilot.press("enter")
         await until(
             pilot, lambda: (screen.model.get(app_id) or {}).get("name") == "Renamed app", "row"
         )
         assert applications(app)[app_id]["incomingCallUrl"] == "https://example.com/calls"
+        assert "incomingMessageUrl" not in applications(app)[app_id]
         assert screen.model.get(app_id)["incomingCallUrl"] == "https://example.com/calls"  # type: ignore[index]
         await pilot.press("escape")
         numbers = app.pane("numbers")
@@ -132,3 +134,4 @@ def test_values_need_one_incoming_url() -> None:
         "callback_http_method": "POST",
         "auto_answer": True,
     }
+    assert application_values(values, editing=True)["incoming_call_url"] == ""

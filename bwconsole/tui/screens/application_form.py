@@ -87,18 +87,24 @@ def application_fields(application: Application | None, relay_url: str) -> list[
     ]
 
 
-def application_values(values: dict[str, str]) -> dict[str, Any]:
+def application_values(values: dict[str, str], *, editing: bool = False) -> dict[str, Any]:
     """Turn the form's text into `applications.create`/`update` keywords.
+
+    Args:
+        values: The form's result.
+        editing: For an update, a blank URL is sent as "" (which removes it);
+            for a create it is left out.
 
     Raises:
         ValueError: neither incoming URL is given (the API requires one).
     """
     if not values["incoming_call_url"] and not values["incoming_message_url"]:
         raise ValueError("Give an incoming call URL or an incoming message URL (or both).")
+    blank = "" if editing else None
     return {
         "name": values["name"],
-        "incoming_call_url": values["incoming_call_url"] or None,
-        "incoming_message_url": values["incoming_message_url"] or None,
+        "incoming_call_url": values["incoming_call_url"] or blank,
+        "incoming_message_url": values["incoming_message_url"] or blank,
         "callback_http_method": values["callback_http_method"].upper(),
         "auto_answer": values["auto_answer"].lower() != "no",
     }

@@ -149,7 +149,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
         if values is None:
             return
         try:
-            fields = application_values(values)
+            fields = application_values(values, editing=application is not None)
         except ValueError as exc:
             self.app.notify(str(exc), severity="error")
             return
