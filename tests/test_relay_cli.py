@@ -60,3 +60,24 @@ async def test_sighup_reloads_the_token_file(tmp_path: Path) -> None:
         with pytest.raises(InvalidStatus):
             async with connect(url, additional_headers={"Authorization": "Bearer old-token"}):
                 pass
+
+
+def test_a_store_that_cannot_be_opened_fails_the_start(tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    tokens = tmp_path / "tokens"
+    tokens.write_text("t\n")
+    args = ["--store", f"redis://127.0.0.1:{free_port()}/0", "--token-file", str(tokens)]
+    args += ["--host", "127.0.0.1", "--port", str(free_port()), "--log-level", "critical"]
+    with pytest.raises(SystemExit) as exited:  # uvicorn's startup failure
+        run(parser.parse_args(args))
+    assert exited.value.code == 3
+
+
+def test_store_specs_name_every_kind() -> None:
+    from bwconsole.relay import SharedStore, open_store
+
+    assert isinstance(open_store("redis://127.0.0.1:6379/2"), SharedStore)
+    assert not isinstance(open_store("memory"), SharedStore)
+    with pytest.raises(ValueError, match="redis://HOST:PORT/DB"):
+        open_store("postgres://x")
