@@ -78,6 +78,31 @@ async def test_callbacks_posted_to_both_reach_consoles_on_both_once_in_one_order
                     await next_frame(ws, within=0.3)
 
 
+async def test_joining_mid_stream_on_the_other_instance_leaves_no_gap_at_the_seam(
+    redis_url: str,
+) -> None:
+    async with two_relays(redis_url) as (a, b), httpx.AsyncClient(base_url=a.url) as http:
+        hundred = asyncio.Event()
+
+        async def post_all() -> None:
+            for i in range(400):
+                response = await http.post("/callbacks/seam", json={**CALLBACK, "callId": f"c-{i}"})
+                assert response.status_code == 200
+                if i == 100:
+                    hundred.set()
+
+        poster = asyncio.create_task(post_all())
+        await asyncio.wait_for(hundred.wait(), 10)
+        async with console(b, "seam", "after=0") as ws:
+            assert not poster.done(), "the console should join while callbacks still arrive"
+            frames = await events(ws, 400)
+            await poster
+            assert [f["seq"] for f in frames] == list(range(1, 401))
+            assert [f["event"]["callId"] for f in frames] == [f"c-{i}" for i in range(400)]
+            with pytest.raises(TimeoutError):
+                await next_frame(ws, within=0.3)
+
+
 async def test_a_console_resumes_on_the_other_instance_with_its_ack(redis_url: str) -> None:
     async with two_relays(redis_url) as (a, b), httpx.AsyncClient(base_url=a.url) as http:
         for i in range(20):
