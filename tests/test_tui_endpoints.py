@@ -173,3 +173,25 @@ def test_validators_follow_the_docs() -> None:
     assert Destination().validate("sip:bob@example.com").is_valid
     assert Destination().validate("+19195551234").is_valid
     assert not Destination().validate("9195551234").is_valid
+
+
+async def test_the_domain_limit_is_shown_and_enforced(tmp_path: Path) -> None:
+    async with connected_console(tmp_path) as (app, pilot):
+        for i in range(99):
+            await app.client.domains.create(name=f"d{i}", description="filler")
+        await pilot.press("5")
+        pane = endpoints_pane(app)
+        await until(pilot, lambda: len(pane.domains) == 100, "every domain")
+        assert "100 of 100 domains" in str(pane.border_title)
+        await pilot.press("D")
+        assert not isinstance(app.screen, FormScreen)
+
+
+async def test_an_endpoint_needs_a_domain(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="endpoints") as (app, pilot):
+        pane = await loaded(app, pilot)
+        pane.table.move_cursor(0)
+        await pilot.press("delete", "y")
+        await until(pilot, lambda: pane.model.total == 0, "the domain row to go")
+        await pilot.press("n")
+        assert not isinstance(app.screen, FormScreen)

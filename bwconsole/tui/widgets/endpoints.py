@@ -351,6 +351,11 @@ class EndpointsPane(Pane):
 
     def action_create_endpoint(self) -> None:
         """Create an endpoint with credentials in the highlighted row's domain."""
+        if self._connected() and not self.domains:
+            self.app.notify(
+                "Create a domain first: endpoints live in a domain.", severity="warning"
+            )
+            return
         if (target := self._highlighted()) is not None:
             domain_id = str(target[1]["domainId"])
             self.run_worker(
