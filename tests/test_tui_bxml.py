@@ -191,3 +191,18 @@ async def test_the_settings_screen_changes_and_keeps_the_mode(tmp_path: Path) ->
             "ivr-menu",
             "+19195550123",
         )
+
+
+async def test_scripts_and_settings_live_in_the_config_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BWCONSOLE_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "bxml").mkdir()
+    (tmp_path / "bxml" / "night.xml").write_text("<Response><Hangup/></Response>")
+    app = BwConsoleApp()
+    async with app.run_test():
+        bxml = BxmlResponder(app)
+        assert bxml.directory == tmp_path / "bxml" and "night" in bxml.choices()
+        bxml.apply_settings(BxmlSettings(mode="script", script="night"))
+        assert BxmlResponder(app).settings.script == "night"
+        assert await BxmlResponder(app).answer(request()) == "<Response><Hangup/></Response>"

@@ -107,10 +107,11 @@ async def test_an_undeliverable_sms_ends_in_the_failed_state(tmp_path: Path) -> 
         await until(pilot, lambda: "+19195550142" in pane.model, "the conversation")
         await until(
             pilot,
-            lambda: row(pane, "+19195550142")["state"] not in ("queued", "sending", "sent", ""),
+            lambda: row(pane, "+19195550142")["state"] == "not-delivered",
             "the error receipt",
         )
-        assert row(pane, "+19195550142")["state"] != "delivered"
+        pane.table.move_cursor(pane.model.index_of("+19195550142") or 0)
+        await until(pilot, lambda: "not-delivered: " in str(pane.detail.render()), "the reason")
 
 
 async def test_the_form_refuses_a_bad_number_and_an_empty_message(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ def _message_from_api(message: Message) -> dict[str, Any]:
         "media": [media] if isinstance(media, str) else list(media or ()),
         "state": message.state or "",
         "delivery_state": message.delivery_state or "",
+        "delivery_description": message.delivery_description or "",
         "time": epoch(message.time),
     }
 
@@ -70,6 +71,7 @@ def _message_from_event(event: SmsEvent) -> dict[str, Any]:
         "text": event.text,
         "state": event.state,
         "delivery_state": event.delivery_state,
+        "delivery_description": event.delivery_description,
         "time": epoch(event.time),
     }
     media = getattr(event, "media", None)
@@ -222,7 +224,9 @@ class MessagesPane(Pane):
             for url in message.get("media") or ():
                 text.append(f" [media {url.rsplit('/', 1)[-1]}]", style="italic")
             if not inbound:
-                text.append(f"  ({_state(message)})", style="dim")
+                why = message.get("delivery_description")
+                state = f"{_state(message)}: {why}" if why else _state(message)
+                text.append(f"  ({state})", style="dim")
             text.append("\n")
         return text
 
