@@ -359,9 +359,9 @@ async def run(args: argparse.Namespace) -> int:
             if process is receiver and receiver.stdin is not None:
                 receiver.stdin.close()
             try:
-                await asyncio.wait_for(process.wait(), 60)
+                await asyncio.wait_for(process.wait(), 20)
             except TimeoutError:
-                print(f"  ({name} did not stop within 60 s after SIGTERM: killed)")
+                print(f"  ({name} did not stop within 20 s after SIGTERM: killed)")
                 process.kill()
         errors.close()
         show_stderr(Path(errors.name))
