@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bwconsole.tui.screens.call_form import ChoiceFormScreen
-from bwconsole.tui.screens.call_incoming import IncomingCallScreen
-from bwconsole.tui.screens.confirm import ConfirmScreen
 from calls_console import (
     calls_pane,
     control,
@@ -20,6 +17,10 @@ from calls_console import (
     state,
 )
 from console_helpers import connected_console, until
+
+from bwconsole.tui.screens.call_form import ChoiceFormScreen
+from bwconsole.tui.screens.call_incoming import IncomingCallScreen
+from bwconsole.tui.screens.confirm import ConfirmScreen
 
 
 async def test_recent_calls_load_newest_first(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 | Key | Action |
 |---|---|
 | 0-9 * # | send that tone at once |
-| tab | move to the string box (enter sends it) and back |
+| tab | move to the string box (enter sends it) and back to the keys |
 | escape | close |
 """
 
@@ -37,8 +37,10 @@ class KeypadScreen(ModalScreen[None]):
     """A keypad bound to one call; what was sent is listed under the keys."""
 
     CSS_PATH = "../styles/calls.tcss"
+    AUTO_FOCUS = ""  # digits send at once until the user tabs into the string box
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="keypad-close"),
+        Binding("tab", "switch", "Type a string", id="keypad-switch"),
         *(
             Binding(key, f"tone('{tone}')", f"Tone {tone}", show=False, id=f"keypad-{key}")
             for key, tone in _KEY_TONES.items()
@@ -71,9 +73,6 @@ class KeypadScreen(ModalScreen[None]):
                 "digits, * and # send at once · tab to type a string · escape closes",
                 classes="form--hint",
             )
-
-    def on_mount(self) -> None:
-        self.query_one(DtmfKeypad).query("Button").first().focus()
 
     def send(self, tones: str) -> None:
         """Send tones in the background and note them once the API took them."""
@@ -110,6 +109,13 @@ class KeypadScreen(ModalScreen[None]):
     def action_tone(self, tone: str) -> None:
         """Send one tone."""
         self.send(tone)
+
+    def action_switch(self) -> None:
+        """Move between the keys (digits send at once) and the string box (digits are typed)."""
+        if self.focused is self.string_input:
+            self.set_focus(None)
+        else:
+            self.string_input.focus()
 
     def action_close(self) -> None:
         """Close the keypad."""

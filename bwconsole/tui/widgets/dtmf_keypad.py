@@ -45,7 +45,11 @@ class DtmfKeypad(Grid):
     def compose(self) -> ComposeResult:
         for row in KEYPAD_LAYOUT:
             for tone in row:
-                yield Button(tone, id=tone_id(tone), classes="dtmf--key", compact=True)
+                key = Button(tone, id=tone_id(tone), classes="dtmf--key", compact=True)
+                # Typed digits belong to the keypad's screen (they send at once); the buttons
+                # are for the mouse, so they never take the keyboard.
+                key.can_focus = False
+                yield key
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
