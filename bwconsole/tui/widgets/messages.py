@@ -13,6 +13,7 @@ highlighted conversation.
 
 from __future__ import annotations
 
+import heapq
 import time
 import uuid
 from itertools import count
@@ -30,7 +31,7 @@ from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
 from bwconsole.tui.screens.message_upload import UploadScreen
 from bwconsole.tui.widgets.errors import epoch
-from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.widgets.pane import DETAIL_INTERVAL, Pane
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -87,6 +88,11 @@ def _party(message: dict[str, Any]) -> tuple[str, str]:
     return message.get("to", ""), message.get("from", "")
 
 
+def _when(message: dict[str, Any]) -> tuple[float, int]:
+    """Sort key of a message in its thread: time, then the order it became known."""
+    return (message.get("time") or 0.0, message["order"])
+
+
 def _state(message: dict[str, Any]) -> str:
     return str(message.get("delivery_state") or message.get("state") or "")
 
@@ -139,6 +145,8 @@ class MessagesPane(Pane):
         """Every message seen, by id."""
         self._threads: dict[str, set[str]] = {}
         self._unread: dict[str, int] = {}
+        self._last: dict[str, str] = {}  # party -> id of its newest message
+        self._detail_due = False
         self._numbers: list[str] = []
         self._order = count()  # breaks ties between messages of the same second
 
@@ -165,15 +173,18 @@ class MessagesPane(Pane):
         party, _ = _party(known)
         if party:
             self._threads.setdefault(party, set()).add(message_id)
+            last_id = self._last.get(party)
+            if last_id is None or _when(known) >= _when(self.messages[last_id]):
+                self._last[party] = message_id
             self._refresh_row(party)
         return new
 
-    def thread(self, party: str) -> list[dict[str, Any]]:
-        """The messages exchanged with `party`, oldest first."""
-        ids = self._threads.get(party, set())
-        return sorted(
-            (self.messages[i] for i in ids), key=lambda m: (m.get("time") or 0, m["order"])
-        )
+    def thread(self, party: str, last: int | None = None) -> list[dict[str, Any]]:
+        """The messages exchanged with `party`, oldest first (only the `last` newest if given)."""
+        messages = (self.messages[i] for i in self._threads.get(party, ()))
+        if last is None:
+            return sorted(messages, key=_when)
+        return heapq.nlargest(last, messages, key=_when)[::-1]
 
     async def load(self, client: Client) -> None:
         """Read the message history (newest first, page by page) into conversations."""
@@ -213,10 +224,10 @@ class MessagesPane(Pane):
         text = Text()
         text.append(f"Conversation with {key}\n", style="bold")
         text.append(f"on {row['number']} · {row['count']} messages\n\n", style="dim")
-        thread = self.thread(key)
-        if len(thread) > THREAD_SHOWN:
-            text.append(f"… {len(thread) - THREAD_SHOWN} earlier\n", style="dim")
-        for message in thread[-THREAD_SHOWN:]:
+        earlier = len(self._threads.get(key, ())) - THREAD_SHOWN
+        if earlier > 0:
+            text.append(f"… {earlier} earlier\n", style="dim")
+        for message in self.thread(key, THREAD_SHOWN):
             inbound = message.get("direction") == "in"
             text.append(f"{clock_time(message.get('time'))} ", style="dim")
             text.append("← " if inbound else "→ ", style="bold")
@@ -243,10 +254,10 @@ class MessagesPane(Pane):
             self.add_message(fields["id"], fields)
 
     def _refresh_row(self, party: str) -> None:
-        thread = self.thread(party)
-        if not thread:
+        last_id = self._last.get(party)
+        if last_id is None:
             return
-        last = thread[-1]
+        last = self.messages[last_id]
         self.upsert(
             party,
             {
@@ -254,13 +265,20 @@ class MessagesPane(Pane):
                 "unread": self._unread.get(party, 0),
                 "party": party,
                 "number": _party(last)[1],
-                "count": len(thread),
+                "count": len(self._threads[party]),
                 "state": _state(last),
                 "text": str(last.get("text") or "") or ("[media]" if last.get("media") else ""),
             },
         )
-        if self.display and self.table.cursor_key == party:
-            self._show_detail(party)  # the open thread shows the new message or state
+        if self.display and self.table.cursor_key == party and not self._detail_due:
+            # The open thread shows the new message or state; at most once per interval,
+            # so a page of a thousand messages does not redraw it a thousand times.
+            self._detail_due = True
+            self.set_timer(DETAIL_INTERVAL, self._redraw_detail)
+
+    def _redraw_detail(self) -> None:
+        self._detail_due = False
+        self._show_detail(self.table.cursor_key)
 
     def _notify_inbound(self, message: dict[str, Any]) -> None:
         text = str(message.get("text") or "") or "[media]"
@@ -339,7 +357,7 @@ class MessagesPane(Pane):
                 self._put_media(name, path, screen)
             )
         finally:
-            screen.dismiss()
+            screen.finish()
         return None if done is None else self._media_url(name)
 
     async def _put_media(self, name: str, path: Path, screen: UploadScreen) -> bool:
