@@ -191,6 +191,8 @@ class MessagesPane(Pane):
         page: list[dict[str, Any]] = []
         async for message in client.messages.list(size=PAGE_SIZE):
             fields = _message_from_api(message)
+            if fields["time"] is None:
+                del fields["time"]  # keep the moment it became known rather than none
             if fields["id"]:
                 page.append(fields)
             if len(page) == PAGE_SIZE:
@@ -216,9 +218,6 @@ class MessagesPane(Pane):
             self._notify_inbound(message)
 
     # --- what the base asks ---------------------------------------------------------------------
-
-    def row_id(self, key: str, row: Row) -> str:
-        return key
 
     def describe(self, key: str, row: Row) -> RenderableType:
         text = Text()
