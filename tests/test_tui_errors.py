@@ -32,5 +32,7 @@ async def test_errors_load_newest_first_refresh_on_r_and_show_details(tmp_path: 
 
         pane.table.move_cursor(0)
         await pilot.pause(0.2)
+        await until(pilot, lambda: "requestPath" in str(pane.detail.render()), "the details")
         shown = str(pane.detail.render())
-        assert newest["code"] in shown and "c-second-missing" in shown
+        assert newest["code"] in shown and "requestMethod: GET" in shown
+        assert ("requestMethod", "GET") in newest["details"]

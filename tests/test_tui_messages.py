@@ -40,13 +40,16 @@ async def open_compose(pilot: Pilot[None], key: str) -> MessageComposeScreen:
     return screen
 
 
-async def inject(app: BwConsoleApp, sender: str, to: str, text: str) -> None:
+async def inject(
+    app: BwConsoleApp, sender: str, to: str, text: str, media: list[str] | None = None
+) -> None:
     assert app.backend is not None
     profile = app.backend.profile
     root = profile.api_url.rstrip("/").removesuffix("/v1")
     async with httpx.AsyncClient(auth=(profile.api_token, profile.api_secret)) as http:
         response = await http.post(
-            f"{root}/sandbox/inject/message", json={"from": sender, "to": to, "text": text}
+            f"{root}/sandbox/inject/message",
+            json={"from": sender, "to": to, "text": text, "media": media or []},
         )
         assert response.status_code == 201, response.text
 
@@ -213,3 +216,16 @@ async def test_the_open_thread_follows_new_messages_and_states(tmp_path: Path) -
         await inject(app, CONTACTS[1], numbers[0], "Still there?")
         await until(pilot, lambda: "Still there?" in str(pane.detail.render()), "the thread")
         assert row(pane, CONTACTS[1])["unread"] == 0  # read as it arrived: it was on screen
+
+
+async def test_an_inbound_mms_shows_its_media_in_the_thread(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="messages") as (app, pilot):
+        pane = messages_pane(app)
+        await until(pilot, lambda: pane.model.total == 2, "the history")
+        numbers = await our_numbers(app)
+        await inject(app, "+13233326955", numbers[1], "", ["https://example.com/cat.png"])
+        await until(pilot, lambda: "+13233326955" in pane.model, "the MMS conversation")
+        assert row(pane, "+13233326955")["text"] == "[media]"
+        assert row(pane, "+13233326955")["number"] == numbers[1]
+        pane.table.move_cursor(pane.model.index_of("+13233326955") or 0)
+        await until(pilot, lambda: "[media cat.png]" in str(pane.detail.render()), "the media")
