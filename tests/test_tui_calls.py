@@ -151,6 +151,8 @@ async def test_incoming_call_notifies_from_any_pane_and_a_answers(tmp_path: Path
         await pilot.press("a")
         await until(pilot, lambda: state(app, call_id) == "active", "the answer event")
         assert sandbox_call(app, call_id)["state"] == "active"
+        assert app.current_pane is calls_pane(app), "the answered call is brought forward"
+        assert calls_pane(app).table.cursor_key == call_id
 
 
 async def test_incoming_call_rejected_from_the_notification_or_the_pane(tmp_path: Path) -> None:

@@ -142,7 +142,14 @@ class CallsPane(Pane):
         ),
         Binding("k", "speak", "Speak", tooltip="Speak a sentence into the call", id="call-speak"),
         Binding("l", "play", "Play", tooltip="Play an audio URL or media file", id="call-play"),
-        Binding("x", "stop_audio", "Stop", tooltip="Stop what is playing", id="call-stop-audio"),
+        Binding(
+            "x",
+            "stop_audio",
+            "Stop",
+            tooltip="Stop what is playing",
+            show=False,
+            id="call-stop-audio",
+        ),
         Binding("n", "keypad", "Keypad", tooltip="Send DTMF from a keypad", id="call-keypad"),
         Binding(
             "g", "gather", "Gather", tooltip="Collect digits from the caller", id="call-gather"
@@ -152,6 +159,7 @@ class CallsPane(Pane):
             "toggle_recording",
             "Record",
             tooltip="Switch recording on or off",
+            show=False,
             id="call-record",
         ),
         Binding(
@@ -330,6 +338,9 @@ class CallsPane(Pane):
     def _incoming_chosen(self, call_id: str, choice: IncomingChoice | None) -> None:
         self.incoming.pop(call_id, None)
         if choice == "answer":
+            # The user will want to act on the call next: bring it forward.
+            self.console.action_show_pane(self.PANE_ID)
+            self._select(call_id)
             self.run_worker(self.answer(call_id), group="call-action")
         elif choice == "reject":
             self.run_worker(self.reject(call_id), group="call-action")
@@ -338,7 +349,11 @@ class CallsPane(Pane):
         when = getattr(event, "time", None)
         self.update_call(call_id, state="active", activeAt=_epoch(when))
         self.note(call_id, "answered")
-        self._tell_incoming(call_id, "Answered.")
+        self._tell_incoming(
+            call_id,
+            "Answered without you: the number's application answers automatically "
+            "(autoAnswer). Escape dismisses; the Calls pane has the call.",
+        )
 
     def _on_hangup(self, call_id: str, event: Any) -> None:
         when = getattr(event, "time", None)
