@@ -43,12 +43,12 @@ class BxmlPromptScreen(ModalScreen[str | None]):
     | escape | answer with the default script now |
     """
 
-    CSS_PATH = "../styles/bxml.tcss"
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "send_typed", "Send typed BXML", id="bxml-send-typed"),
         Binding("escape", "use_default", "Use default", id="bxml-use-default"),
     ]
+
+    CSS_PATH = "../styles/bxml.tcss"
 
     def __init__(self, request: BxmlRequest, responder: BxmlResponder, *, timeout: float) -> None:
         super().__init__()

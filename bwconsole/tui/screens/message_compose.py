@@ -42,11 +42,11 @@ class Draft:
 class MessageComposeScreen(ModalScreen[Draft | None]):
     """Asks for a message; dismisses with a `Draft` or None when cancelled."""
 
-    CSS_PATH = "../styles/messages.tcss"
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="compose-cancel"),
     ]
+
+    CSS_PATH = "../styles/messages.tcss"
 
     def __init__(
         self, numbers: Sequence[str], *, to: str | None = None, number: str | None = None
