@@ -260,9 +260,9 @@ async def test_without_answer_events_the_dialled_call_is_read_back_until_answere
             from_=owned(app), to=ANSWERS, conference_id=conference_id
         )
         pane = pane_of(app)
-        pane._pending[call_id] = (conference_id, ANSWERS)
-        await pane._poll_answer(call_id)
-        assert call_id not in pane._pending
+        pane.recruiter.pending[call_id] = (conference_id, ANSWERS)
+        await pane.recruiter.poll(call_id)
+        assert call_id not in pane.recruiter.pending
         joined = [m for m in sandbox(app, "members") if m["_callId"] == call_id]
         assert [m["state"] for m in joined] == ["active"]
         await until(pilot, lambda: row(app, conference_id).get("activeMembers") == 2, "join")

@@ -10,9 +10,8 @@ current.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -31,6 +30,7 @@ from bwconsole.tui.conference_index import ConferenceIndex, index_path
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens import conference_forms as forms
+from bwconsole.tui.screens.conference_dial import Recruiter
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.widgets.pane import Pane
 
@@ -38,13 +38,9 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.api.models import Conference, ConferenceMember
     from bwconsole.live import LiveEvent
+    from bwconsole.tui.app import BwConsoleApp
 
 __all__ = ["ConferencesPane"]
-
-#: How long a dialled member may ring before the console stops waiting (seconds).
-DIAL_WAIT_SECONDS = 120.0
-#: Without a relay no answer event comes: the call is read back this often instead.
-POLL_SECONDS = 1.0
 
 
 def _last_segment(url: str | None) -> str:
@@ -117,8 +113,12 @@ class ConferencesPane(Pane):
         """Conference id -> member id -> member (id, call, state, mute, hold, times)."""
         self._member_cursor: dict[str, int] = {}
         self._index: ConferenceIndex | None = None
-        self._pending: dict[str, tuple[str, str]] = {}
-        """Dialled calls waiting to be answered: call id -> (conference id, number)."""
+        self._recruiter: Recruiter | None = None
+
+    @property
+    def console(self) -> BwConsoleApp:
+        """The app, typed: the console's own methods (`call_api`, `backend`)."""
+        return cast("BwConsoleApp", self.app)
 
     # --- the index and the API ----------------------------------------------------------------
 
@@ -129,6 +129,13 @@ class ConferencesPane(Pane):
         if self._index is None and backend is not None:
             self._index = ConferenceIndex(index_path(backend), backend.profile.user_id)
         return self._index
+
+    @property
+    def recruiter(self) -> Recruiter:
+        """Dials members in and adds existing calls."""
+        if self._recruiter is None:
+            self._recruiter = Recruiter(self.console, self._merge_member)
+        return self._recruiter
 
     def on_unmount(self) -> None:
         if self._index is not None:
@@ -143,7 +150,8 @@ class ConferencesPane(Pane):
 
     async def refresh_conference(self, conference_id: str) -> None:
         """Read a conference and its members from the API; forget one the API does not know."""
-        sandbox = self.app.backend.sandbox  # type: ignore[attr-defined]
+        backend = self.console.backend
+        sandbox = backend.sandbox if backend is not None else None
         if sandbox is not None and conference_id not in sandbox.collection("conferences"):
             # A sandbox started afresh: its earlier conferences are gone (no need to ask).
             if self.index is not None:
@@ -248,10 +256,10 @@ class ConferencesPane(Pane):
         elif isinstance(event, ConferencePlaybackEvent) and event.conference_id:
             kind = "speaking" if isinstance(event, ConferenceSpeakEvent) else "playing"
             self._merge(event.conference_id, {"audio": kind if event.status == "started" else ""})
-        elif isinstance(event, AnswerEvent) and event.call_id in self._pending:
-            self.run_worker(self._admit(event.call_id), group="conferences-admit")
-        elif isinstance(event, HangupEvent) and event.call_id in self._pending:
-            self._not_answered(event.call_id, event.cause)
+        elif isinstance(event, AnswerEvent) and event.call_id in self.recruiter.pending:
+            self.run_worker(self.recruiter.answered(event.call_id), group="conferences-admit")
+        elif isinstance(event, HangupEvent) and event.call_id in self.recruiter.pending:
+            self.recruiter.not_answered(event.call_id, event.cause)
 
     # --- display -----------------------------------------------------------------------------------
 
@@ -323,7 +331,7 @@ class ConferencesPane(Pane):
         """Run one API request in the background; say `done` when it worked."""
 
         async def run() -> None:
-            if await self.app.call_api(_succeeded(request())) is not None:  # type: ignore[attr-defined]
+            if await self.console.call_api(_succeeded(request())) is not None:
                 self.app.notify(done, timeout=3, markup=False)
 
         self.run_worker(run(), group="conferences-action")
@@ -331,8 +339,11 @@ class ConferencesPane(Pane):
     def _relay_url(self) -> str | None:
         from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
 
+        backend = self.console.backend
+        if backend is None:
+            return None
         try:
-            return relay_callback_url(self.app.backend.profile)  # type: ignore[attr-defined]
+            return relay_callback_url(backend.profile)
         except CallbackSetupError:
             return None
 
@@ -354,11 +365,11 @@ class ConferencesPane(Pane):
         self.run_worker(self._create(), group="conferences-create")
 
     async def _create(self) -> None:
-        numbers = await self.app.call_api(self._owned_numbers())  # type: ignore[attr-defined]
+        numbers = await self.console.call_api(self._owned_numbers())
         values = await self.app.push_screen_wait(forms.create_form((numbers or [""])[0]))
         if values is None:
             return
-        conference_id = await self.app.call_api(  # type: ignore[attr-defined]
+        conference_id = await self.console.call_api(
             self.client.conferences.create(from_=values["from"], callback_url=self._relay_url())
         )
         if conference_id is None:
@@ -377,92 +388,15 @@ class ConferencesPane(Pane):
         """Call a number into the highlighted conference; it joins when they answer."""
         selected = self._conference()
         if selected is not None:
-            self.run_worker(self._dial(*selected), group="conferences-dial")
-
-    async def _dial(self, conference_id: str, row: Row) -> None:
-        values = await self.app.push_screen_wait(
-            forms.dial_form(conference_id, str(row.get("from") or ""))
-        )
-        if values is None:
-            return
-        to = values["to"]
-        relay = self._relay_url()
-        call_id = await self.app.call_api(  # type: ignore[attr-defined]
-            self.client.calls.create(
-                from_=values["from"], to=to, conference_id=conference_id, callback_url=relay
-            )
-        )
-        if call_id is None:
-            return
-        self._pending[call_id] = (conference_id, to)
-        self.app.notify(
-            f"Calling {to}: they join conference {conference_id} when they answer.",
-            timeout=5,
-            markup=False,
-        )
-        if relay is None or getattr(self.app.backend, "live", None) is None:  # type: ignore[attr-defined]
-            await self._poll_answer(call_id)
-
-    async def _poll_answer(self, call_id: str) -> None:
-        """No relay, no answer event: read the call back until it is answered or ends."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + DIAL_WAIT_SECONDS
-        while call_id in self._pending and loop.time() < deadline:
-            await asyncio.sleep(POLL_SECONDS)
-            call = await self.app.call_api(self.client.calls.get(call_id))  # type: ignore[attr-defined]
-            if call is None or call.state in ("completed", "rejected"):
-                self._not_answered(call_id, None if call is None else call.state)
-            elif call.state == "active":
-                await self._admit(call_id)
-
-    async def _admit(self, call_id: str) -> None:
-        pending = self._pending.pop(call_id, None)
-        if pending is None:
-            return
-        conference_id, to = pending
-        member_id = await self.app.call_api(  # type: ignore[attr-defined]
-            self.client.conferences.add_member(conference_id, call_id=call_id)
-        )
-        if member_id is None:
-            return
-        self._merge_member(conference_id, {"id": member_id, "call": call_id, "state": "active"})
-        self.app.notify(f"{to} answered and joined conference {conference_id}.", markup=False)
-
-    def _not_answered(self, call_id: str, cause: str | None) -> None:
-        pending = self._pending.pop(call_id, None)
-        if pending is not None:
-            why = f" ({cause})" if cause else ""
-            self.app.notify(
-                f"{pending[1]} did not answer{why}: nobody joined conference {pending[0]}.",
-                severity="warning",
-                markup=False,
-            )
+            conference_id, row = selected
+            dial = self.recruiter.dial(conference_id, str(row.get("from") or ""), self._relay_url())
+            self.run_worker(dial, group="conferences-dial")
 
     def action_add_call(self) -> None:
         """Add an existing call, by id, to the highlighted conference."""
         selected = self._conference()
         if selected is not None:
-            self.run_worker(self._add_call(selected[0]), group="conferences-add")
-
-    async def _add_call(self, conference_id: str) -> None:
-        values = await self.app.push_screen_wait(forms.add_call_form(conference_id))
-        if values is None:
-            return
-        call_id = values["call"]
-        try:
-            member_id = await self.client.conferences.add_member(conference_id, call_id=call_id)
-        except ApiError as exc:
-            self.app.notify(
-                f"Call {call_id} was not added: {exc.message or exc.code}. The API only admits "
-                "an active call that was created with this conference's id (conferenceId).",
-                title="Add call refused",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            return
-        self._merge_member(conference_id, {"id": member_id, "call": call_id, "state": "active"})
-        self.app.notify(f"Call {call_id} joined conference {conference_id}.", markup=False)
+            self.run_worker(self.recruiter.add_call(selected[0]), group="conferences-add")
 
     def action_mute_all(self) -> None:
         """Mute or unmute the whole highlighted conference."""
@@ -514,7 +448,7 @@ class ConferencesPane(Pane):
                 )
             else:
                 request = conferences.play_audio(conference_id, sentence=sentence, file_url=url)
-            if await self.app.call_api(_succeeded(request)) is not None:  # type: ignore[attr-defined]
+            if await self.console.call_api(_succeeded(request)) is not None:
                 self.app.notify(f"{doing} to {label}.", timeout=3, markup=False)
 
         self.run_worker(ask(), group="conferences-audio")
@@ -529,7 +463,7 @@ class ConferencesPane(Pane):
         question = f"End conference {conference_id}? Every member is removed from it."
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
-        if await self.app.call_api(  # type: ignore[attr-defined]
+        if await self.console.call_api(
             _succeeded(self.client.conferences.update(conference_id, state="completed"))
         ):
             self.app.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import unquote
 
 from rich.console import RenderableType
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.api.models import Recording, Transcription
     from bwconsole.live import LiveEvent
+    from bwconsole.tui.app import BwConsoleApp
 
 __all__ = ["RecordingsPane", "recording_row"]
 
@@ -112,6 +113,11 @@ class RecordingsPane(Pane):
         super().__init__()
         self._transcripts_asked: set[str] = set()
 
+    @property
+    def console(self) -> BwConsoleApp:
+        """The app, typed: the console's own methods (`call_api`, `backend`)."""
+        return cast("BwConsoleApp", self.app)
+
     # --- feeding ----------------------------------------------------------------------------
 
     async def load(self, client: Client) -> None:
@@ -147,12 +153,12 @@ class RecordingsPane(Pane):
             self._merge(event.recording_id, {"transcription": text, "transcriptionState": state})
 
     async def _refresh(self, recording_id: str) -> None:
-        recording = await self.app.call_api(self.client.recordings.get(recording_id))  # type: ignore[attr-defined]
+        recording = await self.console.call_api(self.client.recordings.get(recording_id))
         if recording is not None:
             self._merge(recording_id, recording_row(recording))
 
     async def _load_transcripts(self, recording_id: str) -> None:
-        found = await self.app.call_api(self._transcriptions(recording_id))  # type: ignore[attr-defined]
+        found = await self.console.call_api(self._transcriptions(recording_id))
         done = [t for t in found or [] if t.state == "completed"]
         if done:
             latest = max(done, key=lambda t: t.time or "")
@@ -225,11 +231,9 @@ class RecordingsPane(Pane):
         screen = DownloadScreen(media_name, dest)
         await self.app.push_screen(screen)
         try:
-            size = await self.app.call_api(  # type: ignore[attr-defined]
-                self._save(media_name, dest, screen)
-            )
+            size = await self.console.call_api(self._save(media_name, dest, screen))
         except OSError as exc:
-            self.app.show_error(f"Could not write {dest}: {exc.strerror or exc}")  # type: ignore[attr-defined]
+            self.console.show_error(f"Could not write {dest}: {exc.strerror or exc}")
             size = None
         finally:
             screen.dismiss()
@@ -256,7 +260,7 @@ class RecordingsPane(Pane):
         self.run_worker(self._transcribe(key), group="recordings-transcribe")
 
     async def _transcribe(self, recording_id: str) -> None:
-        transcription_id = await self.app.call_api(  # type: ignore[attr-defined]
+        transcription_id = await self.console.call_api(
             self.client.transcriptions.create(recording_id)
         )
         if transcription_id is None:
