@@ -468,6 +468,7 @@ def report(
         f"time-scale {args.time_scale:g}, {len(expected)} events a call expected"
     )
     print(f"  run time                 {wall:.1f} s{' (TIMED OUT)' if timed_out else ''}")
+    print(f"  calls created (201)      {len(driver.created)} / {args.calls}")
     print(f"  calls completed          {completed} / {args.calls} (peak live {result['peak']})")
     print(f"  events received          {events} (expected {args.calls * len(expected)})")
     print(f"  per-call order violations {result['violations']}")
@@ -493,6 +494,7 @@ def report(
     else:
         print("  callback delay           n/a (only measured at --time-scale 1)")
     ordered = not (result["violations"] or result["incomplete"] or unknown or timed_out)
+    ordered = ordered and len(driver.created) == args.calls
     targets = [
         ("all events delivered in per-call order", ordered and completed == args.calls),
         ("sandbox CPU < 1 core (and not saturated)", cores < 1.0 and not timed_out),
