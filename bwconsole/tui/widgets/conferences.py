@@ -365,8 +365,8 @@ class ConferencesPane(Pane):
         self.run_worker(self._create(), group="conferences-create")
 
     async def _create(self) -> None:
-        numbers = await self.console.call_api(self._owned_numbers())
-        values = await self.app.push_screen_wait(forms.create_form((numbers or [""])[0]))
+        number = await self.console.call_api(self._first_number())
+        values = await self.app.push_screen_wait(forms.create_form(number or ""))
         if values is None:
             return
         conference_id = await self.console.call_api(
@@ -381,8 +381,12 @@ class ConferencesPane(Pane):
         )
         await self.refresh_conference(conference_id)
 
-    async def _owned_numbers(self) -> list[str]:
-        return [n.number async for n in self.client.phone_numbers.list() if n.number]
+    async def _first_number(self) -> str:
+        """An owned number to offer (only the first page is read, however many there are)."""
+        async for number in self.client.phone_numbers.list():
+            if number.number:
+                return number.number
+        return ""
 
     def action_dial(self) -> None:
         """Call a number into the highlighted conference; it joins when they answer."""
