@@ -19,6 +19,23 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.servers import BackgroundServer, serving
 
 
+@pytest.fixture(autouse=True)
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own config and data dirs: a developer's real profiles,
+    BXML scripts or sandbox state never leak in, and tests never write there."""
+    monkeypatch.setenv("BWCONSOLE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("BWCONSOLE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    for name in (
+        "BANDWIDTH_USER_ID",
+        "BANDWIDTH_API_TOKEN",
+        "BANDWIDTH_API_SECRET",
+        "BANDWIDTH_API_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 async def sandbox_server() -> AsyncIterator[BackgroundServer]:
     """The sandbox on a real uvicorn on an ephemeral loopback port (time-scale 50).

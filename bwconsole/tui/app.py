@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Footer
 
 from bwconsole.tui.backend import Backend, BackendOptions, open_backend
+from bwconsole.tui.bxml_responder import BxmlResponder
 from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
 from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
@@ -170,6 +171,8 @@ class BwConsoleApp(App[None]):
         """The connected account, once connected."""
         self._loaded: set[str] = set()
         self._connected = asyncio.Event()
+        self.bxml = BxmlResponder(self)
+        """Answers the relay's BXML requests (a script or an interactive prompt)."""
         self._composed_bar = False
         self.profile_name = profile_name
         self.sandbox = sandbox
@@ -218,6 +221,20 @@ class BwConsoleApp(App[None]):
         """Wait until the account is connected (tests and start-up actions)."""
         await self._connected.wait()
 
+    async def call_api_ok(self, request: Awaitable[object]) -> bool:
+        """Like `call_api`, for requests that answer nothing (updates, deletes):
+        True when it succeeded."""
+        from bwconsole.api import ApiError
+
+        try:
+            await request
+        except ApiError:
+            return False
+        except NotConnected as exc:
+            self.show_error(str(exc))
+            return False
+        return True
+
     async def call_api(self, request: Awaitable[T]) -> T | None:
         """Await an API request; on failure the user has been told (API log and a
         notification in words) and None comes back, so an action just stops."""
@@ -262,11 +279,8 @@ class BwConsoleApp(App[None]):
                 self.show_error(f"{pane.TITLE} could not apply event #{live.seq}: {exc}")
 
     async def answer_bxml(self, request: BxmlRequest) -> str:
-        """Answer a BXML request from the relay (the Calls pane's responder decides)."""
-        responder = getattr(self.panes["calls"], "answer_bxml", None)
-        if responder is None:
-            raise LookupError("no BXML responder")
-        return str(await responder(request))
+        """Answer a BXML request from the relay."""
+        return await self.bxml.answer(request)
 
     def _on_relay_state(self, state: str) -> None:
         self.relay_state = state
@@ -405,6 +419,10 @@ class BwConsoleApp(App[None]):
         self.query_one(PaneBar).current = pane_id
         self.panes[pane_id].focus_list()
         self.load_pane(self.panes[pane_id])
+
+    def action_bxml_settings(self) -> None:
+        """Choose how BXML requests are answered (a script, or a prompt)."""
+        self.bxml.edit_settings()
 
     def action_help(self) -> None:
         """Show every key of every pane."""

@@ -7,7 +7,6 @@ it hands the current applications back so the pane can relabel its rows.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -41,12 +40,6 @@ COLUMNS = (
     Column("autoAnswer", "Auto", 4, yes_no),
     Column("id", "Id", 26),
 )
-
-
-async def _done(request: Awaitable[None]) -> bool:
-    # `call_api` answers None for a failure and for a request that returns nothing.
-    await request
-    return True
 
 
 def _row(application: Application) -> dict[str, object]:
@@ -158,7 +151,9 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
             app_id = await call_api(self.client.applications.create(**fields))
         else:
             app_id = application.id or ""
-            if not await call_api(_done(self.client.applications.update(app_id, **fields))):
+            if not await self.app.call_api_ok(  # type: ignore[attr-defined]
+                self.client.applications.update(app_id, **fields)
+            ):
                 return
         if app_id is None:
             return
@@ -175,7 +170,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         app_id = application.id or ""
-        if not await self.app.call_api(_done(self.client.applications.delete(app_id))):  # type: ignore[attr-defined]
+        if not await self.app.call_api_ok(self.client.applications.delete(app_id)):  # type: ignore[attr-defined]
             return
         self.applications.pop(app_id, None)
         self.model.remove(app_id)

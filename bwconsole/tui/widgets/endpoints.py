@@ -67,12 +67,6 @@ def sip_uri(address: str | None) -> str:
     return address if address.startswith("sip:") else f"sip:{address}"
 
 
-async def _done(request: Awaitable[None]) -> bool:
-    # `call_api` answers None for a failure and for a request that returns nothing.
-    await request
-    return True
-
-
 def _endpoints_label(count: int) -> str:
     return f"({count} endpoint{'s' if count != 1 else ''})"
 
@@ -297,7 +291,7 @@ class EndpointsPane(Pane):
         domain_id = str(row["domainId"])
         enabled = row.get("enabled") is not False
         update = self.client.endpoints.update(domain_id, key, enabled=not enabled)
-        if await self._call(_done(update)):
+        if await self.console.call_api_ok(update):
             await self._refresh_endpoint(domain_id, key)
             self.app.notify(f"{row.get('name')} {'disabled' if enabled else 'enabled'}.")
 
@@ -311,7 +305,7 @@ class EndpointsPane(Pane):
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         if row.get("kind") == "domain":
-            if not await self._call(_done(self.client.domains.delete(domain_id))):
+            if not await self.console.call_api_ok(self.client.domains.delete(domain_id)):
                 return
             for endpoint_key in inside:
                 self.model.remove(endpoint_key)
@@ -320,7 +314,7 @@ class EndpointsPane(Pane):
             self.endpoint_ids.pop(domain_id, None)
             self._update_title()
         else:
-            if not await self._call(_done(self.client.endpoints.delete(domain_id, key))):
+            if not await self.console.call_api_ok(self.client.endpoints.delete(domain_id, key)):
                 return
             self.model.remove(key)
             self.endpoint_ids.get(domain_id, set()).discard(key)

@@ -28,12 +28,6 @@ __all__ = ["NumbersPane"]
 PAGE_SIZE = 1000
 
 
-async def _done(request: Awaitable[None]) -> bool:
-    # `call_api` answers None for a failure and for a request that returns nothing.
-    await request
-    return True
-
-
 class NumbersPane(Pane):
     """Owned phone numbers; rows are keyed by number id, `y` copies the number.
 
@@ -182,7 +176,9 @@ class NumbersPane(Pane):
         values = await self.app.push_screen_wait(form)
         if values is None:
             return
-        if await self._call(_done(self.client.phone_numbers.update(key, name=values["name"]))):
+        if await self.console.call_api_ok(
+            self.client.phone_numbers.update(key, name=values["name"])
+        ):
             await self._refresh(key)
 
     async def _assign(self, key: str, row: Row) -> None:
@@ -199,7 +195,7 @@ class NumbersPane(Pane):
         if app_id is None:
             return
         update = self.client.phone_numbers.update(key, application_id=app_id)
-        if await self._call(_done(update)):
+        if await self.console.call_api_ok(update):
             await self._refresh(key)
 
     async def _release(self, key: str, row: Row) -> None:
@@ -209,7 +205,7 @@ class NumbersPane(Pane):
         )
         if not await self.app.push_screen_wait(ConfirmScreen(question, title="Release number")):
             return
-        if await self._call(_done(self.client.phone_numbers.delete(key))):
+        if await self.console.call_api_ok(self.client.phone_numbers.delete(key)):
             self.model.remove(key)
             self.app.notify(f"Released {row.get('number')}.")
 

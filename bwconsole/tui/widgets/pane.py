@@ -9,7 +9,7 @@ every list in the console behaves the same way.
 from __future__ import annotations
 
 from time import monotonic
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -25,6 +25,7 @@ from bwconsole.tui.widgets.virtual_table import VirtualTable
 if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.live import LiveEvent
+    from bwconsole.tui.app import BwConsoleApp
 
 __all__ = ["Pane"]
 
@@ -119,6 +120,11 @@ class Pane(Vertical):
 
     def apply_event(self, live: LiveEvent) -> None:
         """Update rows from one relay event (every event reaches every pane; ignore the rest)."""
+
+    @property
+    def console(self) -> BwConsoleApp:
+        """The app, typed: `call_api`, `call_api_ok`, `backend`, `show_error` ..."""
+        return cast("BwConsoleApp", self.app)
 
     @property
     def client(self) -> Client:
