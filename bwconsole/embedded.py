@@ -47,6 +47,8 @@ CHANNEL = "sandbox"
 SANDBOX_STATE = "sandbox.sqlite3"
 RELAY_STATE = "relay.sqlite3"
 LIVE_DIR = "live"
+#: The console's index of conferences on this sandbox (bwconsole.tui.conference_index).
+CONFERENCE_INDEX = "conferences.sqlite3"
 PORTS_FILE = "embedded.json"
 LOCK_FILE = "embedded.lock"
 #: Events older than this are pruned from the embedded relay's log.
@@ -232,8 +234,9 @@ def _repoint_applications(sandbox: Sandbox, relay_url: str) -> None:
 
 
 def _forget_state(data_dir: Path) -> None:
-    """Delete the sandbox's and the relay's state and the console's relay position."""
-    for name in (SANDBOX_STATE, RELAY_STATE):
+    """Delete the sandbox's and the relay's state, the console's relay position and
+    its conference index (which lives beside the sandbox's state)."""
+    for name in (SANDBOX_STATE, RELAY_STATE, CONFERENCE_INDEX):
         for suffix in ("", "-wal", "-shm", "-journal"):
             (data_dir / (name + suffix)).unlink(missing_ok=True)
     shutil.rmtree(data_dir / (SANDBOX_STATE + ".media"), ignore_errors=True)
