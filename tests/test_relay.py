@@ -60,9 +60,9 @@ async def collect(ws, count: int, within: float = 10) -> list[dict]:  # type: ig
 
 
 async def test_backlog_of_1000_is_replayed_in_order_and_a_resume_sends_nothing_twice(
-    store: str,
+    durable_store: str,
 ) -> None:
-    async with relay_server(store=store) as server:
+    async with relay_server(store=durable_store) as server:
         async with httpx.AsyncClient(base_url=server.url) as http:
             seqs = await post_many(http, "acct", 1000)
             assert sorted(seqs) == list(range(1, 1001))

@@ -365,8 +365,7 @@ def _frame_tail(incoming: Incoming) -> str:
 
 
 def _entries(reply: object) -> list[tuple[str, dict[str, str]]]:
-    """Stream entries as the client returns them with `decode_responses` (its annotations
-    also allow bytes and None)."""
+    """Stream entries as `decode_responses` returns them (the client's annotations allow bytes)."""
     return cast(list[tuple[str, dict[str, str]]], reply or [])
 
 
