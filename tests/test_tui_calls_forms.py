@@ -1,12 +1,18 @@
-"""The Calls pane's forms and keypad on a bare app: checks in words, values as typed."""
+"""The Calls pane offline: its forms and keypad on a bare app, and rows built from events alone."""
 
 from __future__ import annotations
+
+import json
 
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from bwconsole.events import parse
+from bwconsole.live import LiveEvent
+from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.call_dialogs import dial_form, gather_form, play_form
+from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.dtmf_keypad import KEYPAD_LAYOUT, tone_id
 
@@ -92,3 +98,67 @@ async def test_keypad_refuses_tones_the_api_cannot_send() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]
+
+
+def live(seq: int, payload: dict[str, object]) -> LiveEvent:
+    """A relay event as the live client hands it over (typed by the real parser)."""
+    try:
+        event: object = parse(payload)
+    except ValueError:
+        event = None
+    return LiveEvent(
+        seq=seq,
+        channel="default",
+        received_at="2026-11-26T12:00:00Z",
+        method="POST",
+        query="",
+        headers={},
+        body=json.dumps(payload),
+        payload=payload,
+        event=event,
+    )
+
+
+async def test_events_alone_move_a_call_through_its_life_offline() -> None:
+    app = BwConsoleApp(initial_pane="numbers")
+    async with app.run_test() as pilot:
+        pane = app.pane("calls")
+        call = {"callId": "c-1", "from": "+19195550123", "to": "+19195550100"}
+        app.on_live_event(live(1, {"eventType": "incomingcall", **call, "callState": "started"}))
+        await pilot.pause()
+        assert isinstance(app.screen, IncomingCallScreen)
+        assert pane.model.get("c-1")["state"] == "started"  # type: ignore[index]
+        app.on_live_event(live(2, {"eventType": "answer", **call, "callState": "active"}))
+        await pilot.pause()
+        assert "automatically" in str(app.screen.state_line.content)  # type: ignore[attr-defined]
+        app.on_live_event(live(3, {"eventType": "dtmf", "callId": "c-1", "dtmfDigit": "5"}))
+        app.on_live_event(
+            live(
+                4,
+                {
+                    "eventType": "hangup",
+                    **call,
+                    "cause": "NORMAL_CLEARING",
+                    "callState": "completed",
+                },
+            )
+        )
+        await pilot.pause()
+        assert not isinstance(app.screen, IncomingCallScreen), "an ended call's notification closes"
+        row = pane.model.get("c-1")
+        assert row is not None
+        assert (row["state"], row["cause"], row["heard"]) == ("completed", "NORMAL_CLEARING", "5")
+        app.on_live_event(live(5, {"eventType": "hangup", "cause": "NORMAL_CLEARING"}))
+        app.on_live_event(live(6, {"eventType": "no-such-event", "callId": "c-2"}))
+        app.on_live_event(live(7, {"no": "type"}))
+        await pilot.pause()
+        assert pane.model.total == 1
+
+
+async def test_actions_before_the_account_is_connected_say_so() -> None:
+    app = BwConsoleApp(initial_pane="calls")
+    async with app.run_test() as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert any("Not connected" in str(n.message) for n in app._notifications)
+        assert app.is_running

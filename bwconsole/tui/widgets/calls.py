@@ -9,17 +9,25 @@ notification wherever the user is.
 
 | Key | Action |
 |---|---|
-| d | dial | a | answer | r | reject | h | hang up |
-| t | transfer | b | mark a call, then bridge it with another |
-| k | speak text | l | play audio | x | stop playback |
-| n | DTMF keypad | g | gather digits | R | recording on/off |
+| d | dial (from an owned number or SIP endpoint) |
+| a / r | answer / reject the ringing call |
+| h | hang up (after a yes) |
+| t | blind transfer (caller id, whisper) |
+| b | mark a call; b on another bridges the two |
+| k / l / x | speak a sentence / play a URL or media file / stop |
+| n | DTMF keypad |
+| g | gather digits (shown when the gather event arrives) |
+| R | recording on/off |
 | c | add to a conference |
+
+One module on purpose: the rows, the events that move them and the actions
+that start them share the row format and its merge rule.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Coroutine, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -223,7 +231,8 @@ class CallsPane(Pane):
             ("Recording", "on" if row.get("recordingEnabled") else ""),
             ("Bridge", row.get("bridgeId")),
             ("Conference", row.get("conferenceId")),
-            ("Digits", row.get("digits")),
+            ("Gathered", row.get("digits")),
+            ("Heard (DTMF)", row.get("heard")),
             ("Marked", "for bridging (b on another call)" if row.get("mark") else ""),
             ("Id", key),
         )
@@ -269,9 +278,11 @@ class CallsPane(Pane):
         if call_id in self._fetching:
             return
         self._fetching.add(call_id)
-        self.run_worker(self._fetch(call_id), group="calls-fetch")
+        self.run_worker(self._guarded(self._fetch(call_id)), group="calls-fetch")
 
     async def _fetch(self, call_id: str) -> None:
+        if self.console.backend is None:
+            return  # offline (tests feeding events): the row stays as the events built it
         call = await self.console.call_api(self.client.calls.get(call_id))
         if call is not None:
             self.add_call(call)
@@ -291,6 +302,8 @@ class CallsPane(Pane):
                 self._answered_at.pop(call_id, None)
                 continue
             self.model.upsert(call_id, {**row, "duration": now - origin})
+            if call_id == self.table.cursor_key and self.display:
+                self._show_detail(call_id)
 
     # --- events --------------------------------------------------------------------------------
 
@@ -341,9 +354,9 @@ class CallsPane(Pane):
             # The user will want to act on the call next: bring it forward.
             self.console.action_show_pane(self.PANE_ID)
             self._select(call_id)
-            self.run_worker(self.answer(call_id), group="call-action")
+            self._act(self.answer(call_id))
         elif choice == "reject":
-            self.run_worker(self.reject(call_id), group="call-action")
+            self._act(self.reject(call_id))
 
     def _on_answer(self, call_id: str, event: Any) -> None:
         when = getattr(event, "time", None)
@@ -377,7 +390,7 @@ class CallsPane(Pane):
             state=state,
             cause=cause,
             endAt=end_at,
-            duration=max(0.0, duration) if duration is not None else 0.0,
+            duration=max(0.0, duration) if duration is not None else None,
             mark="",
         )
         self._tell_incoming(call_id, f"The call ended ({cause or state}).", final=True)
@@ -441,7 +454,7 @@ class CallsPane(Pane):
     def dial(self, *, caller: str | None = None, to: str = "") -> None:
         """Open the dial form, optionally pre-filled (e.g. the Endpoints pane dials from an
         endpoint's SIP URI), and place the call."""
-        self.run_worker(self._dial(caller, to), group="call-action")
+        self._act(self._dial(caller, to))
 
     async def answer(self, call_id: str) -> None:
         """Answer a ringing inbound call."""
@@ -470,8 +483,23 @@ class CallsPane(Pane):
             return None
         return key
 
-    def _act(self, work: Awaitable[None]) -> None:
-        self.run_worker(work, group="call-action")
+    def _act(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run an action in the background, once the account is connected."""
+        if self.console.backend is None:
+            work.close()
+            self.app.notify(
+                "Not connected to the account yet; try again in a moment.", severity="warning"
+            )
+            return
+        self.run_worker(self._guarded(work), group="call-action")
+
+    async def _guarded(self, work: Awaitable[None]) -> None:
+        # API failures were already told by call_api; anything else is a bug that must not
+        # close the console, so it is told in words too.
+        try:
+            await work
+        except Exception as exc:
+            self.console.show_error(f"Calls: {type(exc).__name__}: {exc}")
 
     def _select(self, call_id: str) -> None:
         self.table.flush()
@@ -616,6 +644,8 @@ class CallsPane(Pane):
             self.note(call_id, "playback stop requested")
 
     async def _send_tones(self, call_id: str, tones: str) -> bool:
+        if self.console.backend is None:
+            return False
         if await self._request(self.client.calls.send_dtmf(call_id, tones)):
             self.note(call_id, f"sent dtmf {tones}")
             return True
