@@ -12,7 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,7 +95,7 @@ def redis_server() -> Iterator[RedisServer]:
 
 @pytest.fixture(name="shared_redis", scope="session")
 def shared_redis_fixture() -> Iterator[RedisServer]:
-    """One server for the whole session (tests flush it through `redis_url`)."""
+    """One server per importing module for the session (tests flush it through `redis_url`)."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     with redis_server() as server:
@@ -110,7 +110,7 @@ def redis_url_fixture(shared_redis: RedisServer) -> str:
 
 
 @pytest.fixture(name="own_redis")
-async def own_redis_fixture() -> AsyncIterator[RedisServer]:
+def own_redis_fixture() -> Iterator[RedisServer]:
     """A server of the test's own (to kill and restart)."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")

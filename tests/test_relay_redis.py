@@ -211,3 +211,30 @@ async def test_acknowledged_events_survive_a_redis_crash_and_live_delivery_resum
                 *(f"c-{i}" for i in range(50)),
                 "c-after",
             ]
+
+
+async def test_an_instance_reads_and_subscribes_only_while_it_has_consoles(redis_url: str) -> None:
+    async def blocked_and_subscribed(client: aioredis.Redis) -> tuple[int, int]:
+        blocked = (await client.info("clients"))["blocked_clients"]
+        subscribed = dict(await client.pubsub_numsub("bwrelay:{a}:bxml", "bwrelay:{b}:bxml"))
+        return int(blocked), sum(int(n) for n in subscribed.values())
+
+    async def until(client: aioredis.Redis, expected: tuple[int, int]) -> None:
+        async with asyncio.timeout(5):
+            while await blocked_and_subscribed(client) != expected:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+
+    async with (
+        relay_server(store=redis_url) as server,
+        aioredis.Redis.from_url(redis_url, decode_responses=True) as client,
+    ):
+        async with (
+            console(server, "a") as one,
+            console(server, "a") as two,
+            console(server, "b", "requests=0") as viewer,
+        ):
+            for ws, channel in ((one, "a"), (two, "a"), (viewer, "b")):
+                await live(ws, server, channel)
+            # one blocking XREAD per channel, one subscription for the channel that answers
+            await until(client, (2, 1))
+        await until(client, (0, 0))

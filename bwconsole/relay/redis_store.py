@@ -294,7 +294,8 @@ class RedisStore:
         the store once more afterwards misses nothing at the seam.
 
         Raises:
-            RedisError: Redis could not be reached to find the starting point.
+            RedisError: Redis could not be reached to find the starting point (then, as
+                when cancelled, nothing is left to `unfollow`).
         """
         follower = self._followers.get(channel)
         if follower is None:
@@ -303,10 +304,13 @@ class RedisStore:
                 self._follow(channel, follower), name=f"relay-redis-follow-{channel}"
             )
         follower.users += 1
-        await follower.ready.wait()
-        if follower.error is not None:
+        try:
+            await follower.ready.wait()
+            if follower.error is not None:
+                raise follower.error
+        except BaseException:  # cancelled or failed: this caller holds no count
             self._release(channel, follower)
-            raise follower.error
+            raise
 
     def unfollow(self, channel: str) -> None:
         """Undo one `follow`; the last one stops the channel's blocking read."""
