@@ -454,6 +454,8 @@ class CallsPane(Pane):
     def dial(self, *, caller: str | None = None, to: str = "") -> None:
         """Open the dial form, optionally pre-filled (e.g. the Endpoints pane dials from an
         endpoint's SIP URI), and place the call."""
+        if caller and "@" in caller and not caller.startswith("sip:"):
+            caller = f"sip:{caller}"  # endpoints list their sipUri without the scheme
         self._act(self._dial(caller, to))
 
     async def answer(self, call_id: str) -> None:
