@@ -1,4 +1,7 @@
-"""The "Several hosts" example of docs/relay.md, run: two relays on one Redis behind its nginx block."""
+"""The "Several hosts" example of docs/relay.md, run: two relays on one Redis behind its nginx block.
+
+Skipped without nginx (`.ci/run` does not install it).
+"""
 
 from __future__ import annotations
 
@@ -103,3 +106,8 @@ async def test_the_documented_nginx_example_balances_two_relays_on_one_redis(
                 request = await next_frame(ws, "request")
                 await ws.send(json.dumps({"type": "response", "id": request["id"], "body": "<R/>"}))
                 assert (await asyncio.wait_for(bxml, 5)).text == "<R/>"
+            await a.stop()  # one instance gone: nginx sends everything to the other
+            async with httpx.AsyncClient(base_url=balancer) as http:
+                for i in range(10):
+                    response = await http.post("/callbacks/acct", json=CALLBACK)
+                    assert response.json() == {"seq": 42 + i}
