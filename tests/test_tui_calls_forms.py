@@ -14,6 +14,7 @@ from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.call_dialogs import dial_form, gather_form, play_form
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 from bwconsole.tui.screens.call_keypad import KeypadScreen
+from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.widgets.dtmf_keypad import KEYPAD_LAYOUT, tone_id
 
 SOURCES = [("+19195550100  main line", "+19195550100"), ("sip:me@x.sip.test", "sip:me@x.sip.test")]
@@ -162,3 +163,18 @@ async def test_actions_before_the_account_is_connected_say_so() -> None:
         await pilot.pause()
         assert any("Not connected" in str(n.message) for n in app._notifications)
         assert app.is_running
+
+
+async def test_an_older_answer_from_the_api_never_moves_a_call_back() -> None:
+    app = BwConsoleApp(initial_pane="calls")
+    async with app.run_test() as pilot:
+        pane = app.pane("calls")
+        assert isinstance(pane, CallsPane)
+        pane.update_call("c-1", state="active", activeAt=1.0)
+        pane.update_call("c-1", state="started", activeAt=None)
+        assert pane.model.get("c-1")["state"] == "active"  # type: ignore[index]
+        pane.update_call("c-1", state="completed", cause="NORMAL_CLEARING", endAt=5.0)
+        pane.update_call("c-1", state="active", endAt=None)
+        await pilot.pause()
+        row = pane.model.get("c-1")
+        assert row is not None and (row["state"], row["cause"]) == ("completed", "NORMAL_CLEARING")

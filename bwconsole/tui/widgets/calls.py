@@ -114,17 +114,23 @@ def call_row(call: Call) -> dict[str, Any]:
     }
 
 
+def _rank(state: Any) -> int:
+    if state in FINAL_STATES:
+        return 2
+    return 1 if state in ("active", "transferring") else 0
+
+
 def _merge(old: Row | None, new: Mapping[str, Any]) -> dict[str, Any]:
-    """Combine what is known of a call: fresh fields win, but a call never comes back from
-    a final state (a listing can be older than the hangup event already applied)."""
+    """Combine what is known of a call: fresh fields win, but a call never moves back
+    (ended -> active, active -> ringing): a listing or a fetch can be older than an
+    event already applied."""
     merged = dict(old or {})
     for key, value in new.items():
         if value is not None or key not in merged:
             merged[key] = value
-    if old is not None and old.get("state") in FINAL_STATES:
-        if new.get("state") not in FINAL_STATES:
-            for key in ("state", "cause", "endAt", "duration"):
-                merged[key] = old.get(key)
+    if old is not None and "state" in new and _rank(new["state"]) < _rank(old.get("state")):
+        for key in ("state", "cause", "activeAt", "endAt", "duration"):
+            merged[key] = old.get(key)
     merged.setdefault("notes", ())
     merged.setdefault("mark", "")
     return merged
