@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from bwconsole.relay.model import Incoming, StoredEvent, encode_event
@@ -97,8 +99,13 @@ class RedisStore:
     def __init__(self, url: str, *, prefix: str = "bwrelay") -> None:
         self.url = url
         self.prefix = prefix
+        # no transparent retries: a pipeline of appends re-sent after a dropped reply could
+        # store its events twice; a failed append is a 503 and the sender retries instead
         self._redis: aioredis.Redis = aioredis.Redis.from_url(
-            url, decode_responses=True, max_connections=MAX_CONNECTIONS
+            url,
+            decode_responses=True,
+            max_connections=MAX_CONNECTIONS,
+            retry=Retry(NoBackoff(), 0),
         )
         self._append = self._redis.register_script(_APPEND)
         self._save_acks = self._redis.register_script(_SAVE_ACKS)
