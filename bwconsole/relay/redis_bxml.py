@@ -91,21 +91,21 @@ class RedisBxmlRouter:
             "timeout": deadline - loop.time(),
         }
         fallback = self.local.fallback
+        popped = None
         try:
-            receivers = await self._redis.publish(
-                self._topic(incoming.channel), json.dumps(message)
-            )
-            if not receivers:
-                return Routed(fallback, "no-console")
-            remaining = deadline - loop.time()
-            popped = None
-            if remaining > 0:
-                popped = await self._redis.blpop([reply_key], timeout=remaining)
-        except (RedisError, OSError):
+            # bounded even if Redis stalls; BLPOP's own timeout normally ends it first
+            async with asyncio.timeout_at(deadline + MARGIN):
+                topic = self._topic(incoming.channel)
+                if not await self._redis.publish(topic, json.dumps(message)):
+                    return Routed(fallback, "no-console")
+                remaining = deadline - loop.time()
+                if remaining > 0.001:  # BLPOP's 0 would mean forever
+                    popped = await self._redis.blpop([reply_key], timeout=remaining)
+            reply: Any = json.loads(popped[1]) if popped else {}
+        except (RedisError, OSError, TimeoutError, ValueError):
             return Routed(fallback, "timeout")
-        if popped is None:
-            return Routed(fallback, "timeout")
-        reply: Any = json.loads(popped[1])
+        if not isinstance(reply, dict):
+            reply = {}
         if reply.get("source") == "console":
             return Routed(str(reply.get("body", "")), "console")
         return Routed(fallback, str(reply.get("source", "timeout")))

@@ -115,11 +115,6 @@ class RedisStore:
         self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
 
-    @property
-    def redis(self) -> aioredis.Redis:
-        """The client (the cross-instance BXML router shares it)."""
-        return self._redis
-
     def key(self, channel: str, kind: str) -> str:
         """The key of one of `channel`'s structures (`events`, `seq`, `acks`, `acked-at`)."""
         return f"{self.prefix}:{{{channel}}}:{kind}"
