@@ -11,7 +11,7 @@ from textual.widgets import Static
 from bwconsole.events import parse
 from bwconsole.live import LiveEvent
 from bwconsole.tui.app import BwConsoleApp
-from bwconsole.tui.screens.call_dialogs import dial_form, gather_form, play_form
+from bwconsole.tui.screens.call_dialogs import dial_form, gather_form, play_form, transfer_form
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.calls import CallsPane
@@ -178,3 +178,21 @@ async def test_an_older_answer_from_the_api_never_moves_a_call_back() -> None:
         await pilot.pause()
         row = pane.model.get("c-1")
         assert row is not None and (row["state"], row["cause"]) == ("completed", "NORMAL_CLEARING")
+
+
+async def test_transfer_form_refuses_a_bad_caller_id_and_keeps_the_whisper() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = transfer_form()
+        app.ask(screen)
+        await pilot.pause()
+        screen.inputs["caller_id"].value = "bob"
+        screen.inputs["whisper"].value = "A customer for you"
+        await pilot.press(*"+15550021234", "enter")
+        assert "private or an E.164 number" in str(screen.errors["caller_id"].content)
+        screen.inputs["caller_id"].value = "private"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [
+            {"to": "+15550021234", "caller_id": "private", "whisper": "A customer for you"}
+        ]
