@@ -19,9 +19,6 @@ import pytest
 import redis
 
 REDIS_SERVER = shutil.which("redis-server")
-needs_redis = pytest.mark.skipif(
-    REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)"
-)
 
 
 def _free_port() -> int:
