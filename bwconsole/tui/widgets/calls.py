@@ -26,6 +26,7 @@ that start them share the row format and its merge rule.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Coroutine, Mapping
 from datetime import datetime
@@ -63,6 +64,8 @@ MAX_NOTES = 30
 """What happened on a call, kept for its detail (the oldest notes drop off)."""
 FINAL_STATES = frozenset({"completed", "rejected", "error"})
 REJECT_CAUSES = frozenset({"USER_BUSY", "CALL_REJECTED"})
+FETCH_CONCURRENCY = 4
+"""Calls first seen in events fetched at the same time (the rest wait their turn)."""
 SOURCE_LIMIT = 200
 """How many numbers (and endpoints per domain) the dial form offers to call from."""
 CONFERENCE_REFUSED = (
@@ -206,6 +209,8 @@ class CallsPane(Pane):
         super().__init__()
         self.model.sort_by("startTime", reverse=True)
         self._fetching: set[str] = set()
+        # A replay after a reconnect can name thousands of unseen calls: fetch a few at a time.
+        self._fetch_slots = asyncio.Semaphore(FETCH_CONCURRENCY)
         self._answered_at: dict[str, float] = {}
         """Active calls -> wall-clock moment their timer counts from."""
         self._marked: str | None = None
@@ -289,7 +294,8 @@ class CallsPane(Pane):
     async def _fetch(self, call_id: str) -> None:
         if self.console.backend is None:
             return  # offline (tests feeding events): the row stays as the events built it
-        call = await self.console.call_api(self.client.calls.get(call_id))
+        async with self._fetch_slots:
+            call = await self.console.call_api(self.client.calls.get(call_id))
         if call is not None:
             self.add_call(call)
 
