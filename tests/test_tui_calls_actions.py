@@ -122,6 +122,8 @@ async def test_gather_shows_the_digits_when_the_event_arrives(tmp_path: Path) ->
         await pilot.press("g")
         screen = await form(pilot)
         assert screen.inputs["terminating"].value == "#"
+        # 30 API seconds (1.5 s here) to press the first digit: room for a busy machine.
+        screen.inputs["inter_digit"].value = "30"
         await pilot.press("enter")
         await until(pilot, lambda: "gathering up to 30 digits" in notes(app, call_id), "started")
         # The far end presses digits only once the gather listens (a timed far end would race
