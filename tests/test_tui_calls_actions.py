@@ -80,6 +80,7 @@ async def test_speak_play_media_or_a_url_and_stop_show_their_events(tmp_path: Pa
         await pilot.press("enter")
         await until(pilot, lambda: "playback started" in notes(app, call_id), "playback")
         await pilot.press("x")
+        await until(pilot, lambda: "playback stop requested" in notes(app, call_id), "the stop")
         await until(pilot, lambda: "playback done" in notes(app, call_id), "playback stopped")
         assert "play: " in notes(app, call_id) and "hold.wav" in notes(app, call_id)
 
