@@ -1,6 +1,6 @@
 """The "Several hosts" example of docs/relay.md, run: two relays on one Redis behind its nginx block.
 
-Skipped without nginx (`.ci/run` does not install it).
+Skipped without nginx (`.ci/run` installs nginx-light when it can).
 """
 
 from __future__ import annotations
