@@ -293,7 +293,7 @@ class CallRoutes:
     async def events(self, request: Request) -> Response:
         call_id = request.path_params["callId"]
         self.engine.get_call(call_id)
-        return ok([public(e) for e in self.engine.events if e.get("_callId") == call_id])
+        return ok([public(e) for e in self.engine.call_events(call_id)])
 
     async def event(self, request: Request) -> Response:
         call_id = request.path_params["callId"]

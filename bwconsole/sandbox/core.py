@@ -111,8 +111,7 @@ class Sandbox:
             "_status": status,
         }
         errors.put(error_id, record)
-        while len(errors) > ERRORS_CAP:
-            oldest = next(iter(errors))
+        while len(errors) > ERRORS_CAP and (oldest := errors.first()) is not None:
             errors.delete(oldest["id"])
         return record
 

@@ -45,6 +45,10 @@ class Collection:
     def get(self, key: str) -> Record | None:
         return self._records.get(key)
 
+    def first(self) -> Record | None:
+        """The oldest record still held (None if empty), without copying the collection."""
+        return next(iter(self._records.values()), None)
+
     def put(self, key: str, record: Record) -> Record:
         """Insert or replace, and persist."""
         self._records[key] = record

@@ -4,7 +4,7 @@ One `CallEngine` per sandbox owns every call's life: ringing, answer, timeout,
 reject, hang-up, audio, DTMF, the simulated far end, and the callbacks each step
 sends. Records live in the `calls` and `callEvents` collections; what only
 matters while a call is up (timers, the playing audio, a running gather, the
-linked leg) lives in `Live`.
+linked leg) lives in `Live`, dropped when the call ends.
 """
 
 from __future__ import annotations
@@ -66,7 +66,13 @@ class CallEngine:
         self.calls = sandbox.collection("calls")
         self.events = sandbox.collection("callEvents")
         self._live: dict[str, Live] = {}
+        # What ended calls still need: BXML mode (for recordings saved after the end) and
+        # what was heard (for their transcriptions).
+        self._afterlife: dict[str, tuple[bool, list[tuple[datetime, str]]]] = {}
         self._listeners: list[Listener] = []
+        self._event_ids: dict[str, list[str]] = {}
+        for event in self.events:
+            self._event_ids.setdefault(event["_callId"], []).append(event["id"])
         self._end_interrupted()
 
     def _end_interrupted(self) -> None:
@@ -154,10 +160,23 @@ class CallEngine:
     # -- helpers other voice modules use ------------------------------------------
 
     def live(self, call_id: str) -> Live:
+        """The call's live state; for a call that has ended, a detached one with `ended` set."""
         found = self._live.get(call_id)
-        if found is None:
-            found = self._live[call_id] = Live()
+        if found is not None:
+            return found
+        call = self.calls.get(call_id)
+        if call is not None and call["state"] in FINAL_STATES:
+            bxml, heard = self._afterlife.get(call_id, (False, []))
+            found = Live(bxml=bxml, heard=heard)
+            found.ended.set()
+            return found
+        found = self._live[call_id] = Live()
         return found
+
+    def call_events(self, call_id: str) -> list[Record]:
+        """The call's `/events` entries, oldest first."""
+        found = (self.events.get(event_id) for event_id in self._event_ids.get(call_id, ()))
+        return [event for event in found if event is not None]
 
     def spawn(self, call_id: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Background work that belongs to a call; cancelled when the call ends."""
@@ -209,6 +228,7 @@ class CallEngine:
             record["data"] = data
         record["_callId"] = call_id
         self.events.put(event_id, record)
+        self._event_ids.setdefault(call_id, []).append(event_id)
 
     def application(self, app_id: str | None) -> Record | None:
         return self.sandbox.collection("applications").get(app_id) if app_id else None
@@ -315,16 +335,16 @@ class CallEngine:
         self.emit_call_event(
             call, self.payload(call, "timeout", **{"from": call["from"], "to": call["to"]})
         )
-        self._close(call_id, "NO_ANSWER", "completed", send_hangup=False)
         peer = self.live(call_id).peer
+        self._close(call_id, "NO_ANSWER", "completed", send_hangup=False)
         if peer:
             self.hang_up(peer, "ORIGINATOR_CANCEL")
 
     def finish(self, call_id: str, cause: str, state: str | None = None) -> None:
         """End the call with `cause` and send the hangup event."""
         state = state or ("rejected" if cause in REJECTING_CAUSES else "completed")
-        self._close(call_id, cause, state, send_hangup=True)
         live = self.live(call_id)
+        self._close(call_id, cause, state, send_hangup=True)
         if live.peer:
             peer = self.get_call(live.peer)
             if peer["state"] == "started" and peer["direction"] == "out":
@@ -370,6 +390,9 @@ class CallEngine:
                 task.cancel()
         for listener in list(self._listeners):
             listener(call)
+        self._live.pop(call_id, None)
+        if live.bxml or live.heard:
+            self._afterlife[call_id] = (live.bxml, live.heard)
 
     def _charge(self, call: Record, minutes: int) -> None:
         sip = any(str(call.get(key, "")).startswith("sip:") for key in ("from", "to"))
