@@ -13,16 +13,31 @@ that draws it). The same load is sent to a naive stock `DataTable` app fed one
 Large panes: 100,000 messages and 100,000 calls in their panes; prints the
 fill time, the time to open a pane (key press to first frame), the time per
 filter keystroke (key press to frame), per cursor key, and the process RSS.
+
+Start-up: `bwconsole --sandbox` in a fresh process on a pseudo-terminal, timed from
+the spawn to the moment the seeded Numbers rows reach the terminal (embedded
+sandbox and relay up, the first pane loaded), median of `--startup-runs`; the same
+for a bare Textual app's first frame, and the ratio. Only this section:
+`uv run python benchmarks/console_bench.py --sections startup`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import gc
 import json
+import os
+import pty
+import select
+import signal
 import statistics
+import struct
+import subprocess
 import sys
+import tempfile
+import termios
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -316,6 +331,89 @@ async def large_panes(rows: int) -> dict[str, float]:
     return figures
 
 
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("bare textual app: first frame")
+
+Bare().run()
+"""
+
+
+def time_to_screen(
+    command: list[str], shows: bytes, env: dict[str, str], limit: float = 30.0
+) -> float:
+    """Seconds from spawning `command` on a pseudo-terminal (SIZE) to `shows` in its output.
+
+    The process is a fresh interpreter, as a user's is; it is ended (its process
+    group) once the text appears.
+    """
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True
+    )
+    os.close(follower)
+    seen = b""
+    try:
+        while shows not in seen:
+            left = limit - (time.perf_counter() - start)
+            if left <= 0 or process.poll() is not None:
+                tail = seen[-400:].decode("utf-8", "replace")
+                raise RuntimeError(f"{shows!r} never appeared on {command}; last output: {tail}")
+            ready, _, _ = select.select([leader], [], [], min(left, 0.5))
+            if ready:
+                try:
+                    seen = seen[-4096:] + os.read(leader, 65536)
+                except OSError:  # the terminal closed: the process ended
+                    continue
+        return time.perf_counter() - start
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        os.close(leader)
+
+
+def startup(runs: int) -> dict[str, float]:
+    """Median start-up of `bwconsole --sandbox` (state kept between runs, as for a returning
+    user; also `--fresh`) and of a bare Textual app, each in fresh processes."""
+    from bwconsole.sandbox.seed import APPLICATION_NAME
+
+    script = Path(sys.executable).with_name("bwconsole")
+    console = [str(script)] if script.exists() else [sys.executable, "-m", "bwconsole"]
+    # A numbers row names the seeded application: the first pane is loaded and drawn.
+    loaded = APPLICATION_NAME.encode()
+    with tempfile.TemporaryDirectory(prefix="bwconsole-startup-") as home:
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env |= {
+            "TERM": "xterm-256color",
+            "BWCONSOLE_DATA_DIR": str(Path(home, "data")),
+            "BWCONSOLE_CONFIG_DIR": str(Path(home, "config")),
+        }
+        time_to_screen([*console, "--sandbox", "--fresh"], loaded, env)  # create the state once
+        kept, fresh, bare = [], [], []
+        for _ in range(runs):
+            kept.append(time_to_screen([*console, "--sandbox"], loaded, env))
+            fresh.append(time_to_screen([*console, "--sandbox", "--fresh"], loaded, env))
+            bare.append(time_to_screen([sys.executable, "-c", BARE_APP], b"first frame", env))
+    figures = {
+        "bwconsole_sandbox_s": statistics.median(kept),
+        "bwconsole_sandbox_max_s": max(kept),
+        "bwconsole_sandbox_fresh_s": statistics.median(fresh),
+        "bare_textual_s": statistics.median(bare),
+    }
+    figures["ratio_to_bare"] = figures["bwconsole_sandbox_s"] / figures["bare_textual_s"]
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -326,14 +424,20 @@ def main() -> int:
     parser.add_argument(
         "--default-gc", action="store_true", help="keep Python's GC thresholds (no tune_gc)"
     )
+    parser.add_argument(
+        "--sections", default="lag,large,startup", help="which parts to run (comma-separated)"
+    )
+    parser.add_argument("--startup-runs", type=int, default=7, help="processes per start-up median")
     args = parser.parse_args()
+    sections = set(args.sections.split(","))
     if not args.default_gc:
         tune_gc()  # as `bwconsole` does at start-up
     print(
         f"console benchmark: python {sys.version.split()[0]}, {args.seconds:g} s per lag run, "
         f"gc thresholds {gc.get_threshold()}"
     )
-    for rate in (int(r) for r in args.rates.split(",")):
+    rates = [int(r) for r in args.rates.split(",")] if "lag" in sections else []
+    for rate in rates:
         runs: tuple[
             tuple[str, Callable[[int, float], Coroutine[Any, Any, dict[str, float]]]], ...
         ] = (
@@ -348,10 +452,23 @@ def main() -> int:
                 f"max {r['max_ms']:7.1f} ms  frames/s {r['fps']:5.1f}  shown {r['shown']}/{r['sent']}  "
                 f"backlog at end {r['backlog']}"
             )
-    figures = asyncio.run(large_panes(args.rows))
-    print(f"large panes ({args.rows:,} messages + {args.rows:,} calls):")
-    for name, value in figures.items():
-        print(f"  {name:<26} {value:10.1f}")
+    if "large" in sections:
+        figures = asyncio.run(large_panes(args.rows))
+        print(f"large panes ({args.rows:,} messages + {args.rows:,} calls):")
+        for name, value in figures.items():
+            print(f"  {name:<26} {value:10.1f}")
+    if "startup" in sections:
+        started = startup(args.startup_runs)
+        print(
+            f"start-up to first paint (median of {args.startup_runs} processes, {SIZE[0]}x{SIZE[1]}):"
+        )
+        print(
+            f"  bwconsole --sandbox          {started['bwconsole_sandbox_s']:6.3f} s  "
+            f"(max {started['bwconsole_sandbox_max_s']:.3f} s; target <= 1.0 s)"
+        )
+        print(f"  bwconsole --sandbox --fresh  {started['bwconsole_sandbox_fresh_s']:6.3f} s")
+        print(f"  bare Textual app             {started['bare_textual_s']:6.3f} s")
+        print(f"  ratio to the bare app        {started['ratio_to_bare']:6.2f}x")
     return 0
 
 
