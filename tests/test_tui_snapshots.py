@@ -190,21 +190,21 @@ def fill_calls(app: BwConsoleApp) -> None:
 
 def fill_conferences(pane: ConferencesPane) -> None:
     conferences = (
-        ("conf-k3z5mb2sxt7q4aqlwuf2d5y", "completed", 0, iso("10:20:00"), iso("10:34:51"), {}),
-        ("conf-7yx2ilkq3pvd5ahq6kbnbfa", "active", 2, iso("11:50:02"), None, {"mute": True}),
+        ("conf-k3z5mb2sxt7q4aqlwuf2d5y", "completed", 0, iso("10:20:00"), iso("10:34:51"), False),
+        ("conf-7yx2ilkq3pvd5ahq6kbnbfa", "active", 2, iso("11:50:02"), None, True),
     )
-    for conference_id, state, active, created, completed, flags in conferences:
+    for conference_id, state, active, created, completed, muted in conferences:
         row = {
             "id": conference_id,
             "state": state,
             "from": OWN,
             "activeMembers": active,
-            "mute": flags.get("mute", False),
+            "mute": muted,
             "hold": False,
             "createdTime": created,
             "completedTime": completed,
             "audio": "speaking" if state == "active" else "",
-            "flags": "muted" if flags.get("mute") else "",
+            "flags": "muted" if muted else "",
         }
         pane.upsert(conference_id, row)
     pane.members["conf-7yx2ilkq3pvd5ahq6kbnbfa"] = {
@@ -375,7 +375,7 @@ def fill_api_log(app: BwConsoleApp) -> None:
 
 
 def fill_errors(app: BwConsoleApp) -> None:
-    errors = (
+    errors: tuple[tuple[str, str, str, str, str, list[dict[str, str]]], ...] = (
         ("ue-0b3kx9wq2mzr7fn5hdt4ly1", "10:15:00", "unavailable", "callback-http-failure",
          "Callback to https://app.example.test/callbacks failed: 502",
          [{"name": "callbackUrl", "value": "https://app.example.test/callbacks"},
