@@ -4,12 +4,19 @@ docs/keys.md is generated from the bindings (the same catalogue the help
 screen and the command palette show). Regenerate it after changing a key:
 
     uv run python tests/test_docs.py > docs/keys.md
+
+docs/screenshot.svg (shown in README) is the console on a freshly seeded
+sandbox, Calls pane, one call live; retake it after a change of look:
+
+    uv run python tests/test_docs.py screenshot
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from bwconsole.tui.app import BwConsoleApp
@@ -18,6 +25,10 @@ from bwconsole.tui.keys import keys_markdown
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 KEYS_DOC = DOCS / "keys.md"
+SCREENSHOT = DOCS / "screenshot.svg"
+SCREENSHOT_SIZE = (130, 20)
+SCREENSHOT_CALL = "+15550021234"
+"""A sandbox far end that answers after 2 s and stays: a live row with its timer."""
 
 HEADER = """\
 # Keys
@@ -65,7 +76,7 @@ def readme_doc_links() -> set[str]:
 
 
 def test_readme_links_every_doc() -> None:
-    docs = {f"docs/{path.name}" for path in DOCS.glob("*.md")}
+    docs = {f"docs/{path.name}" for path in [*DOCS.glob("*.md"), *DOCS.glob("*.svg")]}
     missing = sorted(docs - readme_doc_links())
     assert not missing, f"README.md does not link {', '.join(missing)}"
 
@@ -75,5 +86,24 @@ def test_readme_doc_links_lead_somewhere() -> None:
     assert not dead, f"README.md links missing files: {', '.join(dead)}"
 
 
+async def take_screenshot() -> str:
+    """The console on a fresh seeded sandbox: the Calls pane with one call answered."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from calls_console import dial
+    from console_helpers import connected_console, until
+
+    with tempfile.TemporaryDirectory(prefix="bwconsole-screenshot-") as home:
+        console = connected_console(Path(home), pane="calls", size=SCREENSHOT_SIZE, time_scale=1)
+        async with console as (app, pilot):
+            calls = app.pane("calls")
+            await until(pilot, lambda: calls.model.total >= 4, "the seeded calls")
+            await dial(pilot, SCREENSHOT_CALL)
+            await pilot.pause(2.2)  # the timer shows a few seconds
+            return app.export_screenshot(title="bwconsole --sandbox")
+
+
 if __name__ == "__main__":
-    sys.stdout.write(keys_doc())
+    if sys.argv[1:] == ["screenshot"]:
+        SCREENSHOT.write_text(asyncio.run(take_screenshot()), encoding="utf-8")
+    else:
+        sys.stdout.write(keys_doc())
