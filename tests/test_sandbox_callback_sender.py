@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from bwconsole.sandbox import callbacks as callbacks_module
 from bwconsole.sandbox.callbacks import (
     CONNECTIONS_PER_ORIGIN,
     USER_AGENT,
@@ -199,16 +200,19 @@ async def test_an_unreachable_server_is_reported(sender: tuple[CallbackSender, l
         gone = server.url
     outcome = await callbacks.deliver(Delivery(gone + "/cb", {"eventType": "answer"}))
     assert not outcome.ok and outcome.status is None
-    assert failures and failures[0].startswith("callback failed: CallbackFailure: Connection")
+    assert failures and failures[0].startswith("callback failed: ConnectionRefusedError")
 
 
-async def test_a_keep_alive_connection_the_server_dropped_is_retried_once() -> None:
-    """The server answers one request per connection, then drops the next one unanswered."""
-    requests: list[bytes] = []
+class KeepAliveServer:
+    """A keep-alive HTTP/1.1 server (h11); with `drop_second` it answers one request per
+    connection and drops the next one unanswered, as a server whose idle timeout fired."""
 
-    async def one_per_connection(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
+    def __init__(self, *, drop_second: bool) -> None:
+        self.drop_second = drop_second
+        self.requests: list[bytes] = []
+        self.client_closed = asyncio.Event()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)
         answered = False
         while True:
@@ -216,12 +220,13 @@ async def test_a_keep_alive_connection_the_server_dropped_is_retried_once() -> N
             if event is h11.NEED_DATA:
                 data = await reader.read(65536)
                 if not data:
+                    self.client_closed.set()
                     break
                 conn.receive_data(data)
             elif isinstance(event, h11.Request):
-                requests.append(event.target)
-                if answered:
-                    break  # drop it: keep-alive connection closed by the server
+                self.requests.append(event.target)
+                if answered and self.drop_second:
+                    break
             elif isinstance(event, h11.EndOfMessage):
                 reply = h11.Response(status_code=200, headers=[("Content-Length", "2")])
                 writer.write(conn.send(reply) + conn.send(h11.Data(data=b"ok")))
@@ -230,7 +235,10 @@ async def test_a_keep_alive_connection_the_server_dropped_is_retried_once() -> N
                 answered = True
         writer.close()
 
-    server = await asyncio.start_server(one_per_connection, "127.0.0.1", 0)
+
+async def test_a_keep_alive_connection_the_server_dropped_is_retried_once() -> None:
+    fake = KeepAliveServer(drop_second=True)
+    server = await asyncio.start_server(fake.handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     failures: list[str] = []
     callbacks = CallbackSender(on_failure=lambda _d, message: failures.append(message))
@@ -242,7 +250,24 @@ async def test_a_keep_alive_connection_the_server_dropped_is_retried_once() -> N
         await callbacks.aclose()
         server.close()
     assert failures == []
-    assert requests == [b"/0", b"/1", b"/1", b"/2", b"/2"]
+    assert fake.requests == [b"/0", b"/1", b"/1", b"/2", b"/2"]
+
+
+async def test_idle_connections_are_closed_after_the_keep_alive_expiry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(callbacks_module, "KEEPALIVE_EXPIRY", 0.05)
+    fake = KeepAliveServer(drop_second=False)
+    server = await asyncio.start_server(fake.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    callbacks = CallbackSender()
+    try:
+        assert (await callbacks.deliver(Delivery(f"http://127.0.0.1:{port}/x", {}))).ok
+        async with asyncio.timeout(2):
+            await fake.client_closed.wait()  # by the sender, with no further delivery
+    finally:
+        await callbacks.aclose()
+        server.close()
 
 
 async def test_a_cancelled_delivery_does_not_cancel_the_ones_behind_it(

@@ -195,7 +195,8 @@ class _Origin:
         self.scheme, self.host, self.port = scheme, host, port
         self._tls = tls
         self._slots = asyncio.Semaphore(CONNECTIONS_PER_ORIGIN)
-        self._idle: list[_Connection] = []
+        self._idle: list[_Connection] = []  # oldest first
+        self._reaper: asyncio.TimerHandle | None = None
 
     async def request(self, request: h11.Request, body: bytes, within: float) -> _Reply:
         """One exchange within `within` seconds of getting a slot; one retry on a stale connection."""
@@ -214,7 +215,17 @@ class _Origin:
             raise
         if connection.keep():
             self._idle.append(connection)
+            if self._reaper is None:
+                self._reaper = asyncio.get_running_loop().call_later(KEEPALIVE_EXPIRY, self._reap)
         return reply
+
+    def _reap(self) -> None:
+        """Close expired idle connections, so an origin no longer called holds no sockets."""
+        self._reaper = None
+        while self._idle and not self._idle[0].usable():
+            self._idle.pop(0).close()
+        if self._idle:
+            self._reaper = asyncio.get_running_loop().call_later(KEEPALIVE_EXPIRY, self._reap)
 
     def _take_idle(self) -> _Connection | None:
         while self._idle:
@@ -237,6 +248,9 @@ class _Origin:
         return _Connection(reader, writer)
 
     def close(self) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
+            self._reaper = None
         for connection in self._idle:
             connection.close()
         self._idle.clear()
@@ -312,7 +326,9 @@ class CallbackSender:
             reply = await origin.request(request, body, max(delivery.timeout_ms, 1) / 1000)
         except TimeoutError:
             return self._failed(delivery, url, f"callback timed out after {delivery.timeout_ms} ms")
-        except (CallbackFailure, ValueError, h11.ProtocolError) as exc:
+        except CallbackFailure as exc:
+            return self._failed(delivery, url, f"callback failed: {exc}")
+        except (ValueError, h11.ProtocolError) as exc:
             return self._failed(delivery, url, f"callback failed: {exc.__class__.__name__}: {exc}")
         if reply.status >= 400:
             return self._failed(
