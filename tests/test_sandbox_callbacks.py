@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.servers import BackgroundServer
 from tests.conftest import CallbackReceiver
 
 OrderNumber = Callable[..., Awaitable[dict[str, Any]]]
@@ -100,3 +102,24 @@ async def test_inbound_message_without_an_application_is_an_error(
     assert (
         errors[0]["code"] == "no-application-for-number" and errors[0]["category"] == "unavailable"
     )
+
+
+async def test_a_finished_call_keeps_its_events_but_no_live_state(
+    sandbox_server: BackgroundServer,
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+    callback_receiver: CallbackReceiver,
+) -> None:
+    sender = (await order_number())["number"]
+    calls = []
+    for _ in range(2):
+        body = {"from": sender, "to": "+15554010000", "callbackUrl": callback_receiver.url}
+        calls.append((await sandbox_http.post(f"{user}/calls", json=body)).headers["location"])
+    await callback_receiver.wait_for(lambda e: sum(x["eventType"] == "hangup" for x in e) == 2)
+    engine = engine_for(sandbox_server.sandbox)  # type: ignore[attr-defined]
+    for location in calls:
+        call_id = location.rsplit("/", 1)[1]
+        assert call_id not in engine._live  # memory does not grow with every call made
+        events = (await sandbox_http.get(f"{user}/calls/{call_id}/events")).json()
+        assert [e["name"] for e in events] == ["create", "answer", "hangup"]
