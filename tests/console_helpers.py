@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.backend import BackendOptions
+from bwconsole.tui.screens.welcome import SEEN_MARKER
 
 WAIT_SECONDS = 10.0
 
@@ -23,7 +24,11 @@ async def connected_console(
     time_scale: float = 20.0,
     size: tuple[int, int] = (140, 45),
 ) -> AsyncIterator[tuple[BwConsoleApp, Pilot[None]]]:
-    """The console on a freshly seeded embedded sandbox (time-scale sped up), connected."""
+    """The console on a freshly seeded embedded sandbox (time-scale sped up), connected.
+
+    The first-run panel is marked as seen so keys reach the panes.
+    """
+    _mark_welcome_seen(data_dir)
     app = BwConsoleApp(
         sandbox=True,
         initial_pane=pane,
@@ -32,6 +37,11 @@ async def connected_console(
     async with app.run_test(size=size) as pilot:
         await asyncio.wait_for(app.wait_connected(), WAIT_SECONDS)
         yield app, pilot
+
+
+def _mark_welcome_seen(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / SEEN_MARKER).touch()
 
 
 async def until(pilot: Pilot[None], predicate: Callable[[], object], what: str) -> None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bwconsole.config import Profile
-from bwconsole.sandbox.core import Sandbox
 from bwconsole.tui.backend import Backend
 from bwconsole.tui.conference_index import INDEX_FILE, ConferenceIndex, index_path
 
@@ -36,16 +33,13 @@ def test_accounts_do_not_see_each_others_conferences(tmp_path: Path) -> None:
     two.close()
 
 
-def test_sandbox_index_lives_with_the_sandbox_state(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BWCONSOLE_DATA_DIR", str(tmp_path / "user"))
+def test_index_lives_in_the_backends_data_dir(tmp_path: Path) -> None:
     profile = Profile(name="p", user_id="u", api_token="t", api_secret="s")
-    sandbox = Sandbox(state_file=tmp_path / "embedded" / "sandbox.sqlite3")
-    try:
-        on_sandbox = Backend(profile=profile, client=None, live=None, sandbox=sandbox)  # type: ignore[arg-type]
-        real = Backend(profile=profile, client=None, live=None, sandbox=None)  # type: ignore[arg-type]
-        assert index_path(on_sandbox) == tmp_path / "embedded" / INDEX_FILE
-        assert index_path(real) == tmp_path / "user" / INDEX_FILE
-    finally:
-        sandbox.store.close()
+    backend = Backend(
+        profile=profile,
+        client=None,  # type: ignore[arg-type]
+        live=None,
+        sandbox=None,
+        data_dir=tmp_path / "embedded",
+    )
+    assert index_path(backend) == tmp_path / "embedded" / INDEX_FILE

@@ -24,6 +24,7 @@ from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
 from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
 from bwconsole.tui.screens.help import HelpScreen
+from bwconsole.tui.screens.welcome import WelcomeScreen, first_run
 from bwconsole.tui.themes import DEFAULT_THEME, ThemeError, load_themes
 from bwconsole.tui.widgets.api_log import ApiLogPane
 from bwconsole.tui.widgets.calls import CallsPane
@@ -49,6 +50,9 @@ T = TypeVar("T")
 
 BALANCE_REFRESH_SECONDS = 60.0
 """No event reports the balance, so the header re-reads it this often."""
+
+BACKEND_CLOSE_SECONDS = 5.0
+"""At exit, how long the embedded servers and the relay subscription get to close."""
 
 
 class NotConnected(RuntimeError):
@@ -102,6 +106,17 @@ class BwConsoleApp(App[None]):
         ),
         Binding(
             "question_mark", "help", "Help", tooltip="Show every key", key_display="?", id="help"
+        ),
+        Binding(
+            "f1", "welcome", "Welcome", tooltip="The first-run panel", show=False, id="welcome"
+        ),
+        Binding(
+            "f9",
+            "bxml_settings",
+            "BXML responder",
+            tooltip="How BXML requests from the relay are answered",
+            show=False,
+            id="bxml-settings",
         ),
         *(
             Binding(
@@ -171,6 +186,8 @@ class BwConsoleApp(App[None]):
         """The connected account, once connected."""
         self._loaded: set[str] = set()
         self._connected = asyncio.Event()
+        self._backend_closing = asyncio.Event()
+        self._backend_task: asyncio.Task[None] | None = None
         self.bxml = BxmlResponder(self)
         """Answers the relay's BXML requests (a script or an interactive prompt)."""
         self._composed_bar = False
@@ -206,7 +223,17 @@ class BwConsoleApp(App[None]):
         self._update_pane_bar()
         self.current_pane.focus_list()
         if self._backend_options is not None:
-            self.run_worker(self._run_backend(self._backend_options), group="backend")
+            # A plain task, not a worker: Textual cancels workers at exit without waiting,
+            # and the embedded servers need to close (and release their lock) cleanly.
+            self._backend_task = asyncio.create_task(self._run_backend(self._backend_options))
+
+    async def on_unmount(self) -> None:
+        self._backend_closing.set()
+        if self._backend_task is not None:
+            try:
+                await asyncio.wait_for(self._backend_task, BACKEND_CLOSE_SECONDS)
+            except TimeoutError:
+                pass  # cancelled by wait_for; the process is leaving anyway
 
     # --- the account ------------------------------------------------------------------------------
 
@@ -256,6 +283,8 @@ class BwConsoleApp(App[None]):
         self._connected.set()
         self.load_pane(self.current_pane)
         self.refresh_balance()
+        if backend.on_sandbox and first_run(backend.data_dir):
+            self.push_screen(WelcomeScreen())
         self.set_interval(BALANCE_REFRESH_SECONDS, self.refresh_balance)
 
     def load_pane(self, pane: Pane) -> None:
@@ -295,7 +324,7 @@ class BwConsoleApp(App[None]):
                 on_request=self.answer_bxml,
             ) as backend:
                 self.attach(backend)
-                await asyncio.Event().wait()  # until the worker is cancelled at exit
+                await self._backend_closing.wait()
         except Exception as exc:  # e.g. EmbeddedBusy, a port that cannot be bound
             self.show_error(f"Could not connect: {exc}", title="Connection")
 
@@ -419,6 +448,10 @@ class BwConsoleApp(App[None]):
         self.query_one(PaneBar).current = pane_id
         self.panes[pane_id].focus_list()
         self.load_pane(self.panes[pane_id])
+
+    def action_welcome(self) -> None:
+        """Show the first-run panel again."""
+        self.push_screen(WelcomeScreen())
 
     def action_bxml_settings(self) -> None:
         """Choose how BXML requests are answered (a script, or a prompt)."""

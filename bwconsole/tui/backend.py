@@ -41,6 +41,9 @@ class Backend:
     live: LiveClient | None
     sandbox: Any | None
     """The embedded `Sandbox` when running on it (None on a real account)."""
+    data_dir: Path
+    """Where the console keeps its local state for this account (the embedded
+    sandbox's own directory on the sandbox)."""
 
     @property
     def on_sandbox(self) -> bool:
@@ -72,23 +75,25 @@ async def open_backend(
     handlers = Handlers(on_event, on_state, on_exchange, on_request)
     profile = options.profile
     if profile is not None:
-        async with _connected(profile, handlers, live_dir=data_dir() / "live", sandbox=None) as b:
-            yield b
+        root = options.data_dir or data_dir()
+        async with _connected(profile, handlers, root=root, sandbox=None) as backend:
+            yield backend
         return
     from bwconsole.embedded import embedded
 
     root = options.data_dir or data_dir()
     async with embedded(data_dir=root, fresh=options.fresh, time_scale=options.time_scale) as env:
         async with _connected(
-            env.profile, handlers, live_dir=env.live_state_dir, sandbox=env.sandbox
+            env.profile, handlers, root=env.data_dir, sandbox=env.sandbox
         ) as backend:
             yield backend
 
 
 @contextlib.asynccontextmanager
 async def _connected(
-    profile: Profile, handlers: Handlers, *, live_dir: Path, sandbox: Any | None
+    profile: Profile, handlers: Handlers, *, root: Path, sandbox: Any | None
 ) -> AsyncIterator[Backend]:
+    live_dir = root / "live"
     client = Client(
         profile.user_id,
         profile.api_token,
@@ -113,7 +118,7 @@ async def _connected(
         if live is not None:
             live_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (a few µs, once)
             await live.start()
-        yield Backend(profile=profile, client=client, live=live, sandbox=sandbox)
+        yield Backend(profile=profile, client=client, live=live, sandbox=sandbox, data_dir=root)
     finally:
         if live is not None:
             await live.stop()

@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bwconsole.config import data_dir
-
 if TYPE_CHECKING:
     from bwconsole.tui.backend import Backend
 
@@ -36,10 +34,7 @@ CREATE TABLE IF NOT EXISTS conferences (
 def index_path(backend: Backend) -> Path:
     """Where the index of `backend`'s account lives: next to the embedded sandbox's
     state when on it (so a sandbox's conferences stay with that sandbox), else the data dir."""
-    media_dir = getattr(backend.sandbox, "media_dir", None)
-    if isinstance(media_dir, Path):
-        return media_dir.parent / INDEX_FILE
-    return data_dir() / INDEX_FILE
+    return backend.data_dir / INDEX_FILE
 
 
 class ConferenceIndex:
