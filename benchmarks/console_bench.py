@@ -344,9 +344,10 @@ Bare().run()
 
 
 def time_to_screen(
-    command: list[str], shows: bytes, env: dict[str, str], limit: float = 30.0
+    command: list[str], shows: tuple[bytes, ...], env: dict[str, str], limit: float = 30.0
 ) -> float:
-    """Seconds from spawning `command` on a pseudo-terminal (SIZE) to `shows` in its output.
+    """Seconds from spawning `command` on a pseudo-terminal (SIZE) to one of `shows` in its
+    output.
 
     The process is a fresh interpreter, as a user's is; it is ended (its process
     group) once the text appears.
@@ -360,7 +361,7 @@ def time_to_screen(
     os.close(follower)
     seen = b""
     try:
-        while shows not in seen:
+        while not any(text in seen for text in shows):
             left = limit - (time.perf_counter() - start)
             if left <= 0 or process.poll() is not None:
                 tail = seen[-400:].decode("utf-8", "replace")
@@ -390,7 +391,7 @@ def startup(runs: int) -> dict[str, float]:
     script = Path(sys.executable).with_name("bwconsole")
     console = [str(script)] if script.exists() else [sys.executable, "-m", "bwconsole"]
     # A numbers row names the seeded application: the first pane is loaded and drawn.
-    loaded = APPLICATION_NAME.encode()
+    loaded = (APPLICATION_NAME.encode(),)
     with tempfile.TemporaryDirectory(prefix="bwconsole-startup-") as home:
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         env |= {
@@ -398,12 +399,13 @@ def startup(runs: int) -> dict[str, float]:
             "BWCONSOLE_DATA_DIR": str(Path(home, "data")),
             "BWCONSOLE_CONFIG_DIR": str(Path(home, "config")),
         }
-        time_to_screen([*console, "--sandbox", "--fresh"], loaded, env)  # create the state once
+        # Create the state once; a first run may show the welcome panel over the rows.
+        time_to_screen([*console, "--sandbox", "--fresh"], (*loaded, b"Welcome to bwconsole"), env)
         kept, fresh, bare = [], [], []
         for _ in range(runs):
             kept.append(time_to_screen([*console, "--sandbox"], loaded, env))
             fresh.append(time_to_screen([*console, "--sandbox", "--fresh"], loaded, env))
-            bare.append(time_to_screen([sys.executable, "-c", BARE_APP], b"first frame", env))
+            bare.append(time_to_screen([sys.executable, "-c", BARE_APP], (b"first frame",), env))
     figures = {
         "bwconsole_sandbox_s": statistics.median(kept),
         "bwconsole_sandbox_max_s": max(kept),
