@@ -80,6 +80,8 @@ class App:
                     yield part.encode()
 
             return StreamingResponse(chunks(), media_type="application/xml")
+        if path == "/latin":
+            return Response("café".encode("latin-1"), media_type="text/plain; charset=latin-1")
         if path == "/close":
             return Response("bye", headers={"Connection": "close"})
         return Response("", status_code=200)
@@ -162,6 +164,13 @@ async def test_a_chunked_bxml_reply_comes_back_whole(
     callbacks, _ = sender
     outcome = await callbacks.send("call", Delivery(app.url + "/bxml", {"eventType": "answer"}))
     assert outcome == Outcome(ok=True, status=200, body=BXML, content_type="application/xml")
+
+
+async def test_a_reply_is_decoded_in_its_declared_charset(
+    app: App, sender: tuple[CallbackSender, list[str]]
+) -> None:
+    callbacks, _ = sender
+    assert (await callbacks.deliver(Delivery(app.url + "/latin", {}))).body == "café"
 
 
 async def test_connection_close_replies_and_later_deliveries_still_work(

@@ -155,9 +155,7 @@ class _Connection:
         except OSError as exc:
             error = _Unanswered if not received else CallbackFailure
             raise error(f"{exc.__class__.__name__}: {exc}") from exc
-        return _Reply(
-            status, content_type, b"".join(chunks).decode(_charset(content_type), "replace")
-        )
+        return _Reply(status, content_type, _decode(b"".join(chunks), content_type))
 
     def keep(self) -> bool:
         """After a complete exchange: ready for the next request, or closed."""
@@ -176,14 +174,17 @@ def _header(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str:
     return next((value.decode("latin-1") for key, value in headers if key == name), "")
 
 
-def _charset(content_type: str) -> str:
+def _decode(body: bytes, content_type: str) -> str:
+    """The reply as text, in its declared charset (UTF-8 when none or unknown)."""
+    if not body:
+        return ""  # the usual callback reply: parsing the header would cost more than the event
     message = Message()
     message["content-type"] = content_type
     charset = message.get_param("charset")
     if isinstance(charset, str):
         with contextlib.suppress(LookupError):
-            return codecs.lookup(charset).name
-    return "utf-8"
+            return body.decode(codecs.lookup(charset).name, "replace")
+    return body.decode("utf-8", "replace")
 
 
 class _Origin:
