@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["clock_time", "duration_ms", "money", "yes_no"]
+__all__ = ["clock_time", "duration_ms", "epoch", "money", "yes_no"]
 
 
 def clock_time(value: Any) -> str:
@@ -33,6 +33,18 @@ def duration_ms(value: Any) -> str:
         return ""
     millis = float(value)
     return f"{millis:.0f} ms" if millis < 1000 else f"{millis / 1000:.1f} s"
+
+
+def epoch(value: Any) -> float | None:
+    """Turn an API or event time (ISO text or datetime) into epoch seconds, for sorting."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
 
 
 def money(value: Any) -> str:

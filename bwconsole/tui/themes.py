@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 __all__ = ["BUILTIN_THEME_DIR", "DEFAULT_THEME", "ThemeError", "load_theme", "load_themes"]
 
+
 def _builtin_theme_dir() -> Path:
     """`themes/` at the top of a source checkout; inside the package once installed
     from a wheel (pyproject.toml force-includes it as `bwconsole/_themes`)."""

@@ -7,14 +7,13 @@ a new error, so the list is read when first shown and again on `r`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from bwconsole.tui.formatting import clock_time
+from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.widgets.pane import Pane
 
@@ -22,22 +21,10 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.api.models import UserError
 
-__all__ = ["ErrorsPane", "epoch", "error_row"]
+__all__ = ["ErrorsPane", "error_row"]
 
 PAGE_SIZE = 1000
 """Errors asked for per page (the API keeps at most the newest 1000)."""
-
-
-def epoch(value: Any) -> float | None:
-    """Turn an API or event time (ISO text or datetime) into epoch seconds, for sorting."""
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return None
-    return None
 
 
 def error_row(error: UserError) -> dict[str, Any]:

@@ -26,11 +26,10 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.events import SmsEvent
-from bwconsole.tui.formatting import clock_time
+from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
 from bwconsole.tui.screens.message_upload import UploadScreen
-from bwconsole.tui.widgets.errors import epoch
 from bwconsole.tui.widgets.pane import DETAIL_INTERVAL, Pane
 
 if TYPE_CHECKING:

@@ -1,0 +1,366 @@
+"""What the user does to calls from the Calls pane: dial, answer, reject, hang up, transfer,
+bridge, speak/play/stop, keypad, gather, recording and conference.
+
+`CallsPane` keeps the rows and the key bindings; each of its `action_*` methods hands
+the highlighted call to the pane's `CallActions`, which asks for what it needs (a form,
+a yes), makes the request through the console (a failure is told in words) and notes
+what it did on the call's row. The events that follow move the row along.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any
+
+from bwconsole.tui.screens.call_dialogs import (
+    conference_form,
+    dial_form,
+    gather_form,
+    play_form,
+    speak_form,
+    transfer_form,
+)
+from bwconsole.tui.screens.call_keypad import KeypadScreen
+from bwconsole.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.widgets.calls import CallsPane
+
+__all__ = ["CallActions"]
+
+FINAL_STATES = frozenset({"completed", "rejected", "error"})
+"""States of a call that has ended (no action but dial applies to it)."""
+SOURCE_LIMIT = 200
+"""How many numbers (and endpoints per domain) the dial form offers to call from."""
+CONFERENCE_REFUSED = (
+    "The API refused to add this call to the conference. In v1 a conference member must be a "
+    "call created with that conference's id: dial the party again with d and fill in "
+    "Conference id, then press c on the new call once it is answered."
+)
+
+CallWork = Callable[[str], Coroutine[Any, Any, None]]
+"""An action on one call, by id."""
+
+
+class CallActions:
+    """The Calls pane's actions: one per pane, holding the call marked for bridging.
+
+    Args:
+        pane: the pane whose rows the actions read and note on.
+    """
+
+    def __init__(self, pane: CallsPane) -> None:
+        self.pane = pane
+        self.marked: str | None = None
+        """The call marked with b, waiting for a second call to bridge it with."""
+
+    @property
+    def console(self) -> BwConsoleApp:
+        """The console app (its API helpers and account)."""
+        return self.pane.console
+
+    @property
+    def client(self) -> Client:
+        """The connected account's API client."""
+        return self.pane.client
+
+    # --- running an action ----------------------------------------------------------------------
+
+    def on_selected(self, work: CallWork, *, live: bool = True) -> None:
+        """Run `work` on the highlighted call; say why not when there is none (or it ended)."""
+        if (call_id := self.selected(live=live)) is not None:
+            self.start(work(call_id))
+
+    def selected(self, *, live: bool = True) -> str | None:
+        """The highlighted call's id; None (the user told why) when there is none or it ended."""
+        pane = self.pane
+        key = pane.table.cursor_key
+        row = pane.model.get(key) if key is not None else None
+        if key is None or row is None:
+            pane.app.notify("No call selected: dial one with d.", severity="warning")
+            return None
+        if live and row.get("state") in FINAL_STATES:
+            ended = row.get("cause") or row.get("state")
+            pane.app.notify(f"That call has ended ({ended}).", severity="warning")
+            return None
+        return key
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run an action in the background, once the account is connected."""
+        if self.console.backend is None:
+            work.close()
+            self.pane.app.notify(
+                "Not connected to the account yet; try again in a moment.", severity="warning"
+            )
+            return
+        self.pane.run_guarded(work, group="call-action")
+
+    def _request(self, request: Awaitable[object]) -> Awaitable[bool | None]:
+        """Run a request through the console: True when it succeeded, None when the user
+        was already told why it failed."""
+
+        async def done() -> bool:
+            await request
+            return True
+
+        return self.console.call_api(done())
+
+    def _callback_url(self) -> str | None:
+        """Where the call's events go: this console's relay channel."""
+        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
+
+        backend = self.console.backend
+        if backend is None:
+            return None
+        try:
+            return relay_callback_url(backend.profile)
+        except CallbackSetupError:
+            return None
+
+    # --- placing and answering --------------------------------------------------------------------
+
+    def dial(self, *, caller: str | None = None, to: str = "") -> None:
+        """Open the dial form, optionally pre-filled, and place the call."""
+        if caller and "@" in caller and not caller.startswith("sip:"):
+            caller = f"sip:{caller}"  # endpoints list their sipUri without the scheme
+        self.start(self._dial(caller, to))
+
+    async def answer(self, call_id: str) -> None:
+        """Answer a ringing inbound call."""
+        row = self.pane.model.get(call_id) or {}
+        if row.get("state") == "active":
+            self.pane.app.notify("That call is already answered.", severity="warning")
+            return
+        if await self._request(self.client.calls.answer(call_id)):
+            self.pane.note(call_id, "answer requested")
+
+    async def reject(self, call_id: str) -> None:
+        """Refuse a ringing inbound call."""
+        if await self._request(self.client.calls.reject(call_id)):
+            self.pane.note(call_id, "reject requested")
+
+    async def _sources(self) -> list[tuple[str, str]]:
+        """What a call can come from: the account's numbers, then its SIP endpoints."""
+        api = self.console.call_api
+        numbers = await api(self.client.phone_numbers.list(size=SOURCE_LIMIT).collect(SOURCE_LIMIT))
+        sources = [
+            (f"{number.number}  {number.name or ''}".rstrip(), number.number)
+            for number in numbers or ()
+            if number.number
+        ]
+        for domain in await api(self.client.domains.list().collect()) or ():
+            endpoints = await api(self.client.endpoints.list(domain.id or "").collect(SOURCE_LIMIT))
+            for endpoint in endpoints or ():
+                if endpoint.sip_uri:
+                    uri = endpoint.sip_uri
+                    uri = uri if uri.startswith("sip:") else f"sip:{uri}"
+                    sources.append((f"{uri}  ({endpoint.name or 'endpoint'})", uri))
+        return sources
+
+    async def _dial(self, caller: str | None, to: str) -> None:
+        pane = self.pane
+        sources = await self._sources()
+        if not sources:
+            pane.app.notify(
+                "Nothing to call from: the account has no numbers or SIP endpoints.",
+                severity="warning",
+            )
+            return
+        values = await pane.app.push_screen_wait(dial_form(sources, caller=caller, to=to))
+        if values is None:
+            return
+        conference = values["conference"] or None
+        call_id = await self.console.call_api(
+            self.client.calls.create(
+                from_=values["from"],
+                to=values["to"],
+                call_timeout=int(values["timeout"]) if values["timeout"] else None,
+                callback_url=self._callback_url(),
+                conference_id=conference,
+            )
+        )
+        if call_id is None:
+            return
+        pane.update_call(
+            call_id,
+            state=pane.state_or(call_id, "started"),
+            direction="out",
+            startTime=time.time(),
+            conferenceId=conference,
+            **{"from": values["from"], "to": values["to"]},
+        )
+        pane.note(call_id, f"dialed {values['to']} from {values['from']}")
+        pane.highlight(call_id)
+        pane.fetch(call_id)
+
+    # --- acting on a call -------------------------------------------------------------------------
+
+    async def hang_up(self, call_id: str) -> None:
+        """End a call, after a yes."""
+        row = self.pane.model.get(call_id) or {}
+        question = f"Hang up the call {row.get('from')} -> {row.get('to')}?"
+        if not await self.pane.app.push_screen_wait(ConfirmScreen(question, title="Hang up")):
+            return
+        if await self._request(self.client.calls.hang_up(call_id)):
+            self.pane.note(call_id, "hang-up requested")
+
+    async def transfer(self, call_id: str) -> None:
+        """Blind-transfer a call (caller id and whisper optional); the new leg gets a row."""
+        pane = self.pane
+        values = await pane.app.push_screen_wait(transfer_form())
+        if values is None:
+            return
+        whisper = {"sentence": values["whisper"]} if values["whisper"] else None
+
+        async def transfer() -> str:
+            leg = await self.client.calls.transfer(
+                call_id,
+                transfer_to=values["to"],
+                transfer_caller_id=values["caller_id"] or None,
+                whisper_audio=whisper,
+                callback_url=self._callback_url(),
+            )
+            return leg or ""
+
+        leg = await self.console.call_api(transfer())
+        if leg is None:
+            return
+        pane.note(call_id, f"transferring to {values['to']}" + (f" (new leg {leg})" if leg else ""))
+        if leg:
+            pane.update_call(
+                leg,
+                state=pane.state_or(leg, "started"),
+                direction="out",
+                startTime=time.time(),
+                to=values["to"],
+            )
+            pane.note(leg, f"transfer leg of {call_id}")
+            pane.fetch(leg)
+
+    def bridge(self) -> None:
+        """Mark the highlighted call; on a second call, bridge the two (b again unmarks)."""
+        call_id = self.selected()
+        if call_id is None:
+            return
+        pane = self.pane
+        marked = self.marked if self.marked in pane.model else None
+        if marked == call_id:
+            self.marked = None
+            pane.update_call(call_id, mark="")
+            pane.app.notify("Bridge mark removed.", timeout=3)
+        elif marked is None:
+            self.marked = call_id
+            pane.update_call(call_id, mark="*")
+            pane.app.notify("Marked. Highlight another call and press b to bridge the two.")
+        else:
+            self.start(self._bridge(marked, call_id))
+
+    async def _bridge(self, first: str, second: str) -> None:
+        bridge_id = await self.console.call_api(
+            self.client.bridges.create(call_ids=[first, second], bridge_audio=True)
+        )
+        if bridge_id is None:
+            return
+        self.marked = None
+        for call_id, other in ((first, second), (second, first)):
+            self.pane.update_call(call_id, mark="", bridgeId=bridge_id)
+            self.pane.note(call_id, f"bridged with {other} ({bridge_id})")
+
+    async def speak(self, call_id: str) -> None:
+        """Speak a sentence into a call."""
+        values = await self.pane.app.push_screen_wait(speak_form())
+        if values is None:
+            return
+        if await self._request(self.client.calls.play_audio(call_id, sentence=values["sentence"])):
+            self.pane.note(call_id, f"speak: {values['sentence']}")
+
+    async def play(self, call_id: str) -> None:
+        """Play an audio URL or one of the account's media files into a call."""
+        files = await self.console.call_api(self.client.media.list().collect()) or []
+        media = [(f.media_name or "?", f.content) for f in files if f.content]
+        values = await self.pane.app.push_screen_wait(play_form(media))
+        if values is None:
+            return
+        url = values["url"] or values["media"]
+        if await self._request(self.client.calls.play_audio(call_id, file_url=url)):
+            self.pane.note(call_id, f"play: {url}")
+
+    async def stop_audio(self, call_id: str) -> None:
+        """Stop what is playing on a call."""
+        if await self._request(self.client.calls.stop_audio(call_id)):
+            self.pane.note(call_id, "playback stop requested")
+
+    def keypad(self) -> None:
+        """Open the DTMF keypad on the highlighted call."""
+        call_id = self.selected()
+        if call_id is None:
+            return
+        row = self.pane.model.get(call_id) or {}
+        label = f"{row.get('from')} -> {row.get('to')}"
+        self.pane.app.push_screen(
+            KeypadScreen(label, lambda tones: self._send_tones(call_id, tones))
+        )
+
+    async def _send_tones(self, call_id: str, tones: str) -> bool:
+        if self.console.backend is None:
+            return False
+        if await self._request(self.client.calls.send_dtmf(call_id, tones)):
+            self.pane.note(call_id, f"sent dtmf {tones}")
+            return True
+        return False
+
+    async def gather(self, call_id: str) -> None:
+        """Start collecting digits on a call (the gather event shows them)."""
+        values = await self.pane.app.push_screen_wait(gather_form())
+        if values is None:
+            return
+        max_digits = int(values["max_digits"]) if values["max_digits"] else None
+        gather_id = await self.console.call_api(
+            self.client.calls.create_gather(
+                call_id,
+                max_digits=max_digits,
+                terminating_digits=values["terminating"],
+                inter_digit_timeout=int(values["inter_digit"]) if values["inter_digit"] else None,
+            )
+        )
+        if gather_id is not None:
+            self.pane.update_call(call_id, digits="")
+            limit = f"up to {max_digits} digits" if max_digits else "digits"
+            self.pane.note(call_id, f"gathering {limit}, ending with {values['terminating']}")
+
+    async def toggle_recording(self, call_id: str) -> None:
+        """Switch a call's recording on when it is off, off when it is on."""
+        want = not (self.pane.model.get(call_id) or {}).get("recordingEnabled")
+        if await self._request(self.client.calls.update(call_id, recording_enabled=want)):
+            self.pane.update_call(call_id, recordingEnabled=want)
+            self.pane.note(call_id, "recording switched on" if want else "recording switched off")
+
+    async def conference(self, call_id: str) -> None:
+        """Add a call to a conference, creating one when no id is given."""
+        pane = self.pane
+        row = pane.model.get(call_id) or {}
+        values = await pane.app.push_screen_wait(conference_form(row.get("conferenceId") or ""))
+        if values is None:
+            return
+        conference_id: str | None = values["conference"]
+        if not conference_id:
+            owned = row.get("from") if row.get("direction") == "out" else row.get("to")
+            conference_id = await self.console.call_api(
+                self.client.conferences.create(
+                    from_=str(owned or ""), callback_url=self._callback_url()
+                )
+            )
+            if conference_id is None:
+                return
+            pane.note(call_id, f"created conference {conference_id}")
+        member = await self.console.call_api(
+            self.client.conferences.add_member(conference_id, call_id=call_id)
+        )
+        if member is None:
+            pane.app.notify(CONFERENCE_REFUSED, title="Conference", severity="warning", timeout=15)
+            return
+        pane.update_call(call_id, conferenceId=conference_id)
+        pane.note(call_id, f"joined conference {conference_id} as member {member}")
