@@ -23,6 +23,8 @@ from bwconsole.tui.bxml_responder import BxmlResponder
 from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
 from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
+from bwconsole.tui.screens.account_setup import AccountSetupScreen
+from bwconsole.tui.screens.callback_offer import point_callbacks, restore_callbacks
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.screens.welcome import WelcomeScreen, first_run
 from bwconsole.tui.themes import DEFAULT_THEME, ThemeError, load_themes
@@ -117,6 +119,30 @@ class BwConsoleApp(App[None]):
             tooltip="How BXML requests from the relay are answered",
             show=False,
             id="bxml-settings",
+        ),
+        Binding(
+            "f6",
+            "add_account",
+            "Add account",
+            tooltip="Add a real account (checked before it is saved)",
+            show=False,
+            id="add-account",
+        ),
+        Binding(
+            "f7",
+            "point_callbacks",
+            "Point callbacks",
+            tooltip="Point an application's callback URLs at the relay",
+            show=False,
+            id="point-callbacks",
+        ),
+        Binding(
+            "f8",
+            "restore_callbacks",
+            "Restore callbacks",
+            tooltip="Put back the callback URLs replaced by point callbacks",
+            show=False,
+            id="restore-callbacks",
         ),
         *(
             Binding(
@@ -456,6 +482,18 @@ class BwConsoleApp(App[None]):
     def action_bxml_settings(self) -> None:
         """Choose how BXML requests are answered (a script, or a prompt)."""
         self.bxml.edit_settings()
+
+    def action_add_account(self) -> None:
+        """Add a real account: the form checks it, then saves it to config.toml."""
+        self.push_screen(AccountSetupScreen())
+
+    def action_point_callbacks(self) -> None:
+        """Offer to point an application's callbacks at the relay (current URLs shown first)."""
+        self.run_worker(point_callbacks(self), group="callbacks", exclusive=True)
+
+    def action_restore_callbacks(self) -> None:
+        """Offer to put back the callback URLs that pointing replaced."""
+        self.run_worker(restore_callbacks(self), group="callbacks", exclusive=True)
 
     def action_help(self) -> None:
         """Show every key of every pane."""
