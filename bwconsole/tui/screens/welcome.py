@@ -25,8 +25,8 @@ WELCOME_LINES = (
     "+15553123456 answers and presses 1 2 3 4 5 6 #; dial one of your own numbers "
     "(press 1 to see them) and it rings back as an incoming call.",
     "Press 4 for Messages and c to send one; every callback shows up live in Events (7).",
-    "For a real account: quit (ctrl+q) and run `bwconsole config add NAME`; "
-    "? lists every key, f1 shows this again.",
+    "For a real account press f6 (or run `bwconsole config add NAME`), then f7 points "
+    "its application at the relay; ? lists every key, f1 shows this again.",
 )
 
 SEEN_MARKER = "welcome-seen"
