@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = ["clock_time", "duration_ms", "epoch", "money", "yes_no"]
@@ -48,10 +49,23 @@ def epoch(value: Any) -> float | None:
 
 
 def money(value: Any) -> str:
-    """Show an account balance with two decimals (text passes through unchanged)."""
-    if isinstance(value, int | float):
-        return f"{value:,.2f}"
-    return "" if value is None else str(value)
+    """Show an account balance: thousands grouped, at least two decimals, no padding zeros.
+
+    The API sends the balance as text with eight decimals ("538.37250000"); sub-cent
+    amounts are real (calls are billed per second), so they are kept, not rounded.
+    Text that is not a number passes through unchanged.
+    """
+    if value is None:
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    exponent = amount.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity
+        return str(value)
+    places = max(2, -exponent)
+    return f"{amount:,.{places}f}"
 
 
 def yes_no(value: Any) -> str:
