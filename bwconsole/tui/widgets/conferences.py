@@ -6,12 +6,13 @@ member marked `▶`. Every conference created here or named by an event is
 remembered (`ConferenceIndex`) and refreshed from the API when the pane loads;
 afterwards `conference` and `conference-member` events keep rows and members
 current.
+
+The keys are bound here; what they do lives in `conference_actions.ConferenceActions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -29,16 +30,14 @@ from bwconsole.events import (
 from bwconsole.tui.conference_index import ConferenceIndex, index_path
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
-from bwconsole.tui.screens import conference_forms as forms
 from bwconsole.tui.screens.conference_dial import Recruiter
-from bwconsole.tui.screens.confirm import ConfirmScreen
+from bwconsole.tui.widgets.conference_actions import ConferenceActions
 from bwconsole.tui.widgets.pane import Pane
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.api.models import Conference, ConferenceMember
     from bwconsole.live import LiveEvent
-    from bwconsole.tui.app import BwConsoleApp
 
 __all__ = ["ConferencesPane"]
 
@@ -114,11 +113,8 @@ class ConferencesPane(Pane):
         self._member_cursor: dict[str, int] = {}
         self._index: ConferenceIndex | None = None
         self._recruiter: Recruiter | None = None
-
-    @property
-    def console(self) -> BwConsoleApp:
-        """The app, typed: the console's own methods (`call_api`, `backend`)."""
-        return cast("BwConsoleApp", self.app)
+        self.actions = ConferenceActions(self)
+        """What the keys do to conferences and members."""
 
     # --- the index and the API ----------------------------------------------------------------
 
@@ -164,7 +160,7 @@ class ConferencesPane(Pane):
             if exc.status == 404 and self.index is not None:
                 self.index.forget(conference_id)
             return
-        self._merge(conference_id, self._conference_row(conference))
+        self.merge(conference_id, self._conference_row(conference))
         for member in members:
             self._merge_member(conference_id, self._member_row(member))
 
@@ -195,7 +191,9 @@ class ConferencesPane(Pane):
 
     # --- rows and members -------------------------------------------------------------------------
 
-    def _merge(self, conference_id: str, changes: dict[str, Any]) -> None:
+    def merge(self, conference_id: str, changes: dict[str, Any]) -> None:
+        """Update a conference's row with the fields that are known (None leaves one as it
+        was), remembering a conference seen for the first time."""
         if conference_id not in self.model and self.index is not None:
             self.index.remember(conference_id)
         row = dict(self.model.get(conference_id) or {"id": conference_id})
@@ -218,14 +216,14 @@ class ConferencesPane(Pane):
         """Remember a conference this console did not list yet (named by an event, or used
         by another pane) and read it from the API."""
         if conference_id not in self.model:
-            self._merge(conference_id, {})
+            self.merge(conference_id, {})
             self.run_worker(self.refresh_conference(conference_id), group="conferences-refresh")
 
     def apply_event(self, live: LiveEvent) -> None:
         event = live.event
         if isinstance(event, ConferenceEvent) and event.conference_id:
             self.track(event.conference_id)
-            self._merge(
+            self.merge(
                 event.conference_id,
                 {
                     "state": event.status,
@@ -252,10 +250,10 @@ class ConferencesPane(Pane):
                 and (self.model.get(event.conference_id) or {}).get("state") != "completed"
             ):
                 changes["state"] = "active"
-            self._merge(event.conference_id, changes)
+            self.merge(event.conference_id, changes)
         elif isinstance(event, ConferencePlaybackEvent) and event.conference_id:
             kind = "speaking" if isinstance(event, ConferenceSpeakEvent) else "playing"
-            self._merge(event.conference_id, {"audio": kind if event.status == "started" else ""})
+            self.merge(event.conference_id, {"audio": kind if event.status == "started" else ""})
         elif isinstance(event, AnswerEvent) and event.call_id in self.recruiter.pending:
             self.run_worker(self.recruiter.answered(event.call_id), group="conferences-admit")
         elif isinstance(event, HangupEvent) and event.call_id in self.recruiter.pending:
@@ -308,7 +306,8 @@ class ConferencesPane(Pane):
 
     # --- selection ---------------------------------------------------------------------------------
 
-    def _conference(self) -> tuple[str, Row] | None:
+    def selected(self) -> tuple[str, Row] | None:
+        """The highlighted conference (id, row); None (the user told why) when there is none."""
         key = self.table.cursor_key
         row = self.model.get(key) if key is not None else None
         if key is None or row is None:
@@ -316,8 +315,10 @@ class ConferencesPane(Pane):
             return None
         return key, row
 
-    def _member(self) -> tuple[str, str, dict[str, Any]] | None:
-        selected = self._conference()
+    def selected_member(self) -> tuple[str, str, dict[str, Any]] | None:
+        """The highlighted conference's marked member (conference id, member id, member);
+        None (the user told why) when there is no conference or it has no members."""
+        selected = self.selected()
         if selected is None:
             return None
         conference_id = selected[0]
@@ -327,31 +328,9 @@ class ConferencesPane(Pane):
             return None
         return conference_id, member_id, self.members[conference_id][member_id]
 
-    def _act(self, request: Callable[[], Awaitable[Any]], done: str) -> None:
-        """Run one API request in the background; say `done` when it worked."""
-
-        async def run() -> None:
-            if await self.console.call_api(_succeeded(request())) is not None:
-                self.app.notify(done, timeout=3, markup=False)
-
-        self.run_worker(run(), group="conferences-action")
-
-    def _relay_url(self) -> str | None:
-        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
-
-        backend = self.console.backend
-        if backend is None:
-            return None
-        try:
-            return relay_callback_url(backend.profile)
-        except CallbackSetupError:
-            return None
-
-    # --- actions: conferences ------------------------------------------------------------------
-
     def action_member(self, step: int) -> None:
         """Move the member mark up or down the highlighted conference's members."""
-        selected = self._conference()
+        selected = self.selected()
         if selected is None:
             return
         count = len(self._member_ids(selected[0]))
@@ -360,162 +339,50 @@ class ConferencesPane(Pane):
             self._member_cursor[selected[0]] = max(0, min(current + step, count - 1))
             self._show_detail(selected[0])
 
+    # --- actions: on the highlighted conference (conference_actions.py) --------------------------
+
     def action_create(self) -> None:
         """Ask for an owned number and create a conference from it."""
-        self.run_worker(self._create(), group="conferences-create")
-
-    async def _create(self) -> None:
-        number = await self.console.call_api(self._first_number())
-        values = await self.app.push_screen_wait(forms.create_form(number or ""))
-        if values is None:
-            return
-        conference_id = await self.console.call_api(
-            self.client.conferences.create(from_=values["from"], callback_url=self._relay_url())
-        )
-        if conference_id is None:
-            return
-        self._merge(conference_id, {"state": "created", "from": values["from"]})
-        self.table.move_cursor(self.model.index_of(conference_id) or 0)
-        self.app.notify(
-            f"Conference {conference_id} created: press d to dial someone in.", markup=False
-        )
-        await self.refresh_conference(conference_id)
-
-    async def _first_number(self) -> str:
-        """An owned number to offer (only the first page is read, however many there are)."""
-        async for number in self.client.phone_numbers.list():
-            if number.number:
-                return number.number
-        return ""
+        self.actions.create()
 
     def action_dial(self) -> None:
         """Call a number into the highlighted conference; it joins when they answer."""
-        selected = self._conference()
-        if selected is not None:
-            conference_id, row = selected
-            dial = self.recruiter.dial(conference_id, str(row.get("from") or ""), self._relay_url())
-            self.run_worker(dial, group="conferences-dial")
+        self.actions.dial()
 
     def action_add_call(self) -> None:
         """Add an existing call, by id, to the highlighted conference."""
-        selected = self._conference()
-        if selected is not None:
-            self.run_worker(self.recruiter.add_call(selected[0]), group="conferences-add")
+        self.actions.add_call()
 
     def action_mute_all(self) -> None:
         """Mute or unmute the whole highlighted conference."""
-        self._toggle_conference("mute", "muted", "unmuted")
+        self.actions.toggle_conference("mute", "muted", "unmuted")
 
     def action_hold_all(self) -> None:
         """Hold or unhold the whole highlighted conference."""
-        self._toggle_conference("hold", "held", "taken off hold")
-
-    def _toggle_conference(self, flag: str, on: str, off: str) -> None:
-        selected = self._conference()
-        if selected is None:
-            return
-        conference_id, row = selected
-        value = not row.get(flag)
-
-        async def change() -> None:
-            mute, hold = _flag(flag, value)
-            await self.client.conferences.update(conference_id, mute=mute, hold=hold)
-            self._merge(conference_id, {flag: value})  # no event reports this change
-
-        self._act(change, f"Conference {conference_id} {on if value else off}.")
+        self.actions.toggle_conference("hold", "held", "taken off hold")
 
     def action_speak(self, to_member: bool) -> None:
         """Speak a sentence to every member, or to the marked one."""
-        self._audio(to_member, forms.speak_form, "sentence", "Speaking")
+        self.actions.speak(to_member)
 
     def action_play(self, to_member: bool) -> None:
         """Play an audio file URL to every member, or to the marked one."""
-        self._audio(to_member, forms.play_form, "url", "Playing")
-
-    def _audio(self, to_member: bool, form: Callable[[str], Any], field: str, doing: str) -> None:
-        target = self._member() if to_member else self._conference()
-        if target is None:
-            return
-        conference_id: str = target[0]
-        member_id: str | None = str(target[1]) if to_member else None
-        label = f"member {member_id}" if member_id else f"everyone in {conference_id}"
-
-        async def ask() -> None:
-            values = await self.app.push_screen_wait(form(label))
-            if values is None:
-                return
-            sentence, url = values.get("sentence"), values.get("url")
-            conferences = self.client.conferences
-            if member_id is not None:
-                request = conferences.play_audio_to_member(
-                    conference_id, member_id, sentence=sentence, file_url=url
-                )
-            else:
-                request = conferences.play_audio(conference_id, sentence=sentence, file_url=url)
-            if await self.console.call_api(_succeeded(request)) is not None:
-                self.app.notify(f"{doing} to {label}.", timeout=3, markup=False)
-
-        self.run_worker(ask(), group="conferences-audio")
+        self.actions.play(to_member)
 
     def action_end(self) -> None:
         """End the highlighted conference for everyone (asks first)."""
-        selected = self._conference()
-        if selected is not None:
-            self.run_worker(self._end(selected[0]), group="conferences-end")
+        self.actions.end()
 
-    async def _end(self, conference_id: str) -> None:
-        question = f"End conference {conference_id}? Every member is removed from it."
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
-            return
-        if await self.console.call_api(
-            _succeeded(self.client.conferences.update(conference_id, state="completed"))
-        ):
-            self.app.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)
-
-    # --- actions: the marked member -------------------------------------------------------------
+    # --- actions: on the marked member ----------------------------------------------------------
 
     def action_mute_member(self) -> None:
         """Mute or unmute the marked member."""
-        self._toggle_member("mute", "muted", "unmuted")
+        self.actions.toggle_member("mute", "muted", "unmuted")
 
     def action_hold_member(self) -> None:
         """Hold or unhold the marked member."""
-        self._toggle_member("hold", "held", "taken off hold")
-
-    def _toggle_member(self, flag: str, on: str, off: str) -> None:
-        selected = self._member()
-        if selected is None:
-            return
-        conference_id, member_id, member = selected
-        value = not member.get(flag)
-        mute, hold = _flag(flag, value)
-        self._act(
-            lambda: self.client.conferences.update_member(
-                conference_id, member_id, mute=mute, hold=hold
-            ),
-            f"Member {member_id} {on if value else off}.",
-        )
+        self.actions.toggle_member("hold", "held", "taken off hold")
 
     def action_remove_member(self) -> None:
         """Remove the marked member from its conference (the call itself stays up)."""
-        selected = self._member()
-        if selected is None:
-            return
-        conference_id, member_id, _ = selected
-        self._act(
-            lambda: self.client.conferences.update_member(
-                conference_id, member_id, state="completed"
-            ),
-            f"Member {member_id} removed from conference {conference_id}.",
-        )
-
-
-async def _succeeded(request: Awaitable[Any]) -> bool:
-    """Await a request that returns nothing; True once it worked (None means it failed)."""
-    await request
-    return True
-
-
-def _flag(flag: str, value: bool) -> tuple[bool | None, bool | None]:
-    """(mute, hold) for the update calls: the one toggled gets `value`, the other stays."""
-    return (value, None) if flag == "mute" else (None, value)
+        self.actions.remove_member()

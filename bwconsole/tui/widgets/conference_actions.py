@@ -1,0 +1,220 @@
+"""What the user does to conferences from the Conferences pane: create, dial in, add a
+call, mute/hold (everyone or one member), remove a member, speak/play and end.
+
+`ConferencesPane` keeps the rows, the members and the key bindings; each of its
+`action_*` methods hands over to the pane's `ConferenceActions`, which takes the
+highlighted conference (or its marked member), asks for what it needs (a form, a
+yes), makes the request through the console (a failure is told in words) and says
+what it did. The events that follow keep the rows current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bwconsole.tui.screens import conference_forms as forms
+from bwconsole.tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from bwconsole.api import Client
+    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.widgets.conferences import ConferencesPane
+
+__all__ = ["ConferenceActions"]
+
+
+class ConferenceActions:
+    """The Conferences pane's actions, one set per pane.
+
+    Args:
+        pane: the pane whose selection the actions read and whose rows they update.
+    """
+
+    def __init__(self, pane: ConferencesPane) -> None:
+        self.pane = pane
+
+    @property
+    def console(self) -> BwConsoleApp:
+        """The console app (its API helpers and account)."""
+        return self.pane.console
+
+    @property
+    def client(self) -> Client:
+        """The connected account's API client."""
+        return self.pane.client
+
+    # --- running an action ----------------------------------------------------------------------
+
+    def _act(self, request: Callable[[], Awaitable[Any]], done: str) -> None:
+        """Run one API request in the background; say `done` when it worked."""
+
+        async def run() -> None:
+            if await self.console.call_api(_succeeded(request())) is not None:
+                self.pane.app.notify(done, timeout=3, markup=False)
+
+        self.pane.run_worker(run(), group="conferences-action")
+
+    def _relay_url(self) -> str | None:
+        """Where the conference's (and dialled calls') events go: this console's relay channel."""
+        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
+
+        backend = self.console.backend
+        if backend is None:
+            return None
+        try:
+            return relay_callback_url(backend.profile)
+        except CallbackSetupError:
+            return None
+
+    # --- conferences ----------------------------------------------------------------------------
+
+    def create(self) -> None:
+        """Ask for an owned number and create a conference from it."""
+        self.pane.run_worker(self._create(), group="conferences-create")
+
+    async def _create(self) -> None:
+        pane = self.pane
+        number = await self.console.call_api(self._first_number())
+        values = await pane.app.push_screen_wait(forms.create_form(number or ""))
+        if values is None:
+            return
+        conference_id = await self.console.call_api(
+            self.client.conferences.create(from_=values["from"], callback_url=self._relay_url())
+        )
+        if conference_id is None:
+            return
+        pane.merge(conference_id, {"state": "created", "from": values["from"]})
+        pane.table.move_cursor(pane.model.index_of(conference_id) or 0)
+        pane.app.notify(
+            f"Conference {conference_id} created: press d to dial someone in.", markup=False
+        )
+        await pane.refresh_conference(conference_id)
+
+    async def _first_number(self) -> str:
+        """An owned number to offer (only the first page is read, however many there are)."""
+        async for number in self.client.phone_numbers.list():
+            if number.number:
+                return number.number
+        return ""
+
+    def dial(self) -> None:
+        """Call a number into the highlighted conference; it joins when they answer."""
+        selected = self.pane.selected()
+        if selected is not None:
+            conference_id, row = selected
+            recruiter = self.pane.recruiter
+            dial = recruiter.dial(conference_id, str(row.get("from") or ""), self._relay_url())
+            self.pane.run_worker(dial, group="conferences-dial")
+
+    def add_call(self) -> None:
+        """Add an existing call, by id, to the highlighted conference."""
+        selected = self.pane.selected()
+        if selected is not None:
+            adding = self.pane.recruiter.add_call(selected[0])
+            self.pane.run_worker(adding, group="conferences-add")
+
+    def toggle_conference(self, flag: str, on: str, off: str) -> None:
+        """Switch `flag` (mute or hold) of the whole highlighted conference; say `on`/`off`."""
+        selected = self.pane.selected()
+        if selected is None:
+            return
+        conference_id, row = selected
+        value = not row.get(flag)
+
+        async def change() -> None:
+            mute, hold = _flag(flag, value)
+            await self.client.conferences.update(conference_id, mute=mute, hold=hold)
+            self.pane.merge(conference_id, {flag: value})  # no event reports this change
+
+        self._act(change, f"Conference {conference_id} {on if value else off}.")
+
+    def speak(self, to_member: bool) -> None:
+        """Speak a sentence to every member, or to the marked one."""
+        self._audio(to_member, forms.speak_form, "Speaking")
+
+    def play(self, to_member: bool) -> None:
+        """Play an audio file URL to every member, or to the marked one."""
+        self._audio(to_member, forms.play_form, "Playing")
+
+    def _audio(self, to_member: bool, form: Callable[[str], Any], doing: str) -> None:
+        pane = self.pane
+        target = pane.selected_member() if to_member else pane.selected()
+        if target is None:
+            return
+        conference_id: str = target[0]
+        member_id: str | None = str(target[1]) if to_member else None
+        label = f"member {member_id}" if member_id else f"everyone in {conference_id}"
+
+        async def ask() -> None:
+            values = await pane.app.push_screen_wait(form(label))
+            if values is None:
+                return
+            sentence, url = values.get("sentence"), values.get("url")
+            conferences = self.client.conferences
+            if member_id is not None:
+                request = conferences.play_audio_to_member(
+                    conference_id, member_id, sentence=sentence, file_url=url
+                )
+            else:
+                request = conferences.play_audio(conference_id, sentence=sentence, file_url=url)
+            if await self.console.call_api(_succeeded(request)) is not None:
+                pane.app.notify(f"{doing} to {label}.", timeout=3, markup=False)
+
+        pane.run_worker(ask(), group="conferences-audio")
+
+    def end(self) -> None:
+        """End the highlighted conference for everyone (asks first)."""
+        selected = self.pane.selected()
+        if selected is not None:
+            self.pane.run_worker(self._end(selected[0]), group="conferences-end")
+
+    async def _end(self, conference_id: str) -> None:
+        question = f"End conference {conference_id}? Every member is removed from it."
+        if not await self.pane.app.push_screen_wait(ConfirmScreen(question)):
+            return
+        if await self.console.call_api(
+            _succeeded(self.client.conferences.update(conference_id, state="completed"))
+        ):
+            self.pane.app.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)
+
+    # --- the marked member ----------------------------------------------------------------------
+
+    def toggle_member(self, flag: str, on: str, off: str) -> None:
+        """Switch `flag` (mute or hold) of the marked member; say `on`/`off`."""
+        selected = self.pane.selected_member()
+        if selected is None:
+            return
+        conference_id, member_id, member = selected
+        value = not member.get(flag)
+        mute, hold = _flag(flag, value)
+        self._act(
+            lambda: self.client.conferences.update_member(
+                conference_id, member_id, mute=mute, hold=hold
+            ),
+            f"Member {member_id} {on if value else off}.",
+        )
+
+    def remove_member(self) -> None:
+        """Remove the marked member from its conference (the call itself stays up)."""
+        selected = self.pane.selected_member()
+        if selected is None:
+            return
+        conference_id, member_id, _ = selected
+        self._act(
+            lambda: self.client.conferences.update_member(
+                conference_id, member_id, state="completed"
+            ),
+            f"Member {member_id} removed from conference {conference_id}.",
+        )
+
+
+async def _succeeded(request: Awaitable[Any]) -> bool:
+    """Await a request that returns nothing; True once it worked (None means it failed)."""
+    await request
+    return True
+
+
+def _flag(flag: str, value: bool) -> tuple[bool | None, bool | None]:
+    """(mute, hold) for the update calls: the one toggled gets `value`, the other stays."""
+    return (value, None) if flag == "mute" else (None, value)
