@@ -17,7 +17,7 @@ from textual.widgets import Static
 from bwconsole.callback_setup import backup_path
 from bwconsole.config import config_path, load_config
 from bwconsole.tui.app import BwConsoleApp
-from bwconsole.tui.screens.account_setup import AccountSetupScreen
+from bwconsole.tui.screens.account_setup import CHECKING, AccountSetupScreen
 from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from tests.console_helpers import connected_console, until
@@ -223,3 +223,21 @@ async def test_several_applications_are_picked_from_a_list(tmp_path: Path) -> No
         assert app.backend is not None
         relay = f"{app.backend.profile.relay_url}/callbacks/sandbox"
         assert (await app.client.applications.get(other)).incoming_call_url == relay
+
+
+async def test_checking_is_shown_and_escape_abandons_it(tmp_path: Path) -> None:
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        api_url = f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
+        async with connected_console(tmp_path) as (app, pilot):
+            await submit_account(app, pilot, right_values(app, api_url=api_url))
+            screen = app.screen
+            assert isinstance(screen, AccountSetupScreen)
+            await until(pilot, lambda: screen.checking, "the check to start")
+            assert str(screen.status.content) == CHECKING
+            assert all(widget.disabled for widget in screen.inputs.values())
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, AccountSetupScreen), "closing")
+            await pilot.pause(0.2)
+            assert not config_path().exists()

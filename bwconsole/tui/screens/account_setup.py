@@ -34,7 +34,7 @@ from bwconsole.tui.validators import Required, Url
 if TYPE_CHECKING:
     from bwconsole.checks import CheckResult
 
-__all__ = ["AccountSetupScreen", "account_fields"]
+__all__ = ["CHECKING", "AccountSetupScreen", "account_fields"]
 
 CHECKING = "Checking the credentials (one API call) and the relay (a websocket connect)…"
 
@@ -87,7 +87,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AccountSetupScreen { align: center middle; }
-    AccountSetupScreen .form--body { width: 84; }
+    AccountSetupScreen #account-results { height: auto; }
     AccountSetupScreen #account-status { margin-top: 1; height: auto; }
     AccountSetupScreen .account--ok { color: $success; }
     AccountSetupScreen .account--fail { color: $error; }
@@ -106,6 +106,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
                 password=field.password,
                 validators=list(field.validators),
                 validate_on=["submitted"],
+                compact=True,  # eight fields and the results fit on one screen
                 id=f"field-{field.name}",
             )
             for field in self.fields
@@ -127,8 +128,8 @@ class AccountSetupScreen(ModalScreen[str | None]):
                 yield Label(field.label, classes="form--label")
                 yield self.inputs[field.name]
                 yield self.errors[field.name]
-            yield self.status
             yield self.results
+            yield self.status
             yield Static(
                 "enter checks, then saves · escape cancels (nothing is saved unless every "
                 "check passes)",
@@ -213,7 +214,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
         if failed:
             self._say(
                 f"Not saved: {', '.join(r.name for r in failed)} failed. "
-                "Fix the field and press enter to check again."
+                "Fix what failed and press enter to check again."
             )
             self._focus_for(failed[0])
             return

@@ -70,7 +70,12 @@ async def point_callbacks(app: BwConsoleApp) -> None:
     if plan is None:
         return
     if not plan.needed:
-        app.notify(f"{plan.describe()}\nIt already points at the relay.", title=TITLE, markup=False)
+        app.notify(
+            f"Application {plan.application_name or app_id} already sends its calls and "
+            f"messages to the relay ({relay_callback_url(profile)}): nothing to change.",
+            title=TITLE,
+            markup=False,
+        )
         return
     restore_key = _key_of(app, "restore-callbacks")
     question = (
