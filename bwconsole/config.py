@@ -41,6 +41,9 @@ __all__ = [
     "Config",
     "ConfigError",
     "Profile",
+    "check_channel",
+    "check_profile_name",
+    "check_user_id",
     "config_dir",
     "config_path",
     "data_dir",
@@ -62,6 +65,33 @@ ENV_OVERRIDES: dict[str, str] = {
     "BANDWIDTH_API_SECRET": "api_secret",
     "BANDWIDTH_API_URL": "api_url",
 }
+
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_USER_ID = re.compile(r"^u-[A-Za-z0-9]+$")
+_CHANNEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
+
+
+def check_profile_name(value: str) -> str | None:
+    """What is wrong with a profile name, in words (None when it is fine)."""
+    if _PROFILE_NAME.match(value):
+        return None
+    return f"profile name {value!r} may use only letters, digits, '-' and '_'"
+
+
+def check_user_id(value: str) -> str | None:
+    """What is wrong with a v1 user id (`u-` and letters/digits), or None."""
+    if not _USER_ID.match(value):
+        shown = f"{value!r}" if value else "nothing"
+        return f"user id must look like u-abc123 (got {shown})"
+    return None
+
+
+def check_channel(value: str) -> str | None:
+    """What is wrong with a relay channel (it becomes a URL path segment), or None; blank is fine."""
+    if value and not _CHANNEL.match(value):
+        return f"relay channel {value!r} may use only letters, digits and - _ . ~"
+    return None
+
 
 _SECRET_FIELDS = ("api_token", "api_secret", "relay_token")
 _PROFILE_FIELDS = (

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import getpass
 import os
-import re
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -37,6 +36,9 @@ from bwconsole.config import (
     Config,
     ConfigError,
     Profile,
+    check_channel,
+    check_profile_name,
+    check_user_id,
     load_config,
     resolve_profile,
     save_config,
@@ -50,9 +52,6 @@ __all__ = ["configure", "run"]
 _T = TypeVar("_T")
 
 _PROG = "bwconsole config"
-_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_USER_ID = re.compile(r"^u-[A-Za-z0-9]+$")
-_CHANNEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
 
 
 class _UsageError(Exception):
@@ -155,8 +154,8 @@ def run(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     config = load_config()
     name: str = args.name
-    if not _NAME.match(name):
-        raise _UsageError(f"profile name {name!r} may use only letters, digits, '-' and '_'")
+    if problem := check_profile_name(name):
+        raise _UsageError(problem)
     if name in config.profiles and not args.replace:
         raise _UsageError(f"profile {name!r} exists; add --replace to overwrite it")
 
@@ -185,14 +184,14 @@ def _gather(args: argparse.Namespace) -> Profile:
     """The profile from the options, asking for what is missing, validated."""
     interactive = not (args.user_id and args.token and args.secret)
     ask = _asker(interactive)
-    user_id = ask(args.user_id, "User id (u-…)", _check_user_id)
+    user_id = ask(args.user_id, "User id (u-…)", check_user_id)
     token = ask(args.token, "API token", _required("API token"), secret=True)
     secret = ask(args.secret, "API secret", _required("API secret"), secret=True)
     api_url = ask(args.api_url, f"API URL [{DEFAULT_API_URL}]", _check_url("API URL"))
     relay_url = ask(args.relay_url, "Relay URL (blank for none)", _check_url("relay URL"))
     relay_token = relay_channel = ""
     if relay_url:
-        relay_channel = ask(args.relay_channel, "Relay channel", _check_channel)
+        relay_channel = ask(args.relay_channel, "Relay channel", check_channel)
         relay_token = ask(
             args.relay_token, "Relay token (blank for none)", lambda v: None, secret=True
         )
@@ -245,13 +244,6 @@ def _asker(interactive: bool) -> Callable[..., str]:
     return ask
 
 
-def _check_user_id(value: str) -> str | None:
-    if not _USER_ID.match(value):
-        shown = f"{value!r}" if value else "nothing"
-        return f"user id must look like u-abc123 (got {shown})"
-    return None
-
-
 def _required(label: str) -> _Validator:
     return lambda value: None if value else f"{label} is required"
 
@@ -268,12 +260,6 @@ def _check_url(label: str) -> _Validator:
         return None
 
     return check
-
-
-def _check_channel(value: str) -> str | None:
-    if value and not _CHANNEL.match(value):
-        return f"relay channel {value!r} may use only letters, digits and - _ . ~"
-    return None
 
 
 def _list(args: argparse.Namespace) -> int:

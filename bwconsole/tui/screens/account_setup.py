@@ -25,8 +25,16 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
-from bwconsole.config import DEFAULT_API_URL, ConfigError, Profile, load_config, save_config
-from bwconsole.config_cli import _NAME, _check_channel, _check_user_id
+from bwconsole.config import (
+    DEFAULT_API_URL,
+    ConfigError,
+    Profile,
+    check_channel,
+    check_profile_name,
+    check_user_id,
+    load_config,
+    save_config,
+)
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import Field
 from bwconsole.tui.validators import Required, Url
@@ -52,23 +60,17 @@ class _Rule(Validator):
         return self.failure(problem) if problem else self.success()
 
 
-def _check_name(value: str) -> str | None:
-    if _NAME.match(value):
-        return None
-    return f"profile name {value!r} may use only letters, digits, '-' and '_'"
-
-
 def account_fields() -> list[Field]:
     """The form's fields, in the order `bwconsole config add` asks them."""
     return [
-        Field("name", "Profile name", (Required(), _Rule(_check_name)), placeholder="work"),
-        Field("user_id", "User id", (_Rule(_check_user_id),), placeholder="u-abc123"),
+        Field("name", "Profile name", (Required(), _Rule(check_profile_name)), placeholder="work"),
+        Field("user_id", "User id", (_Rule(check_user_id),), placeholder="u-abc123"),
         Field("api_token", "API token", (Required(),), password=True),
         Field("api_secret", "API secret", (Required(),), password=True),
         Field("api_url", "API URL", (Required(), Url()), value=DEFAULT_API_URL),
         Field("relay_url", "Relay URL (blank for none)", (Url(),), placeholder="https://…"),
         Field("relay_token", "Relay token (blank for none)", password=True),
-        Field("relay_channel", "Relay channel", (_Rule(_check_channel),)),
+        Field("relay_channel", "Relay channel", (_Rule(check_channel),)),
     ]
 
 
