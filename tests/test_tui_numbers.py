@@ -38,6 +38,8 @@ def owned(app: BwConsoleApp) -> dict[str, dict[str, Any]]:
 async def loaded(app: BwConsoleApp, pilot: Any) -> NumbersPane:
     pane = numbers_pane(app)
     await until(pilot, lambda: pane.model.total == len(owned(app)) > 0, "the numbers to load")
+    # The table takes up model changes at its next frame; the cursor lands on a row then.
+    await until(pilot, lambda: pane.table.cursor_key is not None, "the cursor on a number")
     return pane
 
 

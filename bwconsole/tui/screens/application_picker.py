@@ -1,4 +1,4 @@
-"""Choose one of the account's applications (or none) for a number."""
+"""Choose one of the account's applications (or, for a number, none)."""
 
 from __future__ import annotations
 
@@ -32,16 +32,23 @@ class ApplicationPickerScreen(ModalScreen[str | None]):
     """
 
     def __init__(
-        self, title: str, applications: Sequence[tuple[str, str]], *, current: str | None = None
+        self,
+        title: str,
+        applications: Sequence[tuple[str, str]],
+        *,
+        current: str | None = None,
+        offer_none: bool = True,
     ) -> None:
         """Args:
         title: What is being chosen for, e.g. the number.
         applications: (id, name) pairs, in the order shown.
         current: The id chosen now; the list starts on it.
+        offer_none: List "(no application)" first (unlinking a number); off when
+            the choice is which application to act on.
         """
         super().__init__()
         self.picker_title = title
-        options = [Option("(no application)", id=NONE_OPTION)]
+        options = [Option("(no application)", id=NONE_OPTION)] if offer_none else []
         options += [Option(f"{name}  ({app_id})", id=app_id) for app_id, name in applications]
         self.options = OptionList(*options, id="application-options")
         self.current = current

@@ -159,8 +159,8 @@ async def _pick(app: BwConsoleApp, title: str, names: dict[str, str]) -> str | N
     """The chosen application id: the only one as is, else the user's pick (None: cancelled)."""
     if len(names) == 1:
         return next(iter(names))
-    chosen = await app.push_screen_wait(ApplicationPickerScreen(title, list(names.items())))
-    return chosen or None  # "(no application)" means nothing to change here
+    picker = ApplicationPickerScreen(title, list(names.items()), offer_none=False)
+    return await app.push_screen_wait(picker)
 
 
 async def _carefully(app: BwConsoleApp, request: Awaitable[T]) -> T | None:
