@@ -31,6 +31,18 @@ __all__ = ["VirtualTable"]
 FRAME_SECONDS = 1 / 60
 
 
+def _fit(strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+    """The part of `strip` in view, `width` cells from `scroll_x` (padded with `style`).
+
+    A row that already fits is returned as is: `Strip.crop_extend` would cache the
+    strip in itself, a reference cycle that only a full garbage collection frees,
+    and a live table drops thousands of rows a second (docs/performance.md).
+    """
+    if scroll_x == 0 and strip.cell_length == width:
+        return strip
+    return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+
 class VirtualTable(ScrollView, can_focus=True):
     """A scrolling table over a `TableModel`, with a row cursor.
 
@@ -215,11 +227,11 @@ class VirtualTable(ScrollView, can_focus=True):
         if y == 0:
             header_style = base + header
             strip = self._header_strip(header_style)
-            return strip.crop_extend(scroll_x, scroll_x + width, header_style)
+            return _fit(strip, scroll_x, width, header_style)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.model):
             if index == 0:
-                return self._empty_strip(base).crop_extend(scroll_x, scroll_x + width, base)
+                return _fit(self._empty_strip(base), scroll_x, width, base)
             return Strip.blank(width, base)
         key = self.model.key_at(index)
         style = base
@@ -233,7 +245,7 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             strip = self._row_strip(key, style)
             self._cache.set(key, (style, strip))
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return _fit(strip, scroll_x, width, style)
 
     def _header_strip(self, style: Style) -> Strip:
         segments = []
