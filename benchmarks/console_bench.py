@@ -30,6 +30,7 @@ import asyncio
 import fcntl
 import gc
 import json
+import multiprocessing
 import os
 import pty
 import select
@@ -42,6 +43,7 @@ import tempfile
 import termios
 import time
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -444,6 +446,20 @@ def startup(runs: int, *, bytecode_cached: bool) -> dict[str, float]:
     return figures
 
 
+LAG_RUNS: dict[str, Callable[[int, float], Coroutine[Any, Any, dict[str, float]]]] = {
+    "console, Calls pane": console_lag,
+    "console, Events pane": partial(console_lag, pane="events"),
+    "naive DataTable": naive_lag,
+}
+
+
+def lag_run(label: str, rate: int, seconds: float, tuned_gc: bool) -> dict[str, float]:
+    """One lag measurement (run in a fresh process by `main`)."""
+    if tuned_gc:
+        tune_gc()
+    return asyncio.run(LAG_RUNS[label](rate, seconds))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -467,16 +483,14 @@ def main() -> int:
         f"gc thresholds {gc.get_threshold()}"
     )
     rates = [int(r) for r in args.rates.split(",")] if "lag" in sections else []
+    # Each run in a fresh process: what one run leaves on the heap would otherwise
+    # lengthen the garbage collections of the next.
+    spawn = multiprocessing.get_context("spawn")
     for rate in rates:
-        runs: tuple[
-            tuple[str, Callable[[int, float], Coroutine[Any, Any, dict[str, float]]]], ...
-        ] = (
-            ("console, Calls pane", console_lag),
-            ("console, Events pane", partial(console_lag, pane="events")),
-            ("naive DataTable", naive_lag),
-        )
-        for label, run in runs:
-            r = asyncio.run(run(rate, args.seconds))
+        for label in LAG_RUNS:
+            with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+                future = pool.submit(lag_run, label, rate, args.seconds, not args.default_gc)
+                r = future.result()
             print(
                 f"lag {rate:>5}/s {label:<21} p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
                 f"max {r['max_ms']:7.1f} ms  frames/s {r['fps']:5.1f}  shown {r['shown']}/{r['sent']}  "
