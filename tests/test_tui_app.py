@@ -156,7 +156,7 @@ async def test_events_log_pause_keeps_the_view_and_resume_follows() -> None:
         assert table.cursor_key == "7" and table.cursor_row == 0
 
 
-async def test_live_updates_are_drawn_once_per_frame() -> None:
+async def test_a_burst_of_live_updates_is_drawn_in_one_pass() -> None:
     app = BwConsoleApp(initial_pane="calls")
     async with app.run_test(size=SIZE) as pilot:
         calls = app.pane("calls")
