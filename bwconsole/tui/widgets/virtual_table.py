@@ -30,14 +30,18 @@ from bwconsole.tui.model import TableModel
 __all__ = ["VirtualTable"]
 
 BATCH_SECONDS = 1 / 240
-"""Shortest time between two flushes of model changes into the table.
+"""Shortest time between two flushes of changed rows into the table.
 
 The screen itself repaints at most 60 times a second and merges every refresh asked
 for in between, so flushes only need to be batched enough to stay cheap. Holding them
-a whole frame (1/60 s) stacked a frame of waiting on top of the screen's own: p99
+a whole frame stacked a frame of waiting on top of the screen's own: p99
 event-to-screen lag 34 ms at 1,000 events/s on the Calls pane, 20 ms with this
-window, for about a tenth of a core more (docs/performance.md).
+window (docs/performance.md).
 """
+REORDER_SECONDS = 1 / 60
+"""Shortest time between two flushes after the order changed (a live log growing at
+the top): each re-syncs the scroll size and cursor and repaints the whole table, so
+these stay at one a frame (at 1/240 s a 1,000 events/s log fell behind)."""
 
 
 def _fit(strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
@@ -151,6 +155,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cursor_key: str | None = None
         self._flush_scheduled = False
         self._last_flush = 0.0
+        self._last_reordered = False
         # key -> (style it was drawn in, drawn row); a cursor move redraws just two rows.
         self._cache: LRUCache[str, tuple[Style, Strip]] = LRUCache(1024)
         self._styles = (Style(), Style(), Style(), Style())
@@ -181,6 +186,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._flush_scheduled = False
         self._last_flush = monotonic()
         dirty, reordered = self.model.take_changes()
+        self._last_reordered = reordered
         for key in dirty:
             self._cache.discard(key)
         if reordered:
@@ -305,9 +311,10 @@ class VirtualTable(ScrollView, can_focus=True):
         if self._flush_scheduled or not self.is_mounted:
             return
         self._flush_scheduled = True
-        # Flush as soon as the loop is free, but at most once per BATCH_SECONDS: a burst
-        # of updates costs one pass, and a lone update is not held back.
-        wait = self._last_flush + BATCH_SECONDS - monotonic()
+        # Flush as soon as the loop is free, but not more often than the batch window:
+        # a burst of updates costs one pass, and a lone update is not held back.
+        window = REORDER_SECONDS if self._last_reordered else BATCH_SECONDS
+        wait = self._last_flush + window - monotonic()
         if wait > 0:
             self.set_timer(wait, self.flush)
         else:
