@@ -270,6 +270,19 @@ class BwConsoleApp(App[None]):
             raise NotConnected("not connected to an account yet")
         return self.backend.client
 
+    @property
+    def relay_callback_url(self) -> str | None:
+        """Where the API should send this account's callbacks: the relay's URL for the
+        profile's channel (None before connecting, or when the profile has no relay)."""
+        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
+
+        if self.backend is None:
+            return None
+        try:
+            return relay_callback_url(self.backend.profile)
+        except CallbackSetupError:
+            return None
+
     async def wait_connected(self) -> None:
         """Wait until the account is connected (tests and start-up actions)."""
         await self._connected.wait()

@@ -15,9 +15,8 @@ from bwconsole.tui.validators import Required, Url
 
 if TYPE_CHECKING:
     from bwconsole.api import Application
-    from bwconsole.config import Profile
 
-__all__ = ["Choice", "application_fields", "application_values", "relay_url_for"]
+__all__ = ["Choice", "application_fields", "application_values"]
 
 METHODS = ("POST", "GET")
 YES_NO = ("yes", "no")
@@ -34,18 +33,6 @@ class Choice(Validator):
         if not value.strip() or value.strip().lower() in {o.lower() for o in self.options}:
             return self.success()
         return self.failure(f"write one of: {', '.join(self.options)}")
-
-
-def relay_url_for(profile: Profile | None) -> str:
-    """The relay's callback URL for the profile's channel, or "" when it has no relay."""
-    from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
-
-    if profile is None:
-        return ""
-    try:
-        return relay_callback_url(profile)
-    except CallbackSetupError:
-        return ""
 
 
 def application_fields(application: Application | None, relay_url: str) -> list[Field]:

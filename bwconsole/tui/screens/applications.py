@@ -20,7 +20,6 @@ from bwconsole.tui.model import Column, TableModel
 from bwconsole.tui.screens.application_form import (
     application_fields,
     application_values,
-    relay_url_for,
 )
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
@@ -28,7 +27,6 @@ from bwconsole.tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from bwconsole.api import Application, Client
-    from bwconsole.config import Profile
 
 __all__ = ["ApplicationsScreen"]
 
@@ -92,14 +90,14 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
     ApplicationsScreen VirtualTable { height: 1fr; }
     """
 
-    def __init__(self, client: Client, profile: Profile | None) -> None:
+    def __init__(self, client: Client, relay_url: str | None) -> None:
         """Args:
         client: The account whose applications are shown.
-        profile: Gives the relay URL that new applications start with.
+        relay_url: The callback URL new applications start with (the relay's, if any).
         """
         super().__init__()
         self.client = client
-        self.relay_url = relay_url_for(profile)
+        self.relay_url = relay_url or ""
         self.model = TableModel(COLUMNS)
         self.table = VirtualTable(self.model, id="applications-table")
         self.applications: dict[str, Application] = {}

@@ -108,18 +108,6 @@ class CallActions:
 
         return self.console.call_api(done())
 
-    def _callback_url(self) -> str | None:
-        """Where the call's events go: this console's relay channel."""
-        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
-
-        backend = self.console.backend
-        if backend is None:
-            return None
-        try:
-            return relay_callback_url(backend.profile)
-        except CallbackSetupError:
-            return None
-
     # --- placing and answering --------------------------------------------------------------------
 
     def dial(self, *, caller: str | None = None, to: str = "") -> None:
@@ -178,7 +166,7 @@ class CallActions:
                 from_=values["from"],
                 to=values["to"],
                 call_timeout=int(values["timeout"]) if values["timeout"] else None,
-                callback_url=self._callback_url(),
+                callback_url=self.console.relay_callback_url,
                 conference_id=conference,
             )
         )
@@ -221,7 +209,7 @@ class CallActions:
                 transfer_to=values["to"],
                 transfer_caller_id=values["caller_id"] or None,
                 whisper_audio=whisper,
-                callback_url=self._callback_url(),
+                callback_url=self.console.relay_callback_url,
             )
             return leg or ""
 
@@ -350,7 +338,7 @@ class CallActions:
             owned = row.get("from") if row.get("direction") == "out" else row.get("to")
             conference_id = await self.console.call_api(
                 self.client.conferences.create(
-                    from_=str(owned or ""), callback_url=self._callback_url()
+                    from_=str(owned or ""), callback_url=self.console.relay_callback_url
                 )
             )
             if conference_id is None:

@@ -55,18 +55,6 @@ class ConferenceActions:
 
         self.pane.run_worker(run(), group="conferences-action")
 
-    def _relay_url(self) -> str | None:
-        """Where the conference's (and dialled calls') events go: this console's relay channel."""
-        from bwconsole.callback_setup import CallbackSetupError, relay_callback_url
-
-        backend = self.console.backend
-        if backend is None:
-            return None
-        try:
-            return relay_callback_url(backend.profile)
-        except CallbackSetupError:
-            return None
-
     # --- conferences ----------------------------------------------------------------------------
 
     def create(self) -> None:
@@ -80,7 +68,9 @@ class ConferenceActions:
         if values is None:
             return
         conference_id = await self.console.call_api(
-            self.client.conferences.create(from_=values["from"], callback_url=self._relay_url())
+            self.client.conferences.create(
+                from_=values["from"], callback_url=self.console.relay_callback_url
+            )
         )
         if conference_id is None:
             return
@@ -104,7 +94,9 @@ class ConferenceActions:
         if selected is not None:
             conference_id, row = selected
             recruiter = self.pane.recruiter
-            dial = recruiter.dial(conference_id, str(row.get("from") or ""), self._relay_url())
+            dial = recruiter.dial(
+                conference_id, str(row.get("from") or ""), self.console.relay_callback_url
+            )
             self.pane.run_worker(dial, group="conferences-dial")
 
     def add_call(self) -> None:

@@ -210,8 +210,7 @@ class NumbersPane(Pane):
             self.app.notify(f"Released {row.get('number')}.")
 
     async def _applications(self) -> None:
-        backend = getattr(self.app, "backend", None)
-        screen = ApplicationsScreen(self.client, backend.profile if backend else None)
+        screen = ApplicationsScreen(self.client, self.console.relay_callback_url)
         applications = await self.app.push_screen_wait(screen)
         if applications is not None:
             self.set_applications(applications)
