@@ -36,7 +36,13 @@ from bwconsole.config import (
     save_config,
 )
 from bwconsole.tui.screens.confirm import ConfirmScreen
-from bwconsole.tui.screens.form import Field
+from bwconsole.tui.screens.form import (
+    Field,
+    field_error,
+    field_input,
+    field_problems,
+    show_problems,
+)
 from bwconsole.tui.validators import Required, Url
 
 if TYPE_CHECKING:
@@ -101,22 +107,9 @@ class AccountSetupScreen(ModalScreen[str | None]):
         """
         super().__init__()
         self.fields = tuple(fields if fields is not None else account_fields())
-        self.inputs = {
-            field.name: Input(
-                field.value,
-                placeholder=field.placeholder,
-                password=field.password,
-                validators=list(field.validators),
-                validate_on=["submitted"],
-                compact=True,  # eight fields and the results fit on one screen
-                id=f"field-{field.name}",
-            )
-            for field in self.fields
-        }
-        self.errors = {
-            field.name: Static(classes="form--error", id=f"error-{field.name}", markup=False)
-            for field in self.fields
-        }
+        # Compact: eight fields and the check results fit on one screen.
+        self.inputs = {field.name: field_input(field, compact=True) for field in self.fields}
+        self.errors = {field.name: field_error(field) for field in self.fields}
         self.status = Static("", id="account-status", markup=False)
         """What is happening: checking, or why nothing was saved."""
         self.results = Vertical(id="account-results")
@@ -155,11 +148,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
 
     def _validated(self) -> dict[str, str] | None:
         """The values when every field is well-formed; else each problem is shown by its field."""
-        problems: dict[str, list[str]] = {}
-        for field in self.fields:
-            result = self.inputs[field.name].validate(self.inputs[field.name].value)
-            if result is not None and not result.is_valid:
-                problems[field.name] = list(result.failure_descriptions)
+        problems = field_problems(self.fields, self.inputs)
         values = {name: widget.value.strip() for name, widget in self.inputs.items()}
         # The relay needs all of its parts together, as `config add` insists too.
         if values.get("relay_url") and not values.get("relay_channel"):
@@ -170,15 +159,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
             problems.setdefault("relay_url", []).append(
                 "the relay token and channel need a relay URL"
             )
-        first_bad: Input | None = None
-        for field in self.fields:
-            found = problems.get(field.name, [])
-            self.errors[field.name].update(f"{field.label}: {'; '.join(found)}")
-            self.errors[field.name].set_class(bool(found), "-shown")
-            if found and first_bad is None:
-                first_bad = self.inputs[field.name]
-        if first_bad is not None:
-            first_bad.focus()
+        if not show_problems(self.fields, self.inputs, self.errors, problems):
             return None
         return values
 

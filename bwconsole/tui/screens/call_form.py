@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from bwconsole.tui.screens.form import Field, FormScreen
 
@@ -175,17 +175,7 @@ class ChoiceFormScreen(FormScreen):
 
     def submit(self) -> None:
         """Check every field, then the whole; close with the values when all pass."""
-        first_bad: Input | None = None
-        for field in self.fields:
-            widget = self.inputs[field.name]
-            result = widget.validate(widget.value)
-            problems = [] if result is None or result.is_valid else result.failure_descriptions
-            self.errors[field.name].update(f"{field.label}: {'; '.join(problems)}")
-            self.errors[field.name].set_class(bool(problems), "-shown")
-            if problems and first_bad is None:
-                first_bad = widget
-        if first_bad is not None:
-            first_bad.focus()
+        if not self.fields_pass():
             return
         values = self.values()
         problem = self.check(values) if self.check is not None else None

@@ -8,7 +8,7 @@ pushes a `FormScreen` and gets back the values, or None when cancelled:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.validation import Validator
 from textual.widgets import Input, Label, Static
 
-__all__ = ["Field", "FormScreen"]
+__all__ = ["Field", "FormScreen", "field_error", "field_input", "field_problems", "show_problems"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,58 @@ class Field:
     password: bool = False
 
 
+def field_input(field: Field, *, compact: bool = False) -> Input:
+    """The input for `field`; its validators run when the form is submitted."""
+    return Input(
+        field.value,
+        placeholder=field.placeholder,
+        password=field.password,
+        validators=list(field.validators),
+        validate_on=["submitted"],
+        compact=compact,
+        id=f"field-{field.name}",
+    )
+
+
+def field_error(field: Field) -> Static:
+    """Where the problems with `field` are told (hidden while there are none)."""
+    return Static(classes="form--error", id=f"error-{field.name}", markup=False)
+
+
+def field_problems(fields: Sequence[Field], inputs: Mapping[str, Input]) -> dict[str, list[str]]:
+    """What each field's validators find wrong with its input (fine fields left out)."""
+    problems: dict[str, list[str]] = {}
+    for field in fields:
+        widget = inputs[field.name]
+        result = widget.validate(widget.value)
+        if result is not None and not result.is_valid:
+            problems[field.name] = list(result.failure_descriptions)
+    return problems
+
+
+def show_problems(
+    fields: Sequence[Field],
+    inputs: Mapping[str, Input],
+    errors: Mapping[str, Static],
+    problems: Mapping[str, Sequence[str]],
+) -> bool:
+    """Tell each field's problems under it and focus the first bad input.
+
+    Returns:
+        True when there is no problem at all.
+    """
+    first_bad: Input | None = None
+    for field in fields:
+        found = problems.get(field.name, ())
+        errors[field.name].update(f"{field.label}: {'; '.join(found)}")
+        errors[field.name].set_class(bool(found), "-shown")
+        if found and first_bad is None:
+            first_bad = inputs[field.name]
+    if first_bad is not None:
+        first_bad.focus()
+    return first_bad is None
+
+
 class FormScreen(ModalScreen[dict[str, str] | None]):
     """Asks for some values; dismisses with {name: text} or None when cancelled."""
 
@@ -54,21 +106,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         super().__init__()
         self.form_title = title
         self.fields = tuple(fields)
-        self.inputs = {
-            field.name: Input(
-                field.value,
-                placeholder=field.placeholder,
-                password=field.password,
-                validators=list(field.validators),
-                validate_on=["submitted"],
-                id=f"field-{field.name}",
-            )
-            for field in self.fields
-        }
-        self.errors = {
-            field.name: Static(classes="form--error", id=f"error-{field.name}", markup=False)
-            for field in self.fields
-        }
+        self.inputs = {field.name: field_input(field) for field in self.fields}
+        self.errors = {field.name: field_error(field) for field in self.fields}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form--body") as body:
@@ -89,19 +128,13 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def submit(self) -> None:
         """Check every field; close with the values if all pass, else say what is wrong."""
-        first_bad: Input | None = None
-        for field in self.fields:
-            widget = self.inputs[field.name]
-            result = widget.validate(widget.value)
-            problems = [] if result is None or result.is_valid else result.failure_descriptions
-            self.errors[field.name].update(f"{field.label}: {'; '.join(problems)}")
-            self.errors[field.name].set_class(bool(problems), "-shown")
-            if problems and first_bad is None:
-                first_bad = widget
-        if first_bad is not None:
-            first_bad.focus()
-            return
-        self.dismiss({name: widget.value.strip() for name, widget in self.inputs.items()})
+        if self.fields_pass():
+            self.dismiss({name: widget.value.strip() for name, widget in self.inputs.items()})
+
+    def fields_pass(self) -> bool:
+        """Run every field's validators, telling the problems; True when there are none."""
+        problems = field_problems(self.fields, self.inputs)
+        return show_problems(self.fields, self.inputs, self.errors, problems)
 
     def action_cancel(self) -> None:
         """Close without a result."""
