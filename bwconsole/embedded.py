@@ -135,7 +135,8 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
     first_start, ports = _prepare(data_dir, fresh)
     state_file = data_dir / SANDBOX_STATE
 
-    token = secrets.token_urlsafe(24)
+    # Hex, so the token never starts with "-" (a command-line option to argparse).
+    token = secrets.token_hex(24)
     relay_app = create_relay_app(
         SqliteStore(data_dir / RELAY_STATE), tokens=[token], retention=RETENTION_SECONDS
     )

@@ -49,7 +49,7 @@ def options(env: Embedded, **changes: str) -> list[str]:
         "relay-token": profile.relay_token or "",
     }
     values.update({key.replace("_", "-"): value for key, value in changes.items()})
-    return [part for key, value in values.items() for part in (f"--{key}", value)]
+    return [f"--{key}={value}" for key, value in values.items()]
 
 
 async def test_correct_profile_is_checked_then_saved(

@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.token_file}: no tokens", file=sys.stderr)
             return 2
     else:
-        tokens = [secrets.token_urlsafe(32)]
+        tokens = [secrets.token_hex(32)]  # hex: never starts with "-" when pasted as an option
         print(
             f"bwconsole relay: console token (no --token-file given): {tokens[0]}", file=sys.stderr
         )
