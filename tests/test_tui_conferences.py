@@ -199,8 +199,9 @@ async def test_speak_and_play_to_everyone_and_to_one_member(tmp_path: Path) -> N
             )
 
         await pilot.press("t")
-        # Twenty words last 8 API seconds (0.4 s here): long enough to see "speaking".
-        await fill(pilot, app, sentence=" ".join(["welcome"] * 20))
+        # 100 words last 40 API seconds (2 s here): "speaking" stays up long enough to be
+        # seen even when a loaded machine delays the started event.
+        await fill(pilot, app, sentence=" ".join(["welcome"] * 100))
         await until(pilot, lambda: row(app, conference_id).get("audio") == "speaking", "speaking")
         await until(pilot, lambda: row(app, conference_id)["audio"] == "", "speech done")
         await pilot.press("T")
