@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -96,3 +97,60 @@ async def next_frame(
             frame = json.loads(await ws.recv())
             if frame["type"] == kind:
                 return frame  # type: ignore[no-any-return]
+
+
+class RelayProxy:
+    """A TCP proxy in front of a relay, to break the network path of a console on purpose.
+
+    `freeze()` silently stops forwarding on the open connections (a dead path: nothing
+    arrives, nothing fails); `close()` drops them and refuses new ones (a cut cable)
+    until `is_open` is set again.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = 0
+        self.is_open = True
+        self._frozen: list[asyncio.Event] = []
+        self._writers: list[asyncio.StreamWriter] = []
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> RelayProxy:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        self.close()
+
+    def freeze(self) -> None:
+        """Everything sent on the current connections is dropped from now on."""
+        for frozen in self._frozen:
+            frozen.set()
+
+    def close(self) -> None:
+        """Drop every open connection and refuse new ones."""
+        self.is_open = False
+        for writer in self._writers:
+            writer.close()
+        self._writers.clear()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self.is_open:
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        frozen = asyncio.Event()
+        self._frozen.append(frozen)
+        self._writers += [writer, up_writer]
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await source.read(65536):
+                    if not frozen.is_set():
+                        sink.write(data)
+                        await sink.drain()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))

@@ -15,7 +15,7 @@ from bwconsole.events import AnswerEvent, SmsEvent
 from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
 from bwconsole.relay import create_app, server_options
 from bwconsole.servers import BackgroundServer
-from tests.relay_helpers import CALLBACK, TOKEN, relay_server
+from tests.relay_helpers import CALLBACK, TOKEN, RelayProxy, relay_server
 
 SMS = {
     "eventType": "sms",
@@ -138,50 +138,8 @@ async def test_reconnects_after_the_relay_restarts_and_resumes_from_its_ack(tmp_
             await second_server.stop()
 
 
-class FreezableProxy:
-    """A TCP proxy whose existing connections can silently stop forwarding (a dead network path)."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.port = 0
-        self._frozen: list[asyncio.Event] = []
-        self._writers: list[asyncio.StreamWriter] = []
-        self._server: asyncio.Server | None = None
-
-    async def __aenter__(self) -> FreezableProxy:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in self._writers:
-            writer.close()
-
-    def freeze(self) -> None:
-        """Everything sent on the current connections is dropped from now on."""
-        for frozen in self._frozen:
-            frozen.set()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        frozen = asyncio.Event()
-        self._frozen.append(frozen)
-        self._writers += [writer, up_writer]
-
-        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError):
-                while data := await source.read(65536):
-                    if not frozen.is_set():
-                        sink.write(data)
-                        await sink.drain()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-
-
 async def test_a_silent_connection_is_noticed_and_replaced() -> None:
-    async with relay_server(ping_interval=0.2) as server, FreezableProxy(server.port) as proxy:
+    async with relay_server(ping_interval=0.2) as server, RelayProxy(server.port) as proxy:
         recorder = Recorder()
         async with httpx.AsyncClient(base_url=server.url) as http:
             async with following(f"http://127.0.0.1:{proxy.port}", "acct", recorder) as client:
