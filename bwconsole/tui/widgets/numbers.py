@@ -84,7 +84,7 @@ class NumbersPane(Pane):
         Column("application", "Application", 24),
         Column("city", "City", 14),
         Column("state", "St", 3),
-        Column("numberState", "State", 9),
+        Column("numberState", "Status", 9),
         Column("createdTime", "Created", 20),
         Column("id", "Id", 24),
     )
