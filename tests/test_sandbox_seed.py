@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import wave
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bwconsole.api import Client
@@ -40,6 +40,16 @@ async def test_first_start_has_finished_calls_with_causes(tmp_path: Path) -> Non
         assert answered.chargeable_duration == 120  # 64 s of talk: two started minutes
         busy = await client.calls.get(env.seeded["callIds"][2])
         assert busy.active_time is None and busy.chargeable_duration == 0
+
+
+async def test_first_start_has_a_past_message_history_listed_newest_first(tmp_path: Path) -> None:
+    async with embedded(data_dir=tmp_path) as env, client_for(env) as client:
+        messages = [m async for m in client.messages.list()]
+        assert {m.id for m in messages} == set(env.seeded["messageIds"])
+        times = [stamp(m.time) for m in messages]
+        assert times == sorted(times, reverse=True)  # newest first, as the API lists them
+        # A conversation from earlier on, not four messages sent the moment it started.
+        assert all(t < datetime.now().astimezone() - timedelta(minutes=10) for t in times)
 
 
 async def test_first_start_has_a_complete_recording_with_wav_and_transcription(

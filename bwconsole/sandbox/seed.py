@@ -35,11 +35,12 @@ ENDPOINT_NAME = "softphone"
 ENDPOINT_PASSWORD = "sandbox-sip-1"
 #: The people the history talks with (fictional 555-01XX numbers are not used: they fail delivery).
 CONTACTS = ("+19195550123", "+14155550188")
+#: The message history, oldest first: (direction, contact, minutes ago, text).
 HISTORY = (
-    ("in", 1, "Hi! Is this the support line?"),
-    ("out", 1, "Yes - how can we help?"),
-    ("in", 0, "Your package ships tomorrow?"),
-    ("out", 0, "It does. Tracking number follows by SMS."),
+    ("in", 1, 185, "Hi! Is this the support line?"),
+    ("out", 1, 184, "Yes - how can we help?"),
+    ("in", 0, 26, "Your package ships tomorrow?"),
+    ("out", 0, 25, "It does. Tracking number follows by SMS."),
 )
 #: The seeded recording's transcription (what the caller said on the first call).
 SEEDED_TRANSCRIPT = "Hi, this is Dana. Please call me back about my order. Thanks!"
@@ -87,13 +88,14 @@ def _endpoint(sandbox: Sandbox, app_id: str) -> tuple[Record, Record]:
 def _history(sandbox: Sandbox, number: str) -> list[str]:
     messages = sandbox.collection("messages")
     ids = []
-    for direction, contact, text in HISTORY:
+    for direction, contact, minutes_ago, text in HISTORY:
         other = CONTACTS[contact]
         sender, to = (other, number) if direction == "in" else (number, other)
         state = "received" if direction == "in" else "sent"
         record = new_message(
             sandbox, direction=direction, sender=sender, to=to, text=text, media=[], state=state
         )
+        record["time"] = sandbox.clock.iso(sandbox.clock.now() - timedelta(minutes=minutes_ago))
         if direction == "out":
             code, description = DELIVERED
             record |= {
