@@ -230,7 +230,7 @@ class BwConsoleApp(App[None]):
         yield PaneBar(id="pane-bar")
         with ContentSwitcher(initial=f"pane-{self._initial_pane}", id="panes"):
             yield from self.panes.values()
-        yield Footer()
+        yield Footer(show_command_palette=False)  # `:` (shown with the pane keys) opens it too
 
     def on_mount(self) -> None:
         if self.keymap:
