@@ -477,6 +477,7 @@ class BwConsoleApp(App[None]):
             entry.binding.id: entry.key for entry in self.key_entries() if entry.pane_id is None
         }
         bar.entries = tuple((p.PANE_ID, keys[f"show-{p.PANE_ID}"], p.TITLE) for p in PANES)
+        bar.hints = ((keys["help"], "all keys"), (keys["command-palette-colon"], "commands"))
         bar.current = self.current_pane.PANE_ID
 
     # --- actions ----------------------------------------------------------------------------------

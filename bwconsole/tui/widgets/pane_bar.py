@@ -16,6 +16,9 @@ class PaneBar(Static):
     """(pane id, key shown, title) for each pane, in order."""
     current: reactive[str] = reactive("")
     """Id of the pane on screen."""
+    hints: reactive[tuple[tuple[str, str], ...]] = reactive(())
+    """(key shown, what it does) for the keys that explain the rest, e.g. `?` for help;
+    the footer has room for only some of a busy pane's keys."""
 
     def render(self) -> str:
         parts = []
@@ -26,4 +29,7 @@ class PaneBar(Static):
             else:
                 label = f" {label} "
             parts.append(label)
+        if self.hints:
+            hints = "  ".join(f"[b]{escape(key)}[/b] {escape(what)}" for key, what in self.hints)
+            parts.append(f"   [dim]{hints}[/dim]")
         return "".join(parts)
