@@ -273,10 +273,12 @@ async def test_clicking_a_header_sorts_by_that_column_then_reverses() -> None:
 async def test_keymap_set_while_running_updates_the_pane_bar() -> None:
     app = BwConsoleApp()
     async with app.run_test(size=SIZE) as pilot:
-        app.set_keymap({"show-errors": "e"})
+        app.set_keymap({"show-errors": "e", "help": "f10"})
         await pilot.press("e")
         assert app.current_pane.PANE_ID == "errors"
         assert ("errors", "e", "Errors") in app.query_one(PaneBar).entries
+        # The hint for the help screen follows the rebinding too.
+        assert ("f10", "all keys") in app.query_one(PaneBar).hints
 
 
 async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
