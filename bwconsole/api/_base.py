@@ -225,7 +225,7 @@ class Engine:
         """The decoded JSON body, or an ``ApiError`` naming what was wrong with it."""
         try:
             return json.loads(response.content)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             snippet = response.content[:80].decode("utf-8", "replace")
             raise ApiError(
                 response.status_code,

@@ -66,7 +66,7 @@ class ApiError(Exception):
         data: Any = None
         try:
             data = json.loads(body) if body else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             data = None
         if isinstance(data, dict) and ("code" in data or "message" in data):
             details: dict[str, str] = {}
