@@ -206,3 +206,51 @@ async def test_scripts_and_settings_live_in_the_config_dir(
         bxml.apply_settings(BxmlSettings(mode="script", script="night"))
         assert BxmlResponder(app).settings.script == "night"
         assert await BxmlResponder(app).answer(request()) == "<Response><Hangup/></Response>"
+
+
+async def test_a_prompt_that_expires_under_a_modal_closes_and_ignores_late_keys(
+    tmp_path: Path,
+) -> None:
+    """Issue 19: the countdown ran out while the incoming-call banner covered the
+    prompt; Down x3 + Enter on it then raised InvalidStateError and closed the app."""
+    from bwconsole.tui.screens.call_incoming import IncomingCallScreen
+
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=0.5, default="hangup")
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        prompt = app.screen
+        assert isinstance(prompt, BxmlPromptScreen)
+        banner = IncomingCallScreen("c-42", "+13233326955", "+19195551234")
+        await app.push_screen(banner)
+        document = await asyncio.wait_for(answer, 3)
+        assert parse(document).children == [Hangup()]
+        await pilot.pause()
+        assert app.screen is banner, "the expired prompt must not pop the banner above it"
+        await pilot.press("escape")
+        await until(pilot, lambda: prompt not in app.screen_stack, "the prompt closes itself")
+        for key in ("down", "down", "down", "enter", "f2", "escape"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        said = [n.message for n in app._notifications]
+        assert any("time is up" in m and "'hangup'" in m for m in said), said
+
+
+async def test_late_keys_on_an_expired_prompt_on_top_answer_nothing(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=8)
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        prompt = app.screen
+        assert isinstance(prompt, BxmlPromptScreen)
+        prompt.expire()
+        prompt.expire()  # the responder and the countdown may both give up
+        prompt.action_use_default()
+        prompt.action_send_typed()
+        await until(pilot, lambda: prompt not in app.screen_stack, "the prompt closes")
+        document = await asyncio.wait_for(answer, 2)
+        assert Record in {type(v) for v in parse(document).children}  # the default, voicemail
+        assert app.is_running

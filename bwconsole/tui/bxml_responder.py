@@ -117,10 +117,11 @@ class BxmlResponder:
     async def answer(self, request: BxmlRequest) -> str:
         """Answer one BXML request (the relay waits for this, up to its timeout)."""
         if self.settings.mode == "interactive":
-            chosen = await self._ask(request)
+            chosen, timed_out = await self._ask(request)
             if chosen is not None:
                 return chosen
-            return self._fallback(request, self.settings.default, "no choice made")
+            why = "time is up" if timed_out else "default chosen"
+            return self._fallback(request, self.settings.default, why)
         return self._fallback(request, self.settings.script, "")
 
     def apply_settings(self, settings: BxmlSettings | None) -> None:
@@ -153,7 +154,8 @@ class BxmlResponder:
             self.app.notify(f"BXML: {why}, answered with {name!r}", timeout=5, markup=False)
         return document
 
-    async def _ask(self, request: BxmlRequest) -> str | None:
+    async def _ask(self, request: BxmlRequest) -> tuple[str | None, bool]:
+        """The user's answer (None: the default) and whether the time ran out."""
         from bwconsole.tui.screens.bxml_prompt import BxmlPromptScreen
 
         loop = asyncio.get_running_loop()
@@ -166,10 +168,11 @@ class BxmlResponder:
         screen = BxmlPromptScreen(request, self, timeout=self.settings.timeout)
         await self.app.push_screen(screen, callback=done)
         try:
-            return await asyncio.wait_for(answered, self.settings.timeout)
+            chosen = await asyncio.wait_for(answered, self.settings.timeout)
         except TimeoutError:
             screen.expire()
-            return None
+            return None, True
+        return chosen, screen.timed_out
 
     def _context(self, request: BxmlRequest | None) -> TemplateContext:
         payload = request.live.payload if request is not None else None

@@ -4,6 +4,12 @@ It shows the event, a countdown to the relay's deadline, the scripts to pick fro
 (built-in templates and the user's `.xml` files) and a box to type BXML in. What
 is typed is checked with `bwconsole.bxml.parse` before it goes out; when the
 countdown ends the prompt closes and the default script answers.
+
+A prompt whose time is up takes no more answers: keys pressed on it are ignored, and
+it closes itself as soon as it is the top screen again (another modal, such as the
+incoming-call banner or a second prompt, may cover it when its time runs out). It is
+dismissed at most once: a second dismiss would set its result twice (InvalidStateError)
+and, from under a modal, would pop the modal instead of the prompt.
 """
 
 from __future__ import annotations
@@ -57,6 +63,10 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         self.deadline = monotonic() + timeout
         self.expired = False
         """True once the responder stopped waiting (the default has answered)."""
+        self.timed_out = False
+        """True if the countdown ran out before the user answered."""
+        self.closed = False
+        """True once dismissed: a screen's result can be set only once."""
         self.countdown = Label(id="bxml-countdown")
         self.choices = OptionList(
             *(Option(self._label(name), id=name) for name in responder.choices()),
@@ -85,13 +95,30 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         self.choices.focus()
 
     def expire(self) -> None:
-        """The responder stopped waiting: close if on top, else just stop offering answers."""
-        self.expired = True
-        if self.is_current:
-            self.dismiss(None)
+        """The responder stopped waiting: close if on top, else close when back on top."""
+        if not self.expired:
+            self.expired = self.timed_out = True
+            self.choices.disabled = True
+            self.editor.read_only = True
+            self._tick()
+        self._close(None)
+
+    def on_screen_resume(self) -> None:
+        """Back on top after a modal closed: an expired prompt closes itself now."""
+        if self.expired:
+            self._close(None)
+
+    def _close(self, document: str | None) -> None:
+        # `is_current` is also true under a modal; only the top screen may be dismissed.
+        if self.closed or self.app.screen is not self:
+            return
+        self.closed = True
+        self.dismiss(document)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if self.expired:
+            return
         name = event.option.id or ""
         try:
             document = self.responder.script(name, self.request)
@@ -109,6 +136,8 @@ class BxmlPromptScreen(ModalScreen[str | None]):
 
     def action_send_typed(self) -> None:
         """Answer with the typed document, if it is valid BXML."""
+        if self.expired:
+            return
         try:
             parse(self.editor.text)
         except BxmlError as exc:
@@ -122,15 +151,17 @@ class BxmlPromptScreen(ModalScreen[str | None]):
 
     def _answer(self, document: str | None) -> None:
         if self.expired:
-            self.dismiss(None)
-            return
+            return  # a late key: the default has answered already
         self.expired = True
-        self.dismiss(document)
+        self._close(document)
 
     def _tick(self) -> None:
         left = self.deadline - monotonic()
-        if self.expired:
-            self.countdown.update(Text("Too late: the default script answered.", style="bold"))
+        if self.timed_out:
+            default = self.responder.settings.default
+            self.countdown.update(Text(f"Time is up: {default!r} answered.", style="bold"))
+        elif self.expired:
+            return
         elif left <= 0:
             self.expire()
         else:
