@@ -171,9 +171,14 @@ def absolute(request: Request, path: str) -> str:
 
 
 def ok(body: Any = None, *, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON success; an empty body is an empty 200, never a 204."""
+    """A JSON success; an empty body is an empty 200, never a 204.
+
+    An empty body carries no `Content-Type`: bandwidth-sdk 3.1.0 decodes every
+    `application/json` answer, so an empty one claiming JSON breaks every create
+    (issue 14; docs/decisions/005-sdk-compatibility.md).
+    """
     if body is None:
-        return Response(b"", status_code=status, headers=headers, media_type="application/json")
+        return Response(b"", status_code=status, headers=headers)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
