@@ -65,16 +65,19 @@ def _query_time(value: str, field: str) -> datetime:
     if not found:
         raise validation(f"The property `{field}` must look like 2014-05-25 12:00:00.000")
     year, month, day, hour, minute, second, millis = found.groups()
-    return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
-        int((millis or "0").ljust(3, "0")) * 1000,
-        tzinfo=UTC,
-    )
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((millis or "0").ljust(3, "0")) * 1000,
+            tzinfo=UTC,
+        )
+    except ValueError as exc:
+        raise validation(f"The property `{field}` is not a real date and time: {exc}") from None
 
 
 def view(sandbox: Sandbox, record: Record) -> Record:

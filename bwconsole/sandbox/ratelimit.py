@@ -17,7 +17,6 @@ on with `Sandbox(rate_limits=True)` or, per test, `sandbox.rate_limits = True`.
 
 from __future__ import annotations
 
-import json
 import time
 import weakref
 from collections import deque
@@ -27,6 +26,7 @@ from starlette.requests import Request
 
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault
+from bwconsole.sandbox.web import parse_json
 
 __all__ = ["check", "limiter"]
 
@@ -113,8 +113,8 @@ def _family(parts: list[str]) -> str:
 async def _senders(request: Request) -> list[str]:
     """The `from` numbers of a POST /messages or /calls body (one per message of a batch)."""
     try:
-        data = json.loads(await request.body() or b"{}")
-    except ValueError:
+        data = parse_json(await request.body() or b"{}")
+    except ApiFault:
         return []  # the endpoint reports the bad JSON
     items = data if isinstance(data, list) else [data]
     return [str(item.get("from", "")) for item in items if isinstance(item, dict)]

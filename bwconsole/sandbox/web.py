@@ -10,6 +10,7 @@ every filter, and success is never 204.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +25,9 @@ E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 SIP_URI = re.compile(r"^sip:[^@\s]+@[^@\s]+$")
 
 MAX_PAGE_SIZE = 1000
+#: Deepest nesting of objects/arrays a request body may have (v1 bodies nest 2 levels).
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"The request body nests objects or arrays deeper than {MAX_JSON_DEPTH} levels"
 DEFAULT_PAGE_SIZE = 25
 
 
@@ -81,7 +85,7 @@ class Body:
             return default
         try:
             number = int(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             number = None
         if number is None:
             raise validation(f"Property '{key}' must be an integer")
@@ -98,6 +102,55 @@ class Body:
         return Body(value)
 
 
+def _no_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def _finite(token: str) -> float:
+    number = float(token)
+    if math.isinf(number):
+        raise ValueError(f"the number {token[:40]} is out of range")
+    return number
+
+
+def _problem(data: Any) -> str | None:
+    """Why parsed JSON cannot be used: containers nested deeper than `MAX_JSON_DEPTH`,
+    or a string with a lone surrogate (`"\\ud800"`) no response could echo back.
+    Walked without recursion."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return "The request body has a string with an unpaired surrogate escape"
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                return TOO_DEEP
+            items = [*value, *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return None
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON: no `NaN`/`Infinity`, no number that overflows to infinity, nesting
+    at most `MAX_JSON_DEPTH`, no lone surrogates; anything else is the documented 400,
+    never a crash."""
+    try:
+        data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        problem: str | None = TOO_DEEP
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiFault(400, "invalid-json", f"The request body is not valid JSON: {exc}") from exc
+    else:
+        problem = _problem(data)
+    if problem:
+        raise ApiFault(400, "invalid-json", problem)
+    return data
+
+
 async def read_json(request: Request, *, allow_empty: bool = True) -> Any:
     """The parsed JSON body; an empty body is `{}` when allowed."""
     raw = await request.body()
@@ -105,10 +158,7 @@ async def read_json(request: Request, *, allow_empty: bool = True) -> Any:
         if allow_empty:
             return {}
         raise validation("A JSON body is required")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiFault(400, "invalid-json", f"The request body is not valid JSON: {exc}") from exc
+    return parse_json(raw)
 
 
 async def read_body(request: Request) -> Body:
@@ -137,8 +187,13 @@ def number_param(value: str) -> str:
 
 def check_url(value: str, field: str, *, code: str = "validation-error") -> str:
     """An absolute http(s) URL (credentials in the userinfo allowed), else 400."""
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        valid = valid and (parts.port is None or parts.port > 0)
+    except ValueError:  # a bad IPv6 literal or port
+        valid = False
+    if not valid:
         raise ApiFault(400, code, f"Invalid `{field}` URL. `{value}` is not a valid URL")
     return value
 
