@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import tomli
 import tomli_w
 
 from bwconsole.config import Profile, config_dir
@@ -247,10 +247,10 @@ def _strip_userinfo(url: str) -> str:
 def _read_backup() -> dict[str, Any]:
     path = backup_path()
     try:
-        return tomli.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CallbackSetupError(f"{path}: cannot read the saved callback URLs: {exc}") from None
 
 

@@ -15,24 +15,32 @@ The file lives in platformdirs' user config dir for `bwconsole` (or in
     api_secret = "..."
 
 Unknown keys, at the top level or inside a profile, are kept when the file is
-written back, so a newer bwconsole's settings survive an older one. Secrets
-(API token and secret, relay token) never appear in a `repr`, a log line or an
-error message: `mask` them first.
+written back, so a newer bwconsole's settings survive an older one, and so are
+the user's comments (`bwconsole.files.write_toml`). Secrets (API token and
+secret, relay token, and a password inside a URL) never appear in a `repr`, a log
+line or an error message: `mask` / `mask_url` them first.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli
-import tomli_w
+
+from bwconsole.config_values import (
+    check_channel,
+    check_profile_name,
+    check_url,
+    check_user_id,
+    mask,
+    mask_url,
+)
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -43,12 +51,14 @@ __all__ = [
     "Profile",
     "check_channel",
     "check_profile_name",
+    "check_url",
     "check_user_id",
     "config_dir",
     "config_path",
     "data_dir",
     "load_config",
     "mask",
+    "mask_url",
     "resolve_profile",
     "save_config",
 ]
@@ -64,34 +74,10 @@ ENV_OVERRIDES: dict[str, str] = {
     "BANDWIDTH_API_TOKEN": "api_token",
     "BANDWIDTH_API_SECRET": "api_secret",
     "BANDWIDTH_API_URL": "api_url",
+    "BWCONSOLE_RELAY_URL": "relay_url",
+    "BWCONSOLE_RELAY_CHANNEL": "relay_channel",
+    "BWCONSOLE_RELAY_TOKEN": "relay_token",
 }
-
-_PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_USER_ID = re.compile(r"^u-[A-Za-z0-9]+$")
-_CHANNEL = re.compile(r"^[A-Za-z0-9_.~-]+$")
-
-
-def check_profile_name(value: str) -> str | None:
-    """What is wrong with a profile name, in words (None when it is fine)."""
-    if _PROFILE_NAME.match(value):
-        return None
-    return f"profile name {value!r} may use only letters, digits, '-' and '_'"
-
-
-def check_user_id(value: str) -> str | None:
-    """What is wrong with a v1 user id (`u-` and letters/digits), or None."""
-    if not _USER_ID.match(value):
-        shown = f"{value!r}" if value else "nothing"
-        return f"user id must look like u-abc123 (got {shown})"
-    return None
-
-
-def check_channel(value: str) -> str | None:
-    """What is wrong with a relay channel (it becomes a URL path segment), or None; blank is fine."""
-    if value and not _CHANNEL.match(value):
-        return f"relay channel {value!r} may use only letters, digits and - _ . ~"
-    return None
-
 
 _SECRET_FIELDS = ("api_token", "api_secret", "relay_token")
 _PROFILE_FIELDS = (
@@ -103,6 +89,7 @@ _PROFILE_FIELDS = (
     "relay_token",
     "relay_channel",
 )
+_URL_FIELDS = {"api_url": "API URL", "relay_url": "relay URL"}
 _APP_NAME = "bwconsole"
 
 
@@ -112,26 +99,6 @@ class ConfigError(Exception):
     The message is meant for the user as is: it names the file (and the line when
     known) and never contains a secret.
     """
-
-
-def mask(secret: str | None) -> str:
-    """Hide a secret while keeping it recognisable.
-
-    Long secrets keep their first and last two characters (`ab…yz`) so a user can
-    tell two tokens apart; short ones are fully hidden, as two characters of each
-    end would give too much away.
-
-    Args:
-        secret: the secret, or None / "" when unset.
-
-    Returns:
-        "" for an unset secret, `****` for a short one, else `ab…yz`.
-    """
-    if not secret:
-        return ""
-    if len(secret) < 12:
-        return "****"
-    return f"{secret[:2]}…{secret[-2:]}"
 
 
 @dataclass(repr=False)
@@ -166,7 +133,12 @@ class Profile:
         out = {"name": self.name}
         for key in _PROFILE_FIELDS:
             value = getattr(self, key)
-            out[key] = mask(value) if key in _SECRET_FIELDS else (value or "")
+            if key in _SECRET_FIELDS:
+                out[key] = mask(value)
+            elif key in _URL_FIELDS:
+                out[key] = mask_url(value)
+            else:
+                out[key] = value or ""
         return out
 
     def __repr__(self) -> str:
@@ -237,11 +209,15 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {_reason(exc)}") from None
     try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        msg = getattr(exc, "msg", str(exc))
-        col = getattr(exc, "colno", None)
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deep") from None
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.14's tomllib has lineno/colno; older ones put them in the message.
+        found = _AT_LINE.fullmatch(str(exc))
+        line = getattr(exc, "lineno", None) or (found and found.group(2))
+        col = getattr(exc, "colno", None) or (found and found.group(3))
+        msg = getattr(exc, "msg", None) or (found.group(1) if found else str(exc))
         where = f"{path}:{line}" if line else str(path)
         at = f" (column {col})" if col else ""
         raise ConfigError(f"{where}: invalid TOML: {msg}{at}") from None
@@ -251,38 +227,24 @@ def load_config(path: Path | None = None) -> Config:
 def save_config(config: Config) -> None:
     """Write the config to `config.path` atomically, readable by the owner only.
 
-    The text goes to a temporary file in the same directory (created 0600), which
-    then replaces the old file, so a crash never leaves a half-written config and
-    the secrets are never readable by others, not even for a moment.
+    Comments and layout the user gave the file are kept; only changed values are
+    rewritten (`bwconsole.files.write_toml`).
 
     Raises:
         ConfigError: the directory or file cannot be written.
     """
-    # Write through a symlink (dotfile managers link the config) instead of replacing it.
-    path = config.path.resolve() if config.path.is_symlink() else config.path
+    from bwconsole.files import write_toml  # tomlkit loads only when saving
+
     try:
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-            path.parent.chmod(0o700)  # mkdir's mode is filtered by the umask
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                tomli_w.dump(_to_data(config), fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp_name, 0o600)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        write_toml(config.path, _to_data(config))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write: {_reason(exc)}") from None
+        raise ConfigError(f"{config.path}: cannot write: {_reason(exc)}") from None
 
 
 def resolve_profile(
     config: Config, name: str | None = None, env: Mapping[str, str] = os.environ
 ) -> Profile | None:
-    """The profile to use, with `BANDWIDTH_*` environment variables applied on top.
+    """The profile to use, with `ENV_OVERRIDES` environment variables applied on top.
 
     Args:
         config: the loaded config.
@@ -295,9 +257,13 @@ def resolve_profile(
         else None (the caller falls back to the sandbox).
 
     Raises:
-        ConfigError: `name`, or the active profile, does not exist.
+        ConfigError: `name`, or the active profile, does not exist; or an
+            environment variable holds a bad URL or channel.
     """
     overrides = {attr: env[var] for var, attr in ENV_OVERRIDES.items() if env.get(var)}
+    for var, attr in ENV_OVERRIDES.items():
+        if attr in overrides and (problem := _check_field(attr, overrides[attr])):
+            raise ConfigError(f"environment variable {var}: {problem}")
     chosen = name or config.active
     if chosen is not None:
         profile = config.profiles.get(chosen)
@@ -308,6 +274,15 @@ def resolve_profile(
     if all(overrides.get(attr) for attr in ("user_id", "api_token", "api_secret")):
         base = Profile(name=ENV_PROFILE_NAME, user_id="", api_token="", api_secret="")
         return _with(base, overrides)
+    return None
+
+
+def _check_field(attr: str, value: str) -> str | None:
+    """What is wrong with a URL or channel field's value, in words, or None."""
+    if attr in _URL_FIELDS:
+        return check_url(value, _URL_FIELDS[attr])
+    if attr == "relay_channel":
+        return check_channel(value)
     return None
 
 
@@ -346,12 +321,20 @@ def _from_data(data: dict[str, Any], path: Path, text: str) -> Config:
     for name, table in profiles_data.items():
         if not isinstance(table, dict):
             raise bad(("profiles", name), "a table")
+        if problem := check_profile_name(name):
+            line = _line_of(text, ("profiles", name))
+            raise ConfigError(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
         values = dict(table)
         fields: dict[str, Any] = {}
         for key in _PROFILE_FIELDS:
             value = values.pop(key, None)
             if value is not None and not isinstance(value, str):
                 raise bad(("profiles", name, key), "a string")
+            if value and _check_field(key, value):
+                expected = (
+                    "letters, digits and - _ . ~" if key == "relay_channel" else "an http(s) URL"
+                )
+                raise bad(("profiles", name, key), expected)
             fields[key] = value
         for key in ("user_id", "api_token", "api_secret"):
             fields[key] = fields[key] or ""
@@ -368,7 +351,11 @@ def _from_data(data: dict[str, Any], path: Path, text: str) -> Config:
 
 
 def _to_data(config: Config) -> dict[str, Any]:
-    """The TOML document for `config`; unset values are left out (TOML has no null)."""
+    """The TOML document for `config`; unset values are left out (TOML has no null).
+
+    So is an `api_url` equal to the default: a missing one reads back the same, and
+    saving does not add a line the user never wrote.
+    """
     data: dict[str, Any] = {}
     if config.active is not None:
         data["active"] = config.active
@@ -380,6 +367,8 @@ def _to_data(config: Config) -> dict[str, Any]:
     profiles: dict[str, Any] = {}
     for name, profile in config.profiles.items():
         table = {key: getattr(profile, key) for key in _PROFILE_FIELDS}
+        if table["api_url"] == DEFAULT_API_URL:
+            table["api_url"] = None
         table.update(profile.extra)
         profiles[name] = {key: value for key, value in table.items() if value is not None}
     if profiles:
@@ -387,6 +376,7 @@ def _to_data(config: Config) -> dict[str, Any]:
     return data
 
 
+_AT_LINE = re.compile(r"(.*) \(at line (\d+), column (\d+)\)", re.DOTALL)
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 
@@ -394,7 +384,7 @@ _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 def _line_of(text: str, keys: tuple[str, ...]) -> int | None:
     """Best-effort 1-based line of `keys` (e.g. profiles.work.user_id) in the TOML text.
 
-    tomli reports positions only for syntax errors, so for a well-formed file with a
+    tomllib reports positions only for syntax errors, so for a well-formed file with a
     wrong value this finds the `key =` line under the matching `[table]` header; for
     a table it finds the header. Forms it does not follow (inline tables, dotted
     keys) give None and the message names the key path instead.

@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
 from bwconsole.callback_setup import (
     CallbackPlan,
@@ -38,6 +38,7 @@ from bwconsole.config import (
     Profile,
     check_channel,
     check_profile_name,
+    check_url,
     check_user_id,
     load_config,
     resolve_profile,
@@ -85,7 +86,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--replace", action="store_true", help="overwrite a profile of that name")
     add.add_argument("--use", action="store_true", help="make it the active profile")
 
-    actions.add_parser("list", help="list profiles (secrets masked, active marked *)")
+    listing = actions.add_parser("list", help="list profiles (secrets masked, active marked *)")
+    listing.add_argument(
+        "--json", action="store_true", help="print the profiles as JSON (secrets still masked)"
+    )
     remove = actions.add_parser("remove", help="delete a profile")
     remove.add_argument("name", metavar="NAME")
     use = actions.add_parser("use", help="make a profile the active one")
@@ -250,20 +254,24 @@ def _required(label: str) -> _Validator:
 
 def _check_url(label: str) -> _Validator:
     """Blank is fine (the default applies); anything else must be an http(s) URL."""
-
-    def check(value: str) -> str | None:
-        if not value:
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return f"{label} must be an http:// or https:// URL (got {value!r})"
-        return None
-
-    return check
+    return lambda value: check_url(value, label)
 
 
 def _list(args: argparse.Namespace) -> int:
     config = load_config()
+    if getattr(args, "json", False):
+        overridden = [var for var in ENV_OVERRIDES if os.environ.get(var)]
+        document = {
+            "path": str(config.path),
+            "active": config.active,
+            "profiles": [
+                {**profile.masked(), "active": name == config.active}
+                for name, profile in sorted(config.profiles.items())
+            ],
+            "environment_overrides": overridden,
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
     if not config.profiles:
         print(f"no profiles in {config.path}; add one with: bwconsole config add NAME")
     else:

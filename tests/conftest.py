@@ -32,6 +32,9 @@ def isolated_dirs(
         "BANDWIDTH_API_TOKEN",
         "BANDWIDTH_API_SECRET",
         "BANDWIDTH_API_URL",
+        "BWCONSOLE_RELAY_URL",
+        "BWCONSOLE_RELAY_CHANNEL",
+        "BWCONSOLE_RELAY_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
 

@@ -6,11 +6,11 @@ import asyncio
 import io
 import stat
 import sys
+import tomllib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-import tomli
 
 from bwconsole.api import Client
 from bwconsole.callback_setup import display_url, points_at_relay, relay_callback_url
@@ -87,13 +87,13 @@ async def test_point_shows_asks_saves_and_restore_puts_back(
     assert await urls(client, app_id) == (relay, relay)
     backup = cfg.parent / "callbacks-backup.toml"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    saved = tomli.loads(backup.read_text())["box"][app_id]
+    saved = tomllib.loads(backup.read_text())["box"][app_id]
     assert (saved["incomingCallUrl"], saved["incomingMessageUrl"]) == (CALLS, MESSAGES)
 
     code, out, _ = await config("restore-callbacks", "--yes")
     assert code == 0 and f"restored the callback URLs of application {app_id}" in out
     assert await urls(client, app_id) == (CALLS, MESSAGES)
-    assert "box" not in tomli.loads(backup.read_text())
+    assert "box" not in tomllib.loads(backup.read_text())
 
     code, _, err = await config("restore-callbacks", "--yes")
     assert code == 1 and "no saved callback URLs for profile 'box'" in err
