@@ -93,11 +93,18 @@ class ConferenceActions:
         selected = self.pane.selected()
         if selected is not None:
             conference_id, row = selected
-            recruiter = self.pane.recruiter
-            dial = recruiter.dial(
-                conference_id, str(row.get("from") or ""), self.console.relay_callback_url
+            self.pane.run_worker(
+                self._dial(conference_id, str(row.get("from") or "")), group="conferences-dial"
             )
-            self.pane.run_worker(dial, group="conferences-dial")
+
+    async def _dial(self, conference_id: str, known_from: str) -> None:
+        # A row made from the `created` event has no caller id until the pane's refresh
+        # reads the conference back: read it now so the form offers the conference's number.
+        default_from = known_from
+        if not default_from:
+            conference = await self.console.call_api(self.client.conferences.get(conference_id))
+            default_from = (conference.from_ if conference is not None else "") or ""
+        await self.pane.recruiter.dial(conference_id, default_from, self.console.relay_callback_url)
 
     def add_call(self) -> None:
         """Add an existing call, by id, to the highlighted conference."""
