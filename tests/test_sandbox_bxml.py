@@ -175,6 +175,21 @@ async def test_invalid_bxml_is_recorded_and_hangs_up(
     assert any(e["code"] == "invalid-bxml" and "Dance" in e["message"] for e in errors)
 
 
+async def test_generator_quirks_run_and_are_reported_as_bxml_warnings(
+    sandbox_http: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    receiver.reply("/sdk", "<xml><Response><Pause duration='1'/><Hangup/></Response></xml>")
+    call_id = await dial(sandbox_http, to="+15550000000", callbackUrl=receiver.url + "/sdk")
+    await receiver.wait_for_event("hangup", path="/sdk")
+    errors = (await sandbox_http.get(f"/users/{USER}/errors")).json()
+    warnings = [e["message"] for e in errors if e["code"] == "bxml-warning"]
+    assert any("<xml>: wrapper" in m and call_id in m for m in warnings), errors
+    assert any("'duration' read as 'length'" in m for m in warnings)
+    assert not any(e["code"] == "invalid-bxml" for e in errors)
+    events = (await sandbox_http.get(f"/users/{USER}/calls/{call_id}/events")).json()
+    assert events[-1]["name"] == "hangup"
+
+
 async def test_gather_without_digits_runs_the_next_verb(
     sandbox_http: httpx.AsyncClient, receiver: Receiver
 ) -> None:

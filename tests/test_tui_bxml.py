@@ -117,6 +117,33 @@ async def test_script_mode_uses_the_users_xml_files_and_refuses_broken_ones(
         assert any("broken" in n.message and "Dance" in n.message for n in app._notifications)
 
 
+async def test_sdk_written_bxml_is_answered_and_its_normalisations_are_shown(
+    tmp_path: Path,
+) -> None:
+    """bandwidth-sdk 3.1.0 wraps documents in <xml>; the user sees what was normalised."""
+    wrapped = "<xml><Response><Pause duration='1'/><Hangup/></Response></xml>"
+    (tmp_path / "sdk.xml").write_text(wrapped)
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="script", script="sdk")
+        assert await bxml.answer(request()) == wrapped
+        await pilot.pause()
+        shown = [n.message for n in app._notifications if n.title == "BXML normalised"]
+        assert shown and "sdk.xml" in shown[0] and "<xml>: wrapper" in shown[0]
+        assert "'duration' read as 'length'" in shown[0]
+        bxml.apply_settings(BxmlSettings(mode="interactive", timeout=8))
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        screen = app.screen
+        assert isinstance(screen, BxmlPromptScreen)
+        typed = '<Response><Redirect requestUrl="http://a/b" requestUrlTimeout="9" context="x"/></Response>'
+        screen.editor.text = typed
+        await pilot.press("f2")
+        assert await asyncio.wait_for(answer, 2) == typed
+        await pilot.pause()
+        assert any("'context' ignored" in n.message for n in app._notifications)
+
+
 async def test_the_prompt_shows_the_event_and_answers_with_the_picked_script(
     tmp_path: Path,
 ) -> None:

@@ -1,7 +1,8 @@
 """BXML, the XML call scripts of the v1 API: verb dataclasses, parser and writer.
 
-`parse(text)` reads a document into a validated `Response`; `to_xml(response)` writes it back
-with an XML declaration and indentation, and `parse(to_xml(doc)) == doc`.
+`parse(text)` reads a document into a validated `Response` (what it normalised in an
+SDK-generated document is in `response.warnings`); `to_xml(response)`, or `str(response)`,
+writes it back with an XML declaration and indentation, and `parse(to_xml(doc)) == doc`.
 """
 
 from bwconsole.bxml.codec import parse, to_xml

@@ -41,6 +41,10 @@ DIVERSION_REASONS = (
 )
 
 
+NOT_ATTRIBUTES = frozenset({"children", "warnings"})
+"""Fields that hold structure or parse notes, never written as attributes."""
+
+
 class BxmlError(ValueError):
     """A BXML document or verb breaks the documented rules; the message names the element."""
 
@@ -87,6 +91,8 @@ class Verb:
             value = getattr(self, f.name)
             if f.name == "children":
                 self._check_children(value)
+            elif f.name in NOT_ATTRIBUTES:
+                continue
             elif value is not None:
                 self._check_value(f.name, value, hints[f.name], f.metadata)
         if self.TEXT is not None and not getattr(self, self.TEXT).strip():
@@ -285,9 +291,15 @@ class Transfer(Verb):
             self.fail(f"at most 7 destinations including transferTo, got {count}")
 
 
-@dataclass
+@dataclass(init=False)
 class Response(Verb):
-    """The root of every BXML document; its verbs run in order."""
+    """The root of every BXML document; its verbs run in order.
+
+    Built as the official SDK builders build it, `Response(SpeakSentence("Hi"), Hangup())`,
+    and `str(response)` is the document's XML (`to_xml`). `warnings` lists what `parse`
+    normalised to read it (see `bwconsole.bxml.lenient`); it is not part of the document,
+    so two documents that differ only there are equal.
+    """
 
     TAG = "Response"
     CHILDREN = (
@@ -302,3 +314,14 @@ class Response(Verb):
         Transfer,
     )
     children: list[Verb] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    def __init__(self, *verbs: Verb, warnings: list[str] | None = None) -> None:
+        self.children = list(verbs)
+        self.warnings = list(warnings or [])
+        self.validate()
+
+    def __str__(self) -> str:
+        from bwconsole.bxml.codec import to_xml
+
+        return to_xml(self)

@@ -108,7 +108,7 @@ class BxmlResponder:
         path = self.directory / f"{name}.xml"
         if name not in TEMPLATES and path.is_file():
             document = path.read_text(encoding="utf-8")
-            parse(document)
+            self._warn(name, parse(document).warnings)
             return document
         return render(name, self._context(request))
 
@@ -143,6 +143,14 @@ class BxmlResponder:
         )
 
     # --- helpers ----------------------------------------------------------------------------------
+
+    def _warn(self, name: str, warnings: list[str]) -> None:
+        """Show what the parser normalised in a script, so the user can fix the file."""
+        if warnings:
+            lines = "\n".join(warnings)
+            self.app.notify(
+                f"{name}.xml: {lines}", title="BXML normalised", severity="warning", markup=False
+            )
 
     def _fallback(self, request: BxmlRequest, name: str, why: str) -> str:
         try:

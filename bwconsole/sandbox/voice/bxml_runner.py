@@ -4,7 +4,9 @@ Verbs run in order on the call. `<Gather>` (as the last verb) and `<Redirect>`
 fetch the next document from their `requestUrl` (GET); a document that ends
 without hanging up leaves the call up for 30 s, then it is dropped, as
 documented. An invalid document is recorded in the errors resource and the call
-is hung up. BXML calls get only the BXML callbacks, never REST audio/DTMF events.
+is hung up; what the parser normalised to read a generator's document
+(`bwconsole.bxml.lenient`) is recorded there too, as `bxml-warning`, and the call goes on.
+BXML calls get only the BXML callbacks, never REST audio/DTMF events.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ async def run(engine: CallEngine, call_id: str, text: str) -> None:
     document: str | None = text
     while document is not None:
         try:
-            verbs = parse(document).children
+            parsed = parse(document)
         except BxmlError as exc:
             engine.sandbox.record_error(
                 400,
@@ -59,7 +61,15 @@ async def run(engine: CallEngine, call_id: str, text: str) -> None:
             )
             engine.hang_up(call_id)
             return
-        document = await _run_verbs(engine, call_id, verbs)
+        for warning in parsed.warnings:
+            engine.sandbox.record_error(
+                200,
+                "bad-request",
+                "bxml-warning",
+                f"The BXML for call {call_id} was normalised: {warning}",
+                [{"name": "callId", "value": call_id}],
+            )
+        document = await _run_verbs(engine, call_id, parsed.children)
         if not _active(engine, call_id):
             return
     await engine.sandbox.clock.sleep(DROP_AFTER)

@@ -59,12 +59,10 @@ GATHER_TIMEOUT = 10
 
 def _voicemail(ctx: TemplateContext) -> Response:
     return Response(
-        children=[
-            SpeakSentence("Nobody can take your call. Please leave a message after the tone."),
-            Record(max_duration=120, silence_timeout=5, file_format="wav"),
-            SpeakSentence("Thank you. Goodbye."),
-            Hangup(),
-        ]
+        SpeakSentence("Nobody can take your call. Please leave a message after the tone."),
+        Record(max_duration=120, silence_timeout=5, file_format="wav"),
+        SpeakSentence("Thank you. Goodbye."),
+        Hangup(),
     )
 
 
@@ -72,10 +70,8 @@ def _forward(ctx: TemplateContext) -> Response:
     if not ctx.forward_to:
         raise BxmlError("forward: no number to forward to (set one in the BXML settings)")
     return Response(
-        children=[
-            SpeakSentence("Please hold while we connect you."),
-            Transfer(transfer_to=ctx.forward_to, call_timeout=30),
-        ]
+        SpeakSentence("Please hold while we connect you."),
+        Transfer(transfer_to=ctx.forward_to, call_timeout=30),
     )
 
 
@@ -85,10 +81,8 @@ def _ivr_menu(ctx: TemplateContext) -> Response:
         if digits.startswith(("1", "2")) and ctx.forward_to:
             team = "sales" if digits.startswith("1") else "support"
             return Response(
-                children=[
-                    SpeakSentence(f"Connecting you to {team}."),
-                    Transfer(transfer_to=ctx.forward_to, call_timeout=30),
-                ]
+                SpeakSentence(f"Connecting you to {team}."),
+                Transfer(transfer_to=ctx.forward_to, call_timeout=30),
             )
         if digits.startswith("0"):
             return _voicemail(ctx)
@@ -101,13 +95,11 @@ def _ivr_menu(ctx: TemplateContext) -> Response:
             SpeakSentence("Press 1 for sales, 2 for support, or 0 to leave a message."),
         ],
     )
-    return Response(
-        children=[menu, SpeakSentence("We did not get your choice. Goodbye."), Hangup()]
-    )
+    return Response(menu, SpeakSentence("We did not get your choice. Goodbye."), Hangup())
 
 
 def _hangup(ctx: TemplateContext) -> Response:
-    return Response(children=[Hangup()])
+    return Response(Hangup())
 
 
 TEMPLATES: dict[str, Template] = {

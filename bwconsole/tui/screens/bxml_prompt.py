@@ -139,10 +139,14 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         if self.expired:
             return
         try:
-            parse(self.editor.text)
+            warnings = parse(self.editor.text).warnings
         except BxmlError as exc:
             self._show_problem(str(exc))
             return
+        if warnings:
+            self.app.notify(
+                "\n".join(warnings), title="BXML normalised", severity="warning", markup=False
+            )
         self._answer(self.editor.text)
 
     def action_use_default(self) -> None:
