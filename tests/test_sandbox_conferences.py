@@ -193,6 +193,11 @@ async def test_conference_with_three_members(
     assert (response.status_code, response.json()["code"]) == (403, "conference-error")
     response = await sandbox_http.post(f"{user}/conferences/{conf}", json={"mute": True})
     assert (response.status_code, response.json()["code"]) == (403, "conference-error")
+    # Ending it again is idempotent (SDKs do it in cleanup) and changes nothing.
+    response = await sandbox_http.post(f"{user}/conferences/{conf}", json={"state": "completed"})
+    assert (response.status_code, response.content) == (200, b"")
+    got = (await sandbox_http.get(f"{user}/conferences/{conf}")).json()
+    assert got["completedTime"] == completed["completedTime"]
 
 
 async def test_terminating_a_conference_removes_its_members(

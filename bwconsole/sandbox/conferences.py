@@ -147,10 +147,16 @@ class Conferences:
         return conference
 
     def update(self, conference: Record, body: Body) -> None:
-        """Change flags and callback settings, or terminate with `state:"completed"`."""
-        if conference["state"] == "completed":
-            raise conference_error(conference)
+        """Change flags and callback settings, or terminate with `state:"completed"`.
+
+        Ending a conference that has already ended succeeds and changes nothing: SDKs call it
+        in cleanup (node-bandwidth's `Conference.remove`) after the last member left.
+        """
         state = body.text("state")
+        if conference["state"] == "completed":
+            if state == "completed":
+                return
+            raise conference_error(conference)
         if state is not None and state != "completed":
             raise validation(
                 "The conference resource property state must be one of the following values: "
