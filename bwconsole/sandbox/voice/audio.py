@@ -80,6 +80,22 @@ class StopAudio:
     kind: str
 
 
+def _unwrap_sdk_audio(body: Body) -> Body:
+    """The audio object bandwidth-sdk 3.1.0 nests under `fileUrl`, lifted to the top.
+
+    Its `speak_sentence_to_*`, `play_audio_file_to_*` and `play_audio_to_*(id,
+    build_sentence(...))` pass the whole audio dict as the `fileUrl` argument, so
+    the body is `{"fileUrl": {"sentence": ...}, "sentence": null, ...}`; the API
+    played it (docs/decisions/005-sdk-compatibility.md).
+    """
+    nested = body.raw("fileUrl")
+    if not isinstance(nested, dict):
+        return body
+    merged = {key: value for key, value in body.data.items() if key != "fileUrl"}
+    merged.update(nested)
+    return Body(merged)
+
+
 def parse_audio(
     body: Body, *, allow_volume: bool, allow_loop: bool, allow_tag: bool
 ) -> AudioRequest | StopAudio:
@@ -97,6 +113,7 @@ def parse_audio(
     Raises:
         ApiFault: 400 for a malformed body (never anything else).
     """
+    body = _unwrap_sdk_audio(body)
     file_url = body.text("fileUrl")
     sentence = body.text("sentence")
     if file_url and sentence:
