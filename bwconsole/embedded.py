@@ -20,7 +20,6 @@ no sleeping and imports nothing heavy beyond the two servers.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import re
@@ -172,7 +171,10 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
         seeded=seeded,
     )
     try:
-        await asyncio.gather(relay.start(), api.start())
+        # The relay first: the sandbox's start-up sends events (the hangups of calls a restart
+        # cut off, messages resuming delivery) that must find it listening.
+        await relay.start()
+        await api.start()
         _remember_ports(data_dir, relay=relay.port, sandbox=api.port)
         yield env
     finally:

@@ -60,6 +60,9 @@ class LiveEvent:
     event: Any
     """`bwconsole.events.parse(payload)`, or None when parsing failed (see `parse_error`)."""
     parse_error: str | None = None
+    history: bool = False
+    """True for an event this console had already processed in an earlier run, replayed at
+    start so the panes can rebuild what happened (no alert, no prompt should come of it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,7 @@ def _parse(payload: Any) -> tuple[Any, str | None]:
         return None, str(exc)
 
 
-def _live_event(frame: dict[str, Any]) -> LiveEvent:
+def _live_event(frame: dict[str, Any], *, history: bool = False) -> LiveEvent:
     event, error = _parse(frame.get("event"))
     return LiveEvent(
         seq=int(frame["seq"]),
@@ -94,6 +97,7 @@ def _live_event(frame: dict[str, Any]) -> LiveEvent:
         payload=frame.get("event"),
         event=event,
         parse_error=error,
+        history=history,
     )
 
 
@@ -125,6 +129,9 @@ class LiveClient:
         on_request: answers BXML requests with a BXML document; without it the relay
             never asks this console.
         backoff: (first, maximum) reconnect delay in seconds; each delay is jittered.
+        history: at start, replay up to this many of the events processed in an earlier
+            run (marked `history=True`) before the new ones, so a restarted console shows
+            what happened before it stopped; the relay keeps them for exactly this.
     """
 
     def __init__(
@@ -138,6 +145,7 @@ class LiveClient:
         on_state: Callable[[str], None] | None = None,
         on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None,
         backoff: tuple[float, float] = (0.5, 30.0),
+        history: int = 0,
     ) -> None:
         self.url = _ws_base(url)
         self.channel = channel
@@ -146,6 +154,9 @@ class LiveClient:
         self._on_state = on_state
         self._on_request = on_request
         self._backoff = backoff
+        self._history = max(0, history)
+        self._replayed: int | None = None
+        """While the history is replayed: the seq of the last history event handed on."""
         self._state: LiveState = "stopped"
         self._file = self._state_file(state_path)
         self._last_seq = 0
@@ -175,6 +186,8 @@ class LiveClient:
         if self._task is not None:
             return
         self._load()
+        if self._history and self._last_seq:
+            self._replayed = max(0, self._last_seq - self._history)
         self._set_state("connecting")
         self._task = asyncio.create_task(self._run(), name=f"live-{self.channel}")
 
@@ -224,7 +237,8 @@ class LiveClient:
             attempt = min(attempt + 1, 30)
 
     def _url(self) -> str:
-        query = f"after={self._last_seq}&subscriber={quote(self._subscriber)}&batch=1"
+        after = self._last_seq if self._replayed is None else self._replayed
+        query = f"after={after}&subscriber={quote(self._subscriber)}&batch=1"
         if self._on_request is None:
             query += "&requests=0"
         return f"{self.url}/events/{quote(self.channel)}?{query}"
@@ -268,6 +282,7 @@ class LiveClient:
         """Start over when the relay's log ends before our saved position (its store was reset)."""
         if isinstance(relay_last, int) and relay_last < self._last_seq:
             self._last_seq = self._acked = 0
+            self._replayed = None
             self._written_seq = -1
             self._save()
             raise _Dead(
@@ -275,9 +290,18 @@ class LiveClient:
             )
 
     async def _handle_event(self, frame: dict[str, Any]) -> None:
-        live = _live_event(frame)
-        if live.seq <= self._last_seq:
-            return  # already processed (a replay overlapping what we had)
+        seq = int(frame["seq"])
+        if seq <= self._last_seq:
+            if self._replayed is not None and seq > self._replayed:
+                await self._deliver(_live_event(frame, history=True))
+                self._replayed = seq  # a reconnect during the history goes on from here
+            return  # otherwise already processed (a replay overlapping what we had)
+        self._replayed = None
+        await self._deliver(_live_event(frame))
+        self._last_seq = seq
+        self._ack_wake.set()
+
+    async def _deliver(self, live: LiveEvent) -> None:
         try:
             result = self._on_event(live)
             if inspect.isawaitable(result):
@@ -285,8 +309,6 @@ class LiveClient:
         except Exception:
             # a bug in one handler must not stall the stream: the event counts as processed
             _log.exception("on_event failed for seq %d on %s", live.seq, self.channel)
-        self._last_seq = live.seq
-        self._ack_wake.set()
 
     async def _answer(self, ws: ClientConnection, frame: dict[str, Any]) -> None:
         assert self._on_request is not None

@@ -23,8 +23,10 @@ async def connected_console(
     pane: str = "numbers",
     time_scale: float = 20.0,
     size: tuple[int, int] = (140, 45),
+    fresh: bool = True,
 ) -> AsyncIterator[tuple[BwConsoleApp, Pilot[None]]]:
-    """The console on a freshly seeded embedded sandbox (time-scale sped up), connected.
+    """The console on a freshly seeded embedded sandbox (time-scale sped up), connected;
+    `fresh=False` carries on with what an earlier console left in `data_dir` (a restart).
 
     The first-run panel is marked as seen so keys reach the panes.
     """
@@ -32,7 +34,7 @@ async def connected_console(
     app = BwConsoleApp(
         sandbox=True,
         initial_pane=pane,
-        backend=BackendOptions(data_dir=data_dir, fresh=True, time_scale=time_scale),
+        backend=BackendOptions(data_dir=data_dir, fresh=fresh, time_scale=time_scale),
     )
     async with app.run_test(size=size) as pilot:
         await asyncio.wait_for(app.wait_connected(), WAIT_SECONDS)

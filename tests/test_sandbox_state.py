@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from conftest import CallbackReceiver
 
 from bwconsole.sandbox.app import create_app
 from bwconsole.sandbox.core import Sandbox
@@ -190,3 +191,65 @@ async def test_a_message_in_flight_at_shutdown_is_delivered_after_the_restart(
 
     message = await run_against(state, finished)
     assert message["state"] == "sent" and message["deliveryCode"] == 0
+
+
+async def test_a_restart_ends_live_calls_with_their_hangup_and_completes_their_conference(
+    tmp_path: Path, callback_receiver: CallbackReceiver
+) -> None:
+    state = tmp_path / "restart.db"
+    hook = f"{callback_receiver.url}/hook"
+
+    async def first_run(client: httpx.AsyncClient) -> tuple[str, str]:
+        ordered = await client.post("/../../availableNumbers/local?areaCode=919&quantity=1")
+        caller = ordered.json()[0]["number"]
+        created = await client.post("/conferences", json={"from": caller, "callbackUrl": hook})
+        conference_id = created.headers["location"].rsplit("/", 1)[1]
+        made = await client.post(
+            "/calls",
+            json={
+                "from": caller,
+                "to": "+15550011234",
+                "callbackUrl": hook,
+                "conferenceId": conference_id,
+            },
+        )
+        call_id = made.headers["location"].rsplit("/", 1)[1]
+        async with asyncio.timeout(5):
+            while True:
+                if (await client.get(f"/calls/{call_id}")).json()["state"] == "active":
+                    break
+                await asyncio.sleep(0.02)
+        added = await client.post(f"/conferences/{conference_id}/members", json={"callId": call_id})
+        assert added.status_code == 201, added.text
+        return call_id, conference_id
+
+    call_id, conference_id = await run_against(state, first_run)
+    before = len(callback_receiver.events())
+
+    async def after_restart(client: httpx.AsyncClient) -> dict[str, Any]:
+        await callback_receiver.wait_for(
+            lambda events: any(
+                e.get("eventType") == "conference" and e.get("status") == "completed"
+                for e in events[before:]
+            )
+        )
+        return {
+            "call": (await client.get(f"/calls/{call_id}")).json(),
+            "conference": (await client.get(f"/conferences/{conference_id}")).json(),
+            "call_events": (await client.get(f"/calls/{call_id}/events")).json(),
+        }
+
+    seen = await run_against(state, after_restart)
+    assert seen["call"]["state"] == "completed"
+    assert seen["conference"]["state"] == "completed"
+    assert ("hangup", "SANDBOX_RESTARTED") in [
+        (e["name"], e.get("data")) for e in seen["call_events"]
+    ]
+    await callback_receiver.wait_for(
+        lambda events: any(e.get("eventType") == "hangup" for e in events[before:])
+    )
+    sent = callback_receiver.events()[before:]
+    hangup = next(e for e in sent if e["eventType"] == "hangup")
+    assert (hangup["callId"], hangup["cause"]) == (call_id, "SANDBOX_RESTARTED")
+    left = [e for e in sent if e["eventType"] == "conference-member"]
+    assert [(e["callId"], e["state"]) for e in left] == [(call_id, "completed")]

@@ -326,3 +326,8 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         for variant in (path, path + "/"):
             found.append(Route(variant, endpoint, methods=[method]))
     return found
+
+
+async def startup(sandbox: Sandbox) -> None:
+    """Tell the applications of calls a restart cut off that they ended (docs/sandbox.md)."""
+    engine_for(sandbox).announce_interrupted()

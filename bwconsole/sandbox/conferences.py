@@ -23,7 +23,7 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, audio_seconds, parse_audio
-from bwconsole.sandbox.voice.engine import CallEngine, engine_for
+from bwconsole.sandbox.voice.engine import FINAL_STATES, CallEngine, engine_for
 from bwconsole.sandbox.web import (
     Body,
     callback_method,
@@ -376,3 +376,22 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         Route(one + "/audio", conference_audio, methods=["POST"]),
         *member_routes(conferences),
     ]
+
+
+async def startup(sandbox: Sandbox) -> None:
+    """A conference cannot outlive its members' calls: members whose call ended while the
+    sandbox was down (or in a state file from before this check) leave, and a conference
+    left empty completes, with the events a live end would have sent."""
+    conferences = conferences_for(sandbox)
+    for member in list(conferences.members):
+        call = conferences.calls.get(member["_callId"])
+        if member["state"] == "active" and (call is None or call["state"] in FINAL_STATES):
+            conference = conferences.records.get(member["_conferenceId"])
+            if conference is not None:
+                conferences.remove_member(conference, member)
+    for conference in list(conferences.records):
+        ident = conference["id"]
+        had_members = bool(conferences.listed_members(ident))
+        if conference["state"] != "completed" and had_members:
+            if not conferences.active_members(ident):
+                conferences.complete(conference)

@@ -18,7 +18,11 @@ from bwconsole.api import Client, Exchange
 from bwconsole.config import Profile, data_dir
 from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
 
-__all__ = ["Backend", "BackendOptions", "open_backend"]
+__all__ = ["HISTORY_EVENTS", "Backend", "BackendOptions", "open_backend"]
+
+HISTORY_EVENTS = 2000
+"""Events of earlier runs the console replays at start to rebuild its panes (the Events
+pane keeps about as many); older history is still in the API's own listings."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ async def _connected(
             on_event=handlers.on_event,
             on_state=handlers.on_state,
             on_request=handlers.on_request,
+            history=HISTORY_EVENTS,
         )
     else:
         handlers.on_state("no relay configured")

@@ -73,15 +73,29 @@ class CallEngine:
         self._event_ids: dict[str, list[str]] = {}
         for event in self.events:
             self._event_ids.setdefault(event["_callId"], []).append(event["id"])
+        self.interrupted: list[str] = []
+        """Calls a restart ended whose hangup event has not been sent yet."""
         self._end_interrupted()
 
+    def announce_interrupted(self) -> None:
+        """Send the hangup event (cause `SANDBOX_RESTARTED`) of each call the restart ended,
+        so an application (the console) learns why the call is over."""
+        interrupted, self.interrupted = self.interrupted, []
+        for call_id in interrupted:
+            call = self.get_call(call_id)
+            extra = {"from": call["from"], "to": call["to"], "cause": RESTART_CAUSE}
+            self.emit_call_event(call, self.payload(call, "hangup", **extra))
+
     def _end_interrupted(self) -> None:
-        """Calls that were up when the sandbox stopped cannot go on: end them quietly."""
+        """Calls that were up when the sandbox stopped cannot go on: end them at once (their
+        hangup events go out once the sandbox serves again, `announce_interrupted`)."""
         now = self.sandbox.clock.iso()
         for call in self.calls:
             if call["state"] not in FINAL_STATES:
                 call.update(state="completed", endTime=now, _cause=RESTART_CAUSE)
                 self.calls.save(call["id"])
+                self.log(call["id"], "hangup", RESTART_CAUSE)
+                self.interrupted.append(call["id"])
         for kind, busy, final in (
             ("gathers", ("started",), "completed"),
             ("recordings", ("recording", "saving"), "error"),

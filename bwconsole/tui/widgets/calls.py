@@ -160,6 +160,9 @@ class CallsPane(Pane):
         """Incoming-call notifications on screen, by call id."""
         self.actions = CallActions(self)
         """What the keys do to calls."""
+        self._history_stamp: float | None = None
+        """While an event of an earlier run is applied: its receive time (notes carry it, and
+        nothing rings, pops up or is fetched for it)."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -214,7 +217,7 @@ class CallsPane(Pane):
         """Add a line to what happened on a call (shown in its detail), stamped with the
         moment the console learnt it."""
         row = self.model.get(call_id) or {}
-        stamp = clock_time(time.time())
+        stamp = clock_time(self._history_stamp or time.time())
         notes = (*tuple(row.get("notes") or ()), f"{stamp} {text}")[-MAX_NOTES:]
         self.update_call(call_id, notes=notes)
 
@@ -268,9 +271,16 @@ class CallsPane(Pane):
         handler = _HANDLERS.get(kind)
         if handler is None:
             return
-        if call_id not in self.model and kind not in ("incomingcall",):
+        history = bool(getattr(live, "history", False))
+        if call_id not in self.model and kind not in ("incomingcall",) and not history:
             self.fetch(call_id)
-        handler(self, call_id, event)
+        self._history_stamp = (
+            (epoch(getattr(live, "received_at", None)) or time.time()) if history else None
+        )
+        try:
+            handler(self, call_id, event)
+        finally:
+            self._history_stamp = None
         parties = {
             key: value
             for key, value in (
@@ -293,6 +303,8 @@ class CallsPane(Pane):
             startTime=epoch(when) or time.time(),
         )
         self.note(call_id, f"incoming call from {caller}")
+        if self._history_stamp is not None:
+            return  # long over: the listing or later events say how it went
         self.fetch(call_id)
         if call_id not in self.incoming:
             screen = IncomingCallScreen(call_id, caller, callee)
@@ -370,7 +382,10 @@ class CallsPane(Pane):
         reason = getattr(event, "reason", None) or getattr(event, "state", None) or ""
         self.update_call(call_id, digits=digits or "(none)")
         self.note(call_id, f"gathered {digits or 'no digits'} ({reason})")
-        self.app.notify(f"Gathered {digits or 'no digits'} ({reason})", title="Gather", timeout=6)
+        if self._history_stamp is None:
+            self.app.notify(
+                f"Gathered {digits or 'no digits'} ({reason})", title="Gather", timeout=6
+            )
 
     def _on_recording(self, call_id: str, event: Any) -> None:
         state = getattr(event, "state", None) or getattr(event, "status", None) or ""

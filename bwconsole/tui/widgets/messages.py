@@ -209,7 +209,7 @@ class MessagesPane(Pane):
             return  # a status for a message never seen, saying nothing of who: nothing to show
         new = self.add_message(event.message_id, fields)
         message = self.messages[event.message_id]
-        if new and message.get("direction") == "in":
+        if new and message.get("direction") == "in" and not getattr(live, "history", False):
             party, _ = _party(message)
             if not (self.display and self.table.cursor_key == party):  # else read as it lands
                 self._unread[party] = self._unread.get(party, 0) + 1

@@ -145,8 +145,10 @@ class RecordingsPane(Pane):
                     "endTime": event.end_time,
                 },
             )
-            # The event does not name the media file: read it back once.
-            self.run_worker(self._refresh(event.recording_id), group="recordings-refresh")
+            # The event does not name the media file: read it back once (history: the
+            # listing does).
+            if not getattr(live, "history", False):
+                self.run_worker(self._refresh(event.recording_id), group="recordings-refresh")
         elif isinstance(event, TranscriptionEvent) and event.recording_id:
             state = event.state or event.status
             text = event.text if state == "completed" else f"({state})"
