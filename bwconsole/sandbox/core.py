@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import tempfile
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from bwconsole.sandbox.store import Collection, Record, Store
 DEFAULT_USER_ID = "u-sandbox0000000000000000000"
 DEFAULT_TOKEN = "t-sandboxtoken"
 DEFAULT_SECRET = "sandboxsecret"
+_log = logging.getLogger(__name__)
+
 #: Stored errors kept (newest first); older ones are dropped.
 ERRORS_CAP = 1000
 
@@ -85,12 +88,43 @@ class Sandbox:
         """Absolute URL of an API path, for fields such as `callUri`."""
         return self.base_url.rstrip("/") + path
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run background work (a call's life, a message's delivery), cancelled on close."""
+    def spawn(
+        self,
+        coro: Coroutine[Any, Any, Any],
+        *,
+        on_crash: Callable[[BaseException], None] | None = None,
+    ) -> asyncio.Task[Any]:
+        """Run background work (a call's life, a message's delivery), cancelled on close.
+
+        This is the sandbox's only way to start a task, so none fails silently: an
+        exception is logged with its traceback, recorded in the errors resource
+        (`internal-error`) and handed to `on_crash` (a call's task ends its call).
+        """
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda done: self._check_task(done, on_crash))
         return task
+
+    def _check_task(
+        self, task: asyncio.Task[Any], on_crash: Callable[[BaseException], None] | None
+    ) -> None:
+        if task.cancelled() or (exc := task.exception()) is None:
+            return
+        name = getattr(task.get_coro(), "__qualname__", task.get_name())
+        _log.error("sandbox task %s failed", name, exc_info=exc)
+        self.record_error(
+            500,
+            "backend",
+            "internal-error",
+            f"Background work {name} failed: {exc.__class__.__name__}: {exc}"[:1000],
+            [{"name": "task", "value": name}],
+        )
+        if on_crash is not None:
+            try:
+                on_crash(exc)
+            except Exception:
+                _log.exception("cleaning up after the failed task %s failed too", name)
 
     def record_error(
         self, status: int, category: str, code: str, message: str, details: list[dict[str, Any]]

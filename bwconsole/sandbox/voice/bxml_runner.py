@@ -12,6 +12,7 @@ BXML calls get only the BXML callbacks, never REST audio/DTMF events.
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import urljoin
 
 from bwconsole.bxml import (
@@ -19,7 +20,6 @@ from bwconsole.bxml import (
     Gather,
     Hangup,
     Pause,
-    PhoneNumber,
     PlayAudio,
     Record,
     Redirect,
@@ -34,7 +34,8 @@ from bwconsole.sandbox.faults import ApiFault
 from bwconsole.sandbox.voice import gather as gathering
 from bwconsole.sandbox.voice import recording
 from bwconsole.sandbox.voice.audio import AudioRequest
-from bwconsole.sandbox.voice.dialing import dial
+from bwconsole.sandbox.voice.bxml_checks import MAX_REDIRECTS, check, destinations
+from bwconsole.sandbox.voice.dialing import TREE_CAUSE, TREE_CODE, place_leg
 from bwconsole.sandbox.voice.engine import CallEngine
 
 __all__ = ["DROP_AFTER", "run"]
@@ -43,23 +44,23 @@ __all__ = ["DROP_AFTER", "run"]
 DROP_AFTER = 30.0
 DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
+_log = logging.getLogger(__name__)
+
 
 async def run(engine: CallEngine, call_id: str, text: str) -> None:
-    """Run a BXML document, and the documents its Gather/Redirect callbacks return."""
+    """Run a BXML document, and the documents its Gather/Redirect callbacks return.
+
+    Whatever goes wrong with a document — it does not parse, breaks a limit, or
+    fails while running — is invalid BXML: logged, recorded, and the call hung up.
+    """
     engine.live(call_id).bxml = True
     document: str | None = text
     while document is not None:
         try:
             parsed = parse(document)
-        except BxmlError as exc:
-            engine.sandbox.record_error(
-                400,
-                "bad-request",
-                "invalid-bxml",
-                f"The BXML for call {call_id} is invalid: {exc}",
-                [{"name": "callId", "value": call_id}],
-            )
-            engine.hang_up(call_id)
+            check(parsed.children)
+        except Exception as exc:  # every failure of parse counts, whatever its type
+            _invalid(engine, call_id, f"is invalid: {exc}")
             return
         for warning in parsed.warnings:
             engine.sandbox.record_error(
@@ -69,10 +70,30 @@ async def run(engine: CallEngine, call_id: str, text: str) -> None:
                 f"The BXML for call {call_id} was normalised: {warning}",
                 [{"name": "callId", "value": call_id}],
             )
-        document = await _run_verbs(engine, call_id, parsed.children)
+        try:
+            document = await _run_verbs(engine, call_id, parsed.children)
+        except BxmlError as exc:
+            _invalid(engine, call_id, f"is invalid: {exc}")
+            return
+        except Exception as exc:
+            _log.exception("running the BXML of call %s failed", call_id)
+            _invalid(engine, call_id, f"could not be run: {exc.__class__.__name__}: {exc}")
+            return
         if not _active(engine, call_id):
             return
     await engine.sandbox.clock.sleep(DROP_AFTER)
+    engine.hang_up(call_id)
+
+
+def _invalid(engine: CallEngine, call_id: str, problem: str) -> None:
+    _log.info("call %s: the BXML %s", call_id, problem[:300])
+    engine.sandbox.record_error(
+        400,
+        "bad-request",
+        "invalid-bxml",
+        f"The BXML for call {call_id} {problem}"[:1000],
+        [{"name": "callId", "value": call_id}],
+    )
     engine.hang_up(call_id)
 
 
@@ -98,6 +119,12 @@ async def _run_verbs(engine: CallEngine, call_id: str, verbs: list[Verb]) -> str
             return None
         elif isinstance(verb, Redirect):
             assert verb.request_url is not None
+            live = engine.live(call_id)
+            if live.redirects >= MAX_REDIRECTS:
+                raise BxmlError(
+                    f"<Redirect>: the call was already redirected {MAX_REDIRECTS} times"
+                )
+            live.redirects += 1
             call = engine.get_call(call_id)
             payload = {
                 "eventType": "redirect",
@@ -268,11 +295,24 @@ async def _transfer(engine: CallEngine, call_id: str, verb: Transfer) -> bool:
     """Ring every destination; the first to answer is connected. Returns True when the
     transfer happened (the call has then ended), False to go on with the next verb."""
     call = engine.get_call(call_id)
-    targets = [verb.transfer_to] if verb.transfer_to else []
-    targets += [child.number.strip() for child in verb.children if isinstance(child, PhoneNumber)]
-    fields = {"callTimeout": verb.call_timeout or 60, "_transferOf": call_id}
+    fields = {"callTimeout": verb.call_timeout or 60}
     caller = verb.transfer_caller_id or call["from"]
-    legs = [dial(engine, from_=caller, to=target, fields=fields)["id"] for target in targets]
+    legs: list[str] = []
+    try:
+        for target in destinations(verb):
+            legs.append(place_leg(engine, call_id, from_=caller, to=target, fields=fields)["id"])
+    except ApiFault as fault:  # no balance left, or the call tree is full: the call ends
+        engine.sandbox.record_error(
+            fault.status,
+            fault.category,
+            fault.code,
+            fault.message,
+            [{"name": "callId", "value": call_id}, *fault.details],
+        )
+        for placed in legs:
+            engine.hang_up(placed, "ORIGINATOR_CANCEL")
+        engine.hang_up(call_id, TREE_CAUSE if fault.code == TREE_CODE else "NORMAL_CLEARING")
+        return True
     winner = await _first_answer(engine, legs)
     for leg in legs:
         if leg != winner:
@@ -291,12 +331,15 @@ async def _transfer(engine: CallEngine, call_id: str, verb: Transfer) -> bool:
     await engine.live(winner).ended.wait()
     recording.stop(engine, call_id)
     if _active(engine, call_id):
-        leg = engine.get_call(winner)
+        transferee = engine.get_call(winner)
         url, method, timeout_ms, fallback = engine.target(call)
         if verb.request_url:
             url = urljoin(url or "", verb.request_url)
         payload = engine.payload(
-            call, "transferComplete", **{"from": leg["from"], "to": leg["to"]}, callState="active"
+            call,
+            "transferComplete",
+            **{"from": transferee["from"], "to": transferee["to"]},
+            callState="active",
         )
         if verb.tag is not None:
             payload["tag"] = verb.tag

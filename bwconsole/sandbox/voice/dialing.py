@@ -11,13 +11,35 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bwconsole.sandbox.account import ensure_funds
 from bwconsole.sandbox.callbacks import Outcome
+from bwconsole.sandbox.faults import ApiFault
 from bwconsole.sandbox.store import Record
 from bwconsole.sandbox.voice.audio import AudioRequest
-from bwconsole.sandbox.voice.engine import CALLER_PATIENCE, CallEngine
+from bwconsole.sandbox.voice.engine import (
+    CALLER_PATIENCE,
+    FINAL_STATES,
+    RATE_PER_MINUTE,
+    CallEngine,
+)
 from bwconsole.sandbox.voice.farend import FarEnd, far_end_for
 
-__all__ = ["arrive", "dial", "link", "transfer"]
+__all__ = [
+    "MAX_TREE_LEGS",
+    "TREE_CAUSE",
+    "TREE_CODE",
+    "arrive",
+    "dial",
+    "link",
+    "place_leg",
+    "transfer",
+]
+
+#: Transfer legs one call tree may place (REST and BXML alike); the next ends the tree.
+MAX_TREE_LEGS = 10
+#: The error code recorded, and the hangup cause of every call, when a tree is ended.
+TREE_CODE = "call-tree-limit"
+TREE_CAUSE = "CALL_TREE_LIMIT"
 
 
 def link(engine: CallEngine, first: str, second: str) -> None:
@@ -52,6 +74,43 @@ def dial(engine: CallEngine, *, from_: str, to: str, fields: Record | None = Non
     return call
 
 
+def place_leg(engine: CallEngine, parent_id: str, *, from_: str, to: str, fields: Record) -> Record:
+    """Dial a transfer leg of `parent_id`, checking the balance as `POST /calls` does.
+
+    The leg joins the parent's call tree: the call it all started from, through
+    every transfer and every arrival on an owned number. A transfer that loops back
+    to the number being called grows one tree, so the tree's `MAX_TREE_LEGS` stops
+    it: the leg over the limit ends every call of the tree and is refused (403).
+    """
+    tree = tree_of(engine.get_call(parent_id))
+    placed = engine.tree_legs.get(tree, 0)
+    if placed >= MAX_TREE_LEGS:
+        end_tree(engine, tree)
+        raise ApiFault(
+            403,
+            TREE_CODE,
+            f"The calls started by {tree} placed {MAX_TREE_LEGS} transfer legs, the limit;"
+            f" all of them were ended (cause {TREE_CAUSE})",
+            category="limit",
+        )
+    ensure_funds(engine.sandbox, RATE_PER_MINUTE)
+    engine.tree_legs[tree] = placed + 1
+    return dial(
+        engine, from_=from_, to=to, fields={**fields, "_transferOf": parent_id, "_tree": tree}
+    )
+
+
+def tree_of(call: Record) -> str:
+    return str(call.get("_tree") or call["id"])
+
+
+def end_tree(engine: CallEngine, tree: str) -> None:
+    """Hang up every call of the tree that is still up."""
+    for call in list(engine.calls):
+        if call["state"] not in FINAL_STATES and tree_of(call) == tree:
+            engine.hang_up(call["id"], TREE_CAUSE)
+
+
 def arrive(
     engine: CallEngine,
     *,
@@ -71,6 +130,8 @@ def arrive(
     fields: dict[str, Any] = {"direction": "in", "from": from_, "to": number["number"]}
     if app is not None:
         fields["_applicationId"] = app["id"]
+    if peer is not None and (tree := engine.get_call(peer).get("_tree")):
+        fields["_tree"] = tree
     call = engine.create(fields, far_end)
     call_id = call["id"]
     if peer is not None:
@@ -145,7 +206,7 @@ def transfer(
     """Transfer an active call: a new leg to `to`; when it answers, it hears the whisper
     and is connected. If it never answers, the call goes back to `active`."""
     call = engine.require_active(call_id)
-    leg = dial(engine, from_=caller_id, to=to, fields={**fields, "_transferOf": call_id})
+    leg = place_leg(engine, call_id, from_=caller_id, to=to, fields=fields)
     call["state"] = "transferring"
     engine.calls.save(call_id)
     engine.spawn(call_id, _connect(engine, call_id, leg["id"], whisper))

@@ -33,6 +33,8 @@ REJECTING_CAUSES = frozenset({"USER_BUSY", "CALL_REJECTED"})
 RATE_PER_MINUTE = "0.01000"
 #: Cause of calls cut by a sandbox restart ("any other value = internal error").
 RESTART_CAUSE = "SANDBOX_RESTARTED"
+#: Cause of a call ended because the sandbox's own work on it failed (logged, in /errors).
+CRASH_CAUSE = "NORMAL_TEMPORARY_FAILURE"
 #: An unanswered inbound caller gives up after this many API seconds.
 CALLER_PATIENCE = 60.0
 
@@ -56,6 +58,7 @@ class Live:
     recording: Any = None
     heard: list[tuple[datetime, str]] = field(default_factory=list)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    redirects: int = 0
 
 
 class CallEngine:
@@ -70,6 +73,8 @@ class CallEngine:
         # what was heard (for their transcriptions).
         self._afterlife: dict[str, tuple[bool, list[tuple[datetime, str]]]] = {}
         self._listeners: list[Listener] = []
+        #: Transfer legs placed per call tree (`dialing.place_leg`).
+        self.tree_legs: dict[str, int] = {}
         self._event_ids: dict[str, list[str]] = {}
         for event in self.events:
             self._event_ids.setdefault(event["_callId"], []).append(event["id"])
@@ -193,8 +198,9 @@ class CallEngine:
         return [event for event in found if event is not None]
 
     def spawn(self, call_id: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Background work that belongs to a call; cancelled when the call ends."""
-        task = self.sandbox.spawn(coro)
+        """Background work that belongs to a call; cancelled when the call ends, and
+        ending the call (cause `CRASH_CAUSE`) if it fails."""
+        task = self.sandbox.spawn(coro, on_crash=lambda _: self.hang_up(call_id, CRASH_CAUSE))
         tasks = self.live(call_id).tasks
         tasks.add(task)
         task.add_done_callback(tasks.discard)
