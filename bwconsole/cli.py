@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bwconsole.logs import LEVELS
+
 #: subcommand name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("bwconsole.sandbox.cli", "run the v1 API emulator alone"),
@@ -46,6 +48,19 @@ def build_parser(configure: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="NAME", help="use this profile")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (dark, light, contrast)")
     parser.add_argument("--fresh", action="store_true", help="start the sandbox with empty state")
+    parser.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        default="warning",
+        help="how much the console writes to its log file (default warning; "
+        "`bwconsole doctor` prints where the file is)",
+    )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="also send log records and Textual's own log to `textual console` "
+        "(uv run textual console, in another terminal)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)

@@ -12,6 +12,10 @@ to fix:
 A check that depends on a failed one is reported as `skip`. Exit status 0
 when every check passes, 1 otherwise. With no profile configured (or with
 `bwconsole --sandbox doctor`) it checks a throw-away embedded sandbox.
+
+Before the checks it warns (`warn`, not a failure) about a config file that
+others can read; after them it names the console's log file, the first place to
+look when something misbehaves. `--json` prints all of it as one JSON document.
 """
 
 from __future__ import annotations
@@ -34,7 +38,9 @@ from bwconsole.callback_setup import (
     points_at_relay,
     relay_callback_url,
 )
-from bwconsole.config import ConfigError, Profile, load_config, resolve_profile
+from bwconsole.config import ConfigError, Profile, config_path, load_config, resolve_profile
+from bwconsole.files import readable_by_others
+from bwconsole.logs import log_path
 
 __all__ = [
     "ROUND_TRIP_EVENT_TYPE",
@@ -63,6 +69,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help=f"seconds allowed per check (default {DEFAULT_TIME_LIMIT:g})",
     )
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,28 +81,68 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"bwconsole doctor: {exc}", file=sys.stderr)
         return 1
+    report = _Report(as_json=bool(getattr(args, "json", False)))
+    warning = readable_by_others(config_path())
+    if warning:
+        report.warn(f"config: {warning}")
     try:
         if profile is None:
-            return asyncio.run(_doctor_sandbox(args.timeout))
-        return asyncio.run(_doctor(profile, args.timeout, f"profile {profile.name!r}"))
+            return asyncio.run(_doctor_sandbox(args.timeout, report))
+        return asyncio.run(_doctor(profile, args.timeout, f"profile {profile.name!r}", report))
     except KeyboardInterrupt:
         return 130
 
 
-async def _doctor_sandbox(time_limit: float) -> int:
+class _Report:
+    """Prints the doctor's findings as lines as they come, or as one JSON object at the end."""
+
+    def __init__(self, *, as_json: bool) -> None:
+        self.as_json = as_json
+        self.warnings: list[str] = []
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+        if not self.as_json:
+            print(f"warn {text}")
+
+    def finish(self, what: str, api_url: str, lines: list[str]) -> int:
+        ok = all(line.startswith("ok") for line in lines)
+        if not self.as_json:
+            print(f"checking {what}: {api_url}")
+            for line in lines:
+                print(line)
+            print(f"log file: {log_path()}")
+            return 0 if ok else 1
+        checks = []
+        for line in lines:
+            status, _, rest = line.partition(" ")
+            name, _, detail = rest.strip().partition(": ")
+            checks.append({"status": status.lower(), "name": name, "detail": detail})
+        document = {
+            "target": what,
+            "api_url": api_url,
+            "ok": ok,
+            "checks": checks,
+            "warnings": self.warnings,
+            "config_file": str(config_path()),
+            "log_file": str(log_path()),
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0 if ok else 1
+
+
+async def _doctor_sandbox(time_limit: float, report: _Report) -> int:
     from bwconsole.embedded import embedded
 
     with tempfile.TemporaryDirectory(prefix="bwconsole-doctor-") as tmp:
         async with embedded(data_dir=Path(tmp)) as env:
-            return await _doctor(env.profile, time_limit, "the built-in sandbox (no profile)")
+            what = "the built-in sandbox (no profile)"
+            return await _doctor(env.profile, time_limit, what, report)
 
 
-async def _doctor(profile: Profile, time_limit: float, what: str) -> int:
-    print(f"checking {what}: {profile.api_url}")
+async def _doctor(profile: Profile, time_limit: float, what: str, report: _Report) -> int:
     lines = await diagnose(profile, time_limit=time_limit)
-    for line in lines:
-        print(line)
-    return 0 if all(line.startswith("ok") for line in lines) else 1
+    return report.finish(what, profile.api_url, lines)
 
 
 async def diagnose(profile: Profile, *, time_limit: float = DEFAULT_TIME_LIMIT) -> list[str]:

@@ -27,6 +27,7 @@ def isolated_dirs(
     BXML scripts or sandbox state never leak in, and tests never write there."""
     monkeypatch.setenv("BWCONSOLE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("BWCONSOLE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("BWCONSOLE_LOG_DIR", str(tmp_path_factory.mktemp("log")))
     for name in (
         "BANDWIDTH_USER_ID",
         "BANDWIDTH_API_TOKEN",

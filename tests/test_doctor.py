@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from bwconsole.callback_setup import relay_callback_url
 from bwconsole.cli import main
 from bwconsole.config import Config, Profile, save_config
 from bwconsole.embedded import Embedded, embedded
+from bwconsole.logs import log_path
 from bwconsole.relay import create_app, server_options
 from bwconsole.servers import serving
 
@@ -60,7 +63,7 @@ async def test_passes_on_a_correct_sandbox_profile(env: Embedded, doctor: Run) -
     code, lines = await doctor(env.profile)
     assert code == 0
     assert lines[0].startswith("checking profile 'sandbox'")
-    assert [text[:5] for text in lines[1:]] == ["ok   "] * 4
+    assert [text[:5] for text in lines[1:-1]] == ["ok   "] * 4
     assert "accepted by 127.0.0.1" in line(lines, "credentials")
     assert "accepted the token for channel sandbox" in line(lines, "relay")
     assert "(bwconsole demo) sends calls and messages to the relay" in line(lines, "callbacks")
@@ -134,7 +137,43 @@ async def test_without_a_profile_it_checks_a_throwaway_sandbox(cfg: Path, doctor
     code, lines = await doctor(None)
     assert code == 0, lines
     assert lines[0].startswith("checking the built-in sandbox")
-    assert len(lines) == 5
+    assert len(lines) == 6
+    assert lines[-1] == f"log file: {log_path()}"
+
+
+async def test_a_config_file_others_can_read_is_a_warning_not_a_failure(
+    env: Embedded, doctor: Run, cfg: Path
+) -> None:
+    save_config(Config(profiles={"p": env.profile}, active="p", path=cfg))
+    os.chmod(cfg, 0o644)
+    code, lines = await doctor(None)
+    assert code == 0, lines
+    assert lines[0] == (
+        f"warn config: {cfg} holds secrets and is readable by its group and other users "
+        f"(mode 0644); fix: chmod 600 {cfg}"
+    )
+    os.chmod(cfg, 0o600)
+    code, lines = await doctor(None)
+    assert not any(text.startswith("warn") for text in lines)
+
+
+async def test_json_output(env: Embedded, cfg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    save_config(Config(profiles={"p": env.profile}, active="p", path=cfg))
+    os.chmod(cfg, 0o640)
+    code = await asyncio.wait_for(asyncio.to_thread(main, ["doctor", "--json"]), timeout=60)
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0 and document["ok"] is True
+    assert document["target"] == "profile 'p'"
+    assert [c["name"] for c in document["checks"]] == [
+        "credentials",
+        "relay",
+        "callbacks",
+        "round trip",
+    ]
+    assert {c["status"] for c in document["checks"]} == {"ok"}
+    assert document["log_file"] == str(log_path())
+    assert document["config_file"] == str(cfg)
+    assert "readable by its group" in document["warnings"][0]
 
 
 async def test_profile_option_before_or_after_the_command(

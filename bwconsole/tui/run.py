@@ -36,6 +36,7 @@ def run_console(args: argparse.Namespace) -> int:
     from bwconsole.tui.backend import BackendOptions
     from bwconsole.tui.themes import DEFAULT_THEME, ThemeError
 
+    _start_logging(args)  # before the app exists: --dev must be set when it is created
     try:
         config = load_config()
         profile = None if args.sandbox else resolve_profile(config, args.profile)
@@ -63,3 +64,13 @@ def run_console(args: argparse.Namespace) -> int:
     tune_gc()
     app.run()
     return 0
+
+
+def _start_logging(args: argparse.Namespace) -> None:
+    """Log to the file (and `textual console` with `--dev`); a failure costs the log only."""
+    from bwconsole.logs import setup_logging
+
+    try:
+        setup_logging(getattr(args, "log_level", "warning"), dev=bool(getattr(args, "dev", False)))
+    except OSError as exc:
+        print(f"bwconsole: not logging to a file: {exc}", file=sys.stderr)
