@@ -24,6 +24,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "add, list, remove and select profiles; point application callbacks at the relay",
     ),
     "doctor": ("bwconsole.doctor", "check the active profile end to end"),
+    "listen": (
+        "bwconsole.develop.listen_cli",
+        "forward the relay's callbacks and BXML requests to your local app",
+    ),
 }
 
 

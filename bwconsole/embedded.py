@@ -10,7 +10,9 @@ State lives under one directory (`bwconsole.config.data_dir()` by default):
 - `sandbox.sqlite3` — the emulated account (numbers, calls, messages ...);
 - `relay.sqlite3` — the relay's event log, so the console resumes where it was;
 - `live/` — where the console should keep its relay position (`live_state_dir`);
-- `embedded.json` — the ports of the last run, reused when free so URLs stay stable;
+- `embedded.json` — the ports of the last run, reused when free so URLs stay stable,
+  and the running relay's token (mode 0600), so `bwconsole listen --sandbox` and
+  `bwconsole trigger` can join the sandbox a console is running (`running_sandbox`);
 - `embedded.lock` — held while running: a second console on the same
   directory gets `EmbeddedBusy` instead of two processes writing one account.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import secrets
 import shutil
@@ -39,7 +42,15 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.seed import seed, seed_voice
 from bwconsole.servers import BackgroundServer
 
-__all__ = ["CHANNEL", "PROFILE_NAME", "Embedded", "EmbeddedBusy", "embedded"]
+__all__ = [
+    "CHANNEL",
+    "PROFILE_NAME",
+    "Embedded",
+    "EmbeddedBusy",
+    "RunningSandbox",
+    "embedded",
+    "running_sandbox",
+]
 
 PROFILE_NAME = "sandbox"
 CHANNEL = "sandbox"
@@ -175,7 +186,7 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
         # cut off, messages resuming delivery) that must find it listening.
         await relay.start()
         await api.start()
-        _remember_ports(data_dir, relay=relay.port, sandbox=api.port)
+        _remember_ports(data_dir, token, relay=relay.port, sandbox=api.port)
         yield env
     finally:
         # The sandbox first: its lifespan cancels callbacks still heading for the relay.
@@ -256,6 +267,46 @@ def _previous_ports(data_dir: Path) -> dict[str, int]:
     return {k: v for k, v in saved.items() if isinstance(v, int) and 1024 <= v <= 65535}
 
 
-def _remember_ports(data_dir: Path, **ports: int) -> None:
+def _remember_ports(data_dir: Path, token: str, **ports: int) -> None:
+    path = data_dir / PORTS_FILE
     with contextlib.suppress(OSError):
-        (data_dir / PORTS_FILE).write_text(json.dumps(ports), encoding="utf-8")
+        # created 0600 before the token is written: it lets anyone read this account's events
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump({**ports, "relay_token": token}, handle)
+
+
+@dataclass(frozen=True)
+class RunningSandbox:
+    """How another process reaches the embedded sandbox a console (or `listen`) is running."""
+
+    sandbox_url: str
+    relay_url: str
+    relay_token: str
+    channel: str = CHANNEL
+
+
+def running_sandbox(data_dir: Path) -> RunningSandbox | None:
+    """The embedded sandbox running on `data_dir` in another process, or None when none is."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: trust the file
+        fcntl = None  # type: ignore[assignment]
+    lock = data_dir / LOCK_FILE
+    if fcntl is not None:
+        if not lock.exists():
+            return None
+        with open(lock, "a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # held: it is running
+            else:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                return None
+    try:
+        saved = json.loads((data_dir / PORTS_FILE).read_text(encoding="utf-8"))
+        relay, sandbox, token = saved["relay"], saved["sandbox"], saved["relay_token"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return RunningSandbox(f"http://127.0.0.1:{sandbox}", f"http://127.0.0.1:{relay}", str(token))

@@ -63,6 +63,8 @@ class LiveEvent:
     history: bool = False
     """True for an event this console had already processed in an earlier run, replayed at
     start so the panes can rebuild what happened (no alert, no prompt should come of it)."""
+    bxml: bool = False
+    """Received on the relay's `/bxml/` door: a request for BXML (also sent as a `BxmlRequest`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ def _live_event(frame: dict[str, Any], *, history: bool = False) -> LiveEvent:
         event=event,
         parse_error=error,
         history=history,
+        bxml=frame.get("bxml") is True,
     )
 
 
@@ -126,12 +129,17 @@ class LiveClient:
             it in memory only (a restart then replays the channel from its start).
         on_event: called for each event in seq order; the event is acked once it returns.
         on_state: called with each new connection state.
-        on_request: answers BXML requests with a BXML document; without it the relay
-            never asks this console.
+        on_request: answers BXML requests with a BXML document, or None for the relay's
+            fallback at once; without it the relay never asks this console.
         backoff: (first, maximum) reconnect delay in seconds; each delay is jittered.
         history: at start, replay up to this many of the events processed in an earlier
             run (marked `history=True`) before the new ones, so a restarted console shows
             what happened before it stopped; the relay keeps them for exactly this.
+        after: replay from the event after this seq instead of the saved position
+            (`bwconsole listen --from`); the position is saved as events are processed.
+        subscriber: the name acks are recorded under when the state file has none yet
+            (default `{host}-{random}`); `bwconsole listen` names itself `listen-…` so a
+            console can tell that events are also being forwarded.
     """
 
     def __init__(
@@ -143,9 +151,11 @@ class LiveClient:
         state_path: Path | None,
         on_event: Callable[[LiveEvent], Awaitable[None] | None],
         on_state: Callable[[str], None] | None = None,
-        on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None,
+        on_request: Callable[[BxmlRequest], Awaitable[str | None]] | None = None,
         backoff: tuple[float, float] = (0.5, 30.0),
         history: int = 0,
+        after: int | None = None,
+        subscriber: str | None = None,
     ) -> None:
         self.url = _ws_base(url)
         self.channel = channel
@@ -165,6 +175,8 @@ class LiveClient:
         self._written_seq = -1
         self._save_lock = threading.Lock()
         self._subscriber = ""
+        self._after = after
+        self._name = subscriber
         self._task: asyncio.Task[None] | None = None
         self._ack_wake = asyncio.Event()
         self._requests: set[asyncio.Task[None]] = set()
@@ -318,8 +330,10 @@ class LiveClient:
         except Exception:
             _log.exception("on_request failed; the relay will answer with its fallback")
             return
+        answer: dict[str, Any] = {"type": "response", "id": request.id}
+        answer.update({"fallback": True} if body is None else {"body": body})
         with contextlib.suppress(WebSocketException):
-            await ws.send(json.dumps({"type": "response", "id": request.id, "body": body}))
+            await ws.send(json.dumps(answer))
 
     # -- acks and the state file ----------------------------------------
 
@@ -356,7 +370,9 @@ class LiveClient:
                 saved = json.loads(self._file.read_text())
         if saved.get("url") == self.url and saved.get("channel") == self.channel:
             self._last_seq = self._acked = int(saved.get("last_seq", 0))
-        self._subscriber = str(saved.get("subscriber") or "")
+        if self._after is not None:
+            self._last_seq = self._acked = max(0, self._after)
+        self._subscriber = str(saved.get("subscriber") or self._name or "")
         if not self._subscriber:
             host = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())[:40] or "console"
             self._subscriber = f"{host}-{random.getrandbits(32):08x}"

@@ -50,9 +50,8 @@ class Relay:
     ) -> None:
         self.store = store
         self.hub = Hub()
-        local = BxmlRouter(
-            self.hub, timeout=bxml_timeout, fallback=bxml_fallback or DEFAULT_FALLBACK_BXML
-        )
+        self.bxml_fallback = bxml_fallback or DEFAULT_FALLBACK_BXML
+        local = BxmlRouter(self.hub, timeout=bxml_timeout, fallback=self.bxml_fallback)
         self.shared = store if isinstance(store, SharedStore) else None
         self.router: Router = local if self.shared is None else self.shared.bxml_router(local)
         self.ingress_auth = ingress_auth
@@ -217,7 +216,7 @@ async def _bxml(request: Request) -> Response:
     relay: Relay = request.app.state.relay
     try:
         check_basic_auth(request, relay.ingress_auth)
-        incoming = await read_incoming(request, request.path_params["channel"])
+        incoming = await read_incoming(request, request.path_params["channel"], bxml=True)
     except Rejected as rejected:
         return _error(rejected)
     try:

@@ -181,6 +181,8 @@ async def _receive(relay: Relay, websocket: WebSocket, subscriber: Subscriber) -
             relay.ack(subscriber, min(message["seq"], subscriber.sent_seq))
         elif kind == "response" and isinstance(message.get("id"), str):
             body = message.get("body")
+            if message.get("fallback") is True:  # the console cannot answer: no need to wait
+                body = relay.bxml_fallback
             relay.router.answer(subscriber, message["id"], body if isinstance(body, str) else "")
 
 

@@ -121,8 +121,12 @@ def _parse_body(content_type: str, raw: bytes) -> tuple[str, Any]:
     )
 
 
-async def read_incoming(request: Request, channel: str, *, limit: int = MAX_BODY_BYTES) -> Incoming:
+async def read_incoming(
+    request: Request, channel: str, *, limit: int = MAX_BODY_BYTES, bxml: bool = False
+) -> Incoming:
     """Turn a `GET` (query parameters) or `POST` (JSON or form body) callback into an `Incoming`.
+
+    `bxml` marks a request received on `/bxml/{channel}` (its frames say `"bxml": true`).
 
     Raises:
         Rejected: 404 bad channel name, 413 too large, 415 unknown content type, 400 invalid body.
@@ -134,9 +138,8 @@ async def read_incoming(request: Request, channel: str, *, limit: int = MAX_BODY
     query = request.scope["query_string"].decode("latin-1")
     headers = _headers(request)
     if request.method == "GET":
-        return Incoming(
-            channel, "GET", query, headers, "", dict(parse_qsl(query, keep_blank_values=True))
-        )
+        payload = dict(parse_qsl(query, keep_blank_values=True))
+        return Incoming(channel, "GET", query, headers, "", payload, bxml=bxml)
     raw = await _read_body(request, limit)
     body, payload = _parse_body(headers.get("content-type", ""), raw)
-    return Incoming(channel, request.method, query, headers, body, payload)
+    return Incoming(channel, request.method, query, headers, body, payload, bxml=bxml)

@@ -30,6 +30,8 @@ class Incoming:
     payload: Any
     """The parsed form: the JSON body, or the query/form parameters as a dict."""
     received_at: float = field(default_factory=time.time)
+    bxml: bool = False
+    """Received on `/bxml/{channel}`: a request waiting for BXML, also sent as a `request` frame."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ def iso_time(timestamp: float) -> str:
 
 
 def _fields(incoming: Incoming, seq: int) -> dict[str, Any]:
-    return {
+    fields: dict[str, Any] = {
         "seq": seq,
         "channel": incoming.channel,
         "received_at": iso_time(incoming.received_at),
@@ -59,6 +61,9 @@ def _fields(incoming: Incoming, seq: int) -> dict[str, Any]:
         "body": incoming.body,
         "event": incoming.payload,
     }
+    if incoming.bxml:
+        fields["bxml"] = True
+    return fields
 
 
 def encode_event(incoming: Incoming, seq: int) -> StoredEvent:
