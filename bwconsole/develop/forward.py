@@ -208,17 +208,23 @@ class Forwarder:
         )
 
     async def deliver(self, live: LiveEvent, *, within: float | None = None) -> Answer:
-        """Send until the app answers 2xx (forever, or for `within` seconds).
+        """Send until the app answers 2xx (forever), or, with `within`, until it answers at all.
+
+        A BXML request (`within` set) has the API waiting on the line: an app that
+        cannot be reached is tried again while time is left, but an answer that is
+        not 2xx is final (the caller then gets the fallback at once).
 
         Raises:
-            NotOk: the last answer within `within` was not 2xx.
+            NotOk: with `within`, the app answered, but not 2xx.
             httpx.TransportError: the app was unreachable until `within` ran out.
         """
         attempts = 0
         timeout = self.timeout if within is None else min(self.timeout, within)
         retrying = AsyncRetrying(
             wait=wait_exponential_jitter(initial=self.backoff[0], max=self.backoff[1]),
-            retry=retry_if_exception_type((httpx.TransportError, NotOk)),
+            retry=retry_if_exception_type(
+                (httpx.TransportError, NotOk) if within is None else httpx.TransportError
+            ),
             stop=stop_never if within is None else stop_after_delay(within),
             before_sleep=lambda state: self._retrying(live, state),
             reraise=True,

@@ -145,11 +145,12 @@ class Listener:
         except httpx.TransportError as exc:
             self.printer.bxml_failed(live, f"app {describe(exc)} within {self.bxml_timeout:g} s")
             return None
-        problem, verbs = None, []
-        try:
-            verbs = [type(verb).__name__ for verb in parse(answer.body).children]
-        except BxmlError as exc:
-            problem = str(exc)
+        problem, verbs = None, ["(no BXML)"]
+        if answer.body.strip():  # an empty answer (to a hangup, say) is no document to check
+            try:
+                verbs = [type(verb).__name__ for verb in parse(answer.body).children]
+            except BxmlError as exc:
+                problem = str(exc)
         self.printer.bxml(live, answer, verbs, problem)
         return answer.body
 
