@@ -13,6 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bwconsole import __version__
 from bwconsole.logs import LEVELS
 
 #: subcommand name -> (module, one-line help)
@@ -39,14 +40,30 @@ def invoked_subcommand(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(configure: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; only the subcommand named by `configure` gets its options."""
+#: Shells `--print-completion` writes a script for (what shtab supports).
+COMPLETION_SHELLS = ("bash", "zsh", "tcsh")
+
+
+def build_parser(configure: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The argument parser; only the subcommand named by `configure` gets its options.
+
+    `every` configures all of them, for the completion script, which must know
+    every option of every subcommand.
+    """
     parser = argparse.ArgumentParser(
         prog="bwconsole",
         description=(
             "A keyboard-driven console for the Bandwidth Voice & Messaging v1 API. "
             "With no profile configured it runs on a built-in sandbox."
         ),
+    )
+    parser.add_argument("--version", action="version", version=f"bwconsole {__version__}")
+    parser.add_argument(
+        "--print-completion",
+        choices=COMPLETION_SHELLS,
+        metavar="SHELL",
+        help="print a completion script for bash, zsh or tcsh and exit "
+        '(e.g. eval "$(bwconsole --print-completion bash)")',
     )
     parser.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
     parser.add_argument("--profile", metavar="NAME", help="use this profile")
@@ -68,7 +85,7 @@ def build_parser(configure: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
-        if name == configure:
+        if every or name == configure:
             module = importlib.import_module(module_name)
             module.configure(sub_parser)
             sub_parser.set_defaults(handler=module.run)
@@ -78,6 +95,11 @@ def build_parser(configure: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(invoked_subcommand(argv)).parse_args(argv)
+    if args.print_completion:
+        import shtab
+
+        print(shtab.complete(build_parser(every=True), shell=args.print_completion))
+        return 0
     handler = getattr(args, "handler", None)
     if handler is not None:
         return int(handler(args))

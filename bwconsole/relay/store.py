@@ -205,7 +205,15 @@ def open_store(spec: str) -> Store:
         path = spec.partition(":")[2]
         return SqliteStore(Path(path).expanduser() if path else default_sqlite_path())
     if spec.startswith(("redis://", "rediss://", "unix://")):
-        from bwconsole.relay.redis_store import RedisStore
+        try:
+            from bwconsole.relay.redis_store import RedisStore
+        except ModuleNotFoundError as exc:  # redis is the optional extra `bwconsole[redis]`
+            if (exc.name or "").split(".")[0] != "redis":
+                raise
+            raise ValueError(
+                "--store redis:// needs the redis client: install bwconsole[redis] "
+                "(uv tool install 'bwconsole[redis]' or pip install 'bwconsole[redis]')"
+            ) from None
 
         return RedisStore(spec)
     raise ValueError(
