@@ -29,6 +29,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "bwconsole.develop.listen_cli",
         "forward the relay's callbacks and BXML requests to your local app",
     ),
+    "events": ("bwconsole.develop.events_cli", "list the relay's stored events; re-send them"),
+    "trigger": ("bwconsole.develop.trigger", "make the sandbox start a call or a message"),
 }
 
 

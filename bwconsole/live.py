@@ -30,7 +30,7 @@ from urllib.parse import quote
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
-__all__ = ["BxmlRequest", "LiveClient", "LiveEvent", "LiveState"]
+__all__ = ["BxmlRequest", "LiveClient", "LiveEvent", "LiveState", "event_from_frame"]
 
 LiveState = Literal["connecting", "connected", "reconnecting", "stopped"]
 
@@ -87,6 +87,7 @@ def _parse(payload: Any) -> tuple[Any, str | None]:
 
 
 def _live_event(frame: dict[str, Any], *, history: bool = False) -> LiveEvent:
+    """The `LiveEvent` of an `event` (or `request`) frame of the relay."""
     event, error = _parse(frame.get("event"))
     return LiveEvent(
         seq=int(frame["seq"]),
@@ -102,6 +103,9 @@ def _live_event(frame: dict[str, Any], *, history: bool = False) -> LiveEvent:
         history=history,
         bxml=frame.get("bxml") is True,
     )
+
+
+event_from_frame = _live_event
 
 
 def _ws_base(url: str) -> str:

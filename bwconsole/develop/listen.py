@@ -151,6 +151,7 @@ class Listener:
                 verbs = [type(verb).__name__ for verb in parse(answer.body).children]
             except BxmlError as exc:
                 problem = str(exc)
+        self.delivered += 1
         self.printer.bxml(live, answer, verbs, problem)
         return answer.body
 

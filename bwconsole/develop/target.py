@@ -14,7 +14,13 @@ from pathlib import Path
 
 from bwconsole.config import ConfigError, load_config, resolve_profile
 
-__all__ = ["RelayTarget", "TargetError", "add_target_options", "resolve_target"]
+__all__ = [
+    "RelayTarget",
+    "TargetError",
+    "add_target_options",
+    "join_sandbox",
+    "resolve_target",
+]
 
 
 class TargetError(Exception):
@@ -103,3 +109,24 @@ def _token(path: Path) -> str:
     if not tokens:
         raise TargetError(f"the token file {path} holds no token")
     return tokens[0]
+
+
+def join_sandbox(target: RelayTarget) -> RelayTarget:
+    """`target` itself, or for the sandbox the relay of the embedded sandbox running now.
+
+    Raises:
+        TargetError: no console (nor `listen --sandbox`) is running the sandbox.
+    """
+    if not target.sandbox:
+        return target
+    from bwconsole.config import data_dir
+    from bwconsole.embedded import running_sandbox
+
+    running = running_sandbox(data_dir())
+    if running is None:
+        raise TargetError(
+            "the sandbox is not running: start `bwconsole` or `bwconsole listen --sandbox` first"
+        )
+    return RelayTarget(
+        running.relay_url, running.channel, running.relay_token, sandbox=True, label="the sandbox"
+    )
