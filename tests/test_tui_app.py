@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from rich.text import Text
 from textual.command import CommandPalette
 
 from bwconsole.tui.app import BwConsoleApp
@@ -336,3 +337,26 @@ async def test_a_growing_log_stays_scrollable_to_its_end() -> None:
         await pilot.pause()
         assert table.cursor_row == 149 and table.cursor_key == "1"
         assert line(table, table.size.height - 1).startswith("1 ")
+
+
+@pytest.mark.parametrize("width", [80, 160])
+async def test_help_and_palette_keys_stay_in_sight_on_every_pane(width: int) -> None:
+    from bwconsole.tui.widgets.key_footer import KeyFooter
+
+    app = BwConsoleApp()
+    async with app.run_test(size=(width, 24)) as pilot:
+        for pane_id in app.panes:
+            app.action_show_pane(pane_id)
+            await pilot.pause()
+            footer = app.query_one(KeyFooter)
+            shown = {key.key_display: key for key in footer.query("FooterKey") if key.region.width}
+            for key_display in ("?", ":"):
+                assert key_display in shown, (pane_id, sorted(shown))
+                assert shown[key_display].region.right <= width, (pane_id, key_display)
+            if footer.hidden_keys:
+                assert f"+{footer.hidden_keys} more" in shown["?"].description
+            bar = app.query_one(PaneBar)
+            text = Text.from_markup(str(bar.render()))
+            assert text.cell_len <= width - 2, pane_id  # the bar's padding
+            assert "? all keys" in text.plain and ": commands" in text.plain
+            assert app.panes[pane_id].TITLE in text.plain  # the pane on screen keeps its name

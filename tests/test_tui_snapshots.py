@@ -35,7 +35,8 @@ from bwconsole.tui.widgets.messages import MessagesPane
 from bwconsole.tui.widgets.numbers import NumbersPane
 from bwconsole.tui.widgets.recordings import recording_row
 
-SIZE = (120, 35)
+SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
+"""A default terminal, and a roomy one: every pane is pictured at both."""
 OWN = "+17046820055"
 OTHER_OWN = "+17046820094"
 APPLICATION = "a-loyjilnyqgshvppwmz23jsi"
@@ -423,13 +424,15 @@ def console(pane: str = "numbers") -> BwConsoleApp:
 # --- the snapshots -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("pane", [pane.PANE_ID for pane in PANES])
-def test_pane_look(pane: str, snap_compare: Callable[..., bool]) -> None:
-    assert snap_compare(console(pane), terminal_size=SIZE)
+def test_pane_look(pane: str, size: str, snap_compare: Callable[..., bool]) -> None:
+    assert snap_compare(console(pane), terminal_size=SIZES[size])
 
 
-def test_help_screen_look(snap_compare: Callable[..., bool]) -> None:
-    assert snap_compare(console(), press=["question_mark"], terminal_size=SIZE)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_help_screen_look(size: str, snap_compare: Callable[..., bool]) -> None:
+    assert snap_compare(console(), press=["question_mark"], terminal_size=SIZES[size])
 
 
 def test_every_pane_has_data() -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from bwconsole.tui.backend import Backend, BackendOptions, open_backend
 from bwconsole.tui.bxml_responder import BxmlResponder
@@ -34,6 +34,7 @@ from bwconsole.tui.widgets.conferences import ConferencesPane
 from bwconsole.tui.widgets.endpoints import EndpointsPane
 from bwconsole.tui.widgets.errors import ErrorsPane
 from bwconsole.tui.widgets.events_log import EventsLogPane
+from bwconsole.tui.widgets.key_footer import KeyFooter
 from bwconsole.tui.widgets.messages import MessagesPane
 from bwconsole.tui.widgets.numbers import NumbersPane
 from bwconsole.tui.widgets.pane import Pane
@@ -230,7 +231,7 @@ class BwConsoleApp(App[None]):
         yield PaneBar(id="pane-bar")
         with ContentSwitcher(initial=f"pane-{self._initial_pane}", id="panes"):
             yield from self.panes.values()
-        yield Footer(show_command_palette=False)  # `:` (shown with the pane keys) opens it too
+        yield KeyFooter(show_command_palette=False)  # `:` (pinned with `?`) opens it too
 
     def on_mount(self) -> None:
         if self.keymap:

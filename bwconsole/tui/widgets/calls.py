@@ -92,21 +92,21 @@ def _merge(old: Row | None, new: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-#: (key, action, label, tooltip, id suffix, shown in the footer)
+#: (key, action, label, tooltip, id suffix); the footer fits what it can and `?` has the rest
 _KEYS = (
-    ("d", "dial", "Dial", "Place a call", "dial", True),
-    ("a", "answer", "Answer", "Answer the ringing call", "answer", True),
-    ("r", "reject", "Reject", "Reject the ringing call", "reject", True),
-    ("h", "hang_up", "Hang up", "End the call", "hang-up", True),
-    ("t", "transfer", "Transfer", "Blind transfer to a number", "transfer", True),
-    ("b", "bridge", "Bridge", "Mark a call, then bridge it with another", "bridge", True),
-    ("k", "speak", "Speak", "Speak a sentence into the call", "speak", True),
-    ("l", "play", "Play", "Play an audio URL or media file", "play", True),
-    ("x", "stop_audio", "Stop", "Stop what is playing", "stop-audio", False),
-    ("n", "keypad", "Keypad", "Send DTMF from a keypad", "keypad", True),
-    ("g", "gather", "Gather", "Collect digits from the caller", "gather", True),
-    ("R", "toggle_recording", "Record", "Switch recording on or off", "record", False),
-    ("c", "conference", "Conference", "Add the call to a conference", "conference", False),
+    ("d", "dial", "Dial", "Place a call", "dial"),
+    ("a", "answer", "Answer", "Answer the ringing call", "answer"),
+    ("r", "reject", "Reject", "Reject the ringing call", "reject"),
+    ("h", "hang_up", "Hang up", "End the call", "hang-up"),
+    ("t", "transfer", "Transfer", "Blind transfer to a number", "transfer"),
+    ("b", "bridge", "Bridge", "Mark a call, then bridge it with another", "bridge"),
+    ("k", "speak", "Speak", "Speak a sentence into the call", "speak"),
+    ("l", "play", "Play", "Play an audio URL or media file", "play"),
+    ("x", "stop_audio", "Stop", "Stop what is playing", "stop-audio"),
+    ("n", "keypad", "Keypad", "Send DTMF from a keypad", "keypad"),
+    ("g", "gather", "Gather", "Collect digits from the caller", "gather"),
+    ("R", "toggle_recording", "Record", "Switch recording on or off", "record"),
+    ("c", "conference", "Conference", "Add the call to a conference", "conference"),
 )
 
 
@@ -128,8 +128,8 @@ class CallsPane(Pane):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, label, tooltip=tip, id=f"call-{ident}", show=show)
-        for key, action, label, tip, ident, show in _KEYS
+        Binding(key, action, label, tooltip=tip, id=f"call-{ident}")
+        for key, action, label, tip, ident in _KEYS
     ]
 
     PANE_ID = "calls"
