@@ -135,6 +135,7 @@ async def _list(args: argparse.Namespace, target: RelayTarget) -> int:
 async def _resend(args: argparse.Namespace, target: RelayTarget) -> int:
     from bwconsole.develop.forward import Forwarder, describe
     from bwconsole.develop.history import read_events
+    from bwconsole.develop.listen import inspect_bxml
     from bwconsole.develop.output import Printer
 
     wanted = sorted({seq for group in args.seqs for seq in group})
@@ -163,7 +164,10 @@ async def _resend(args: argparse.Namespace, target: RelayTarget) -> int:
                 printer.problem(f"#{seq}: {describe(exc)}")
                 code = EXIT_FAILED
                 continue
-            printer.delivered(live, answer)
+            if live.bxml and answer.ok:
+                printer.bxml(live, answer, *inspect_bxml(answer.body))
+            else:
+                printer.delivered(live, answer)
             if not answer.ok:
                 code = EXIT_FAILED
     finally:

@@ -27,7 +27,7 @@ from bwconsole.develop.forward import Forwarder, NotOk, describe, event_type
 from bwconsole.develop.output import Printer
 from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
 
-__all__ = ["DEFAULT_BXML_TIMEOUT", "Listener", "RelayRefused"]
+__all__ = ["DEFAULT_BXML_TIMEOUT", "Listener", "RelayRefused", "inspect_bxml"]
 
 DEFAULT_BXML_TIMEOUT = 4.0
 """Seconds the app has for a BXML answer: inside the relay's default 5 s, so the
@@ -145,15 +145,23 @@ class Listener:
         except httpx.TransportError as exc:
             self.printer.bxml_failed(live, f"app {describe(exc)} within {self.bxml_timeout:g} s")
             return None
-        problem, verbs = None, ["(no BXML)"]
-        if answer.body.strip():  # an empty answer (to a hangup, say) is no document to check
-            try:
-                verbs = [type(verb).__name__ for verb in parse(answer.body).children]
-            except BxmlError as exc:
-                problem = str(exc)
+        verbs, problem = inspect_bxml(answer.body)
         self.delivered += 1
         self.printer.bxml(live, answer, verbs, problem)
         return answer.body
+
+
+def inspect_bxml(body: str) -> tuple[list[str], str | None]:
+    """The verbs of an app's BXML answer, and why the API would reject it (None: it would not).
+
+    An empty answer (to a hangup, say) is no document: `["(no BXML)"]`, no problem.
+    """
+    if not body.strip():
+        return ["(no BXML)"], None
+    try:
+        return [type(verb).__name__ for verb in parse(body).children], None
+    except BxmlError as exc:
+        return [], str(exc)
 
 
 def _age(live: LiveEvent) -> float:
