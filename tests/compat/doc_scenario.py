@@ -114,7 +114,10 @@ class Scenario:
                 "sipHeaders": {"X-Header": "value"},
             },
         )
-        await self.wait_state(c1, "active")
+        # The far end presses its digits 10 s after answering unless a gather asks first.
+        await rx.wait_for_event("answer", path="/c1")
+        gather_id = await self.create(f"{u}/calls/{c1}/gather", {"maxDigits": 3, "tag": "g"})
+        await rx.wait_for_event("gather", path="/c1")
         await self.http.post(f"{u}/calls/{c1}/audio", json={"sentence": "Hello there", "tag": "s"})
         await rx.wait_until(
             lambda rs: any(
@@ -129,8 +132,6 @@ class Scenario:
                 for r in rs
             )
         )
-        gather_id = await self.create(f"{u}/calls/{c1}/gather", {"maxDigits": 3, "tag": "g"})
-        await rx.wait_for_event("gather", path="/c1")
         await self.http.post(f"{u}/calls/{c1}", json={"state": "completed"})
         await rx.wait_for_event("transcription", path="/c1")
         # Far-end digits without a gather: dtmf events.

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import pytest
 from bandwidth.voice import BandwidthVoiceAPIException
+from bandwidth.voice.bxml import E, Response  # the module's own lxml element builder
 
 from compat.sdk_py_context import SdkContext
 from compat.sdk_py_registry import eventually, flow, unique
 
 STAYS_ON = "+15550020000"  # answers after 2 s, stays until hung up
 PRESSES_123 = "+15553123"  # presses 1, 2, 3 then #
-HANGS_UP = "+15554020000"  # hangs up 2 s after answering
+HANGS_UP = "+15554200000"  # hangs up 20 s after answering (1 s real: room to speak)
 
 
 def active_call(ctx: SdkContext, to: str = STAYS_ON, **options: object) -> str:
@@ -269,3 +270,24 @@ def callbacks_inbound(ctx: SdkContext) -> None:
     ctx.voice.hangup_call(outbound)
     events = ctx.app.wait_for(path, lambda e: any(x["eventType"] == "hangup" for x in e))
     assert events[-1]["callId"] == leg
+
+
+@flow("callbacks (async)", "BXML from the SDK's builder answers a call")
+def callbacks_bxml(ctx: SdkContext) -> None:
+    """`bandwidth.voice.bxml.Response` as its docstring shows: `<xml><Response>...` runs,
+    normalised with a warning the errors resource shows (issue 14)."""
+    path, url = ctx.callback_path("bxml")
+    ctx.app.replies[path] = str(
+        Response(
+            E.SpeakSentence("Thanks for calling", voice="kate"), E.Pause(length="1"), E.Hangup()
+        )
+    )
+    call_id = ctx.voice.create_call(
+        from_=ctx.our_number(), to=STAYS_ON, callback_url=url, callback_http_method="GET"
+    )
+    events = ctx.app.wait_for(path, lambda e: any(x["eventType"] == "hangup" for x in e))
+    assert [e["eventType"] for e in events] == ["answer", "hangup"]
+    assert ended(ctx, call_id)["state"] == "completed"
+    assert "speak" in [e["name"] for e in ctx.voice.list_call_events(call_id)]
+    warnings = [e for e in ctx.account.list_errors() if e["code"] == "bxml-warning"]
+    assert warnings and any("xml" in w["message"].lower() for w in warnings)

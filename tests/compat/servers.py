@@ -52,13 +52,16 @@ class Hit:
 
 
 class AppServer:
-    """An application's callback URL on 127.0.0.1: records every request, answers 200.
+    """An application's callback URL on 127.0.0.1: records every request, answers 200
+    (with the BXML in `replies` for its path, if any).
 
     Thread-based (the SDK is synchronous); `wait_for` is bounded.
     """
 
     def __init__(self) -> None:
         self.hits: list[Hit] = []
+        #: path -> BXML to answer with (as an application answers call events).
+        self.replies: dict[str, str] = {}
         self._changed = threading.Condition()
         outer = self
 
@@ -74,9 +77,13 @@ class AppServer:
                     {k.lower(): v for k, v in self.headers.items()},
                     payload,
                 )
+                reply = outer.replies.get(parts.path, "").encode()
                 self.send_response(200)
-                self.send_header("Content-Length", "0")
+                if reply:
+                    self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
+                self.wfile.write(reply)
                 with outer._changed:
                     outer.hits.append(hit)
                     outer._changed.notify_all()
