@@ -71,6 +71,8 @@ module.exports = {
 			check(got.state === "completed", "stopped, got " + got.state);
 		}],
 		["recording on and off", async function (ctx) {
+			await client.Call.setMaxRecordingDuration(ctx.call.id, 120);
+			check((await client.Call.get(ctx.call.id)).recordingMaxDuration === 120, "the max");
 			await client.Call.enableRecording(ctx.call.id);
 			await h.sleep(100);
 			await client.Call.disableRecording(ctx.call.id);
