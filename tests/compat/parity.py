@@ -80,8 +80,60 @@ def differences(
     if kind != got and example is not None:
         return [f"{at}: {kind} in the docs ({example!r}), {got} here ({actual!r})"]
     if isinstance(example, str) and isinstance(actual, str) and not _PLACEHOLDER.match(example):
-        documented = _ID.match(example)
-        if documented and (at.endswith("id") or at.endswith("Id")):
-            if not actual.startswith(documented.group(1) + "-"):
-                return [f"{at}: id like {example!r} in the docs, {actual!r} here"]
+        return _format_differences(example, actual, at)
+    return []
+
+
+_E164 = re.compile(r"^\+\d{8,15}$")
+_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)?$")
+_API_PATH = re.compile(r"/v1/(.+)$")
+
+
+def _api_path(example: str) -> re.Pattern[str] | None:
+    """The path shape of an API URL in the docs: placeholders and `...` match any segment(s)."""
+    found = _API_PATH.search(example)
+    if found is None and "/.../" in example:
+        tail = example.split("/.../", 1)[1]
+        return re.compile(".*/" + _segments(tail) + "$")
+    if found is None:
+        return None
+    return re.compile("/v1/" + _segments(found.group(1)) + "$")
+
+
+def _segments(path: str) -> str:
+    """A regex for a documented path: `{placeholders}` and `...` match any text, an id
+    (`c-bonay3r4mtwbplurq4nkt7q-1.wav`) any id with the same prefix, a number any number."""
+    parts = []
+    for segment in path.split("/"):
+        if segment == "...":
+            parts.append("[^/]+")
+            continue
+        pattern = ""
+        for piece in re.split(r"(\{[^}]*\}|\b[a-z]{1,5}-[a-z0-9]{3,})", segment):
+            if piece.startswith("{"):
+                pattern += "[^/]+"
+            elif re.fullmatch(r"[a-z]{1,5}-[a-z0-9]{3,}", piece):
+                pattern += re.escape(piece.split("-")[0]) + "-[a-z0-9]+"
+            else:  # literal, but a number in it (`-2.wav`) is any number
+                pattern += "".join(
+                    r"\d+" if part.isdigit() else re.escape(part)
+                    for part in re.split(r"(\d+)", piece)
+                )
+        parts.append(pattern)
+    return "/".join(parts)
+
+
+def _format_differences(example: str, actual: str, at: str) -> list[str]:
+    """Id prefixes, E.164 numbers, ISO 8601 times and API URL shapes, as the example has them."""
+    documented = _ID.match(example)
+    if documented and (at.endswith("id") or at.endswith("Id")):
+        if not actual.startswith(documented.group(1) + "-"):
+            return [f"{at}: id like {example!r} in the docs, {actual!r} here"]
+    if _E164.match(example) and not _E164.match(actual):
+        return [f"{at}: an E.164 number in the docs ({example!r}), {actual!r} here"]
+    if _TIME.match(example) and not _TIME.match(actual):
+        return [f"{at}: an ISO 8601 time in the docs ({example!r}), {actual!r} here"]
+    if example.startswith("http") and (shape := _api_path(example)) is not None:
+        if not shape.search(actual.split("?", 1)[0]):
+            return [f"{at}: a URL like {example!r} in the docs, {actual!r} here"]
     return []

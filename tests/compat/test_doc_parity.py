@@ -77,6 +77,18 @@ EXPLAINED: dict[str, dict[str, str]] = {
         }
         for doc in ("getEndpoints.md", "getEndpointsEndpointId.md")
     },
+    "methods/phoneNumbers/getPhoneNumbers.md#1": {
+        "application: a URL like 'https://catapult.inetwork.com/v1/users/users/": (
+            "a typo in the example (`/users/users/`); getPhoneNumbersNumberId.md has the "
+            "application URL as the sandbox gives it"
+        )
+    },
+    "apiCallbacks/mms.md#2": {
+        "media: a URL like 'https://api.catapult.inetwork.com/v1/users/{user-id}/media/": (
+            "the real service re-hosted inbound MMS media in the account's media; the sandbox "
+            "fetches no media, so an arriving MMS lists the sender's URLs as given"
+        )
+    },
     "bxml/callBacks/answer.md#1": _DIVERSION,
     "bxml/callBacks/incomingCall.md#1": _DIVERSION,
     "sipDiversionHeader/sipDiversionHeader.md#1": _DIVERSION,
