@@ -16,6 +16,13 @@ State lives under one directory (`bwconsole.config.data_dir()` by default):
 - `embedded.lock` — held while running: a second console on the same
   directory gets `EmbeddedBusy` instead of two processes writing one account.
 
+The relay's ingress (`/callbacks/…`, `/bxml/…`) wants basic auth with a credential
+drawn at random on every start: its port is no secret (`embedded.json`), and whoever
+could post there could put words in front of the user. The sandbox learns it the way
+the real API does, from the user info of the application's callback URLs
+(`http://sandbox:PASSWORD@127.0.0.1:PORT/callbacks/sandbox`), which are rewritten
+with this start's credential.
+
 The account is seeded the first time its state file is created. Start-up does
 no sleeping and imports nothing heavy beyond the two servers.
 """
@@ -64,7 +71,11 @@ LOCK_FILE = "embedded.lock"
 #: Events older than this are pruned from the embedded relay's log.
 RETENTION_SECONDS = 7 * 86400.0
 #: Callback URLs of an earlier run's embedded relay (its port may have changed since).
-_LOOPBACK_RELAY = re.compile(r"^http://127\.0\.0\.1:\d+(/(?:callbacks|bxml)/" + CHANNEL + r")$")
+_LOOPBACK_RELAY = re.compile(
+    r"^http://(?:[^@/]*@)?127\.0\.0\.1:\d+(/(?:callbacks|bxml)/" + CHANNEL + r")$"
+)
+INGRESS_USER = "sandbox"
+"""The basic-auth user of the embedded relay's ingress (the password changes every start)."""
 _APPLICATION_URL_FIELDS = (
     "incomingCallUrl",
     "incomingCallFallbackUrl",
@@ -90,6 +101,8 @@ class Embedded:
     relay_url: str
     """The relay's base URL, `http://127.0.0.1:PORT`."""
     data_dir: Path
+    ingress: tuple[str, str] = ("", "")
+    """The basic-auth (user, password) the relay's ingress wants, new on every start."""
     seeded: dict[str, Any] = field(default_factory=dict)
     """What `seed` created on this start (`{"seeded": False}` when the account already existed)."""
 
@@ -100,13 +113,15 @@ class Embedded:
 
     @property
     def callbacks_url(self) -> str:
-        """Where the demo application's callbacks go: `{relay_url}/callbacks/sandbox`."""
-        return f"{self.relay_url}/callbacks/{CHANNEL}"
+        """Where the demo application's callbacks go: `{relay_url}/callbacks/sandbox`,
+        with the ingress credential as user info."""
+        return _with_userinfo(f"{self.relay_url}/callbacks/{CHANNEL}", self.ingress)
 
     @property
     def bxml_url(self) -> str:
-        """The relay's BXML ingress for this channel: `{relay_url}/bxml/sandbox`."""
-        return f"{self.relay_url}/bxml/{CHANNEL}"
+        """The relay's BXML ingress for this channel: `{relay_url}/bxml/sandbox`, with
+        the ingress credential as user info."""
+        return _with_userinfo(f"{self.relay_url}/bxml/{CHANNEL}", self.ingress)
 
     @property
     def live_state_dir(self) -> Path:
@@ -147,21 +162,25 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
 
     # Hex, so the token never starts with "-" (a command-line option to argparse).
     token = secrets.token_hex(24)
+    ingress = (INGRESS_USER, secrets.token_hex(16))
     relay_app = create_relay_app(
-        SqliteStore(data_dir / RELAY_STATE), tokens=[token], retention=RETENTION_SECONDS
+        SqliteStore(data_dir / RELAY_STATE),
+        tokens=[token],
+        ingress_auth=ingress,
+        retention=RETENTION_SECONDS,
     )
     relay = _server(relay_app, ports.get("relay", 0), **server_options(relay_app))
     sandbox = Sandbox(state_file=state_file, time_scale=time_scale)
     api = _server(create_sandbox_app(sandbox), ports.get("sandbox", 0))
     sandbox.base_url = api.url
 
-    callbacks_url = f"{relay.url}/callbacks/{CHANNEL}"
+    callbacks_url = _with_userinfo(f"{relay.url}/callbacks/{CHANNEL}", ingress)
     seeded: dict[str, Any] = {"seeded": False}
     if first_start:
         seeded = seed(sandbox, relay_url=callbacks_url)
     if seeded["seeded"]:
         seeded |= seed_voice(sandbox, seeded["numbers"])
-    _repoint_applications(sandbox, relay.url)
+    _repoint_applications(sandbox, _with_userinfo(relay.url, ingress))
 
     creds = sandbox.credentials
     env = Embedded(
@@ -179,6 +198,7 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
         api_url=f"{api.url}/v1",
         relay_url=relay.url,
         data_dir=data_dir,
+        ingress=ingress,
         seeded=seeded,
     )
     try:
@@ -233,14 +253,21 @@ def _server(app: Any, port: int, **options: Any) -> BackgroundServer:
     return BackgroundServer(app, **options)
 
 
+def _with_userinfo(url: str, ingress: tuple[str, str]) -> str:
+    """`url` with `user:password@` before its host (both hex, so nothing to quote)."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{ingress[0]}:{ingress[1]}@{rest}"
+
+
 def _repoint_applications(sandbox: Sandbox, relay_url: str) -> None:
-    """Move callback URLs aimed at an earlier run's embedded relay to this run's."""
+    """Move callback URLs aimed at an earlier run's embedded relay (its port, its
+    ingress credential) to this run's (`relay_url` holds the credential)."""
     applications = sandbox.collection("applications")
     for record in applications:
         changed = False
         for name in _APPLICATION_URL_FIELDS:
             match = _LOOPBACK_RELAY.match(str(record.get(name) or ""))
-            if match and not record[name].startswith(relay_url + "/"):
+            if match and record[name] != relay_url + match.group(1):
                 record[name] = relay_url + match.group(1)
                 changed = True
         if changed:

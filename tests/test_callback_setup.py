@@ -127,10 +127,16 @@ async def test_pointing_twice_keeps_the_real_originals(
 
 
 async def test_already_pointed_application_needs_no_change(
-    cfg: Path, config: Run, env: Embedded
+    cfg: Path, config: Run, env: Embedded, tmp_path: Path
 ) -> None:
-    # The embedded sandbox's only application is seeded pointing at its relay.
-    code, out, _ = await config("point-callbacks")
+    # The embedded sandbox's only application is seeded pointing at its relay, with the
+    # ingress credential of this start.
+    user, password = env.ingress
+    password_file = tmp_path / "ingress-password"
+    password_file.write_text(password)
+    code, out, _ = await config(
+        "point-callbacks", "--ingress-user", user, "--ingress-password-file", str(password_file)
+    )
     assert code == 0 and "nothing to change" in out and "(unchanged)" in out
     assert not (cfg.parent / "callbacks-backup.toml").exists()
 

@@ -42,8 +42,30 @@ async def test_profile_reaches_the_seeded_account(tmp_path: Path) -> None:
             (application,) = await client.applications.list()
         assert numbers == env.seeded["numbers"]
         assert account.balance is not None
-        assert application.incoming_call_url == f"{env.relay_url}/callbacks/{CHANNEL}"
-        assert application.incoming_message_url == f"{env.relay_url}/callbacks/{CHANNEL}"
+        assert application.incoming_call_url == env.callbacks_url
+        assert application.incoming_message_url == env.callbacks_url
+        user, password = env.ingress
+        assert env.callbacks_url == (
+            f"http://{user}:{password}@{env.relay_url.removeprefix('http://')}/callbacks/{CHANNEL}"
+        )
+
+
+async def test_the_relay_ingress_wants_this_starts_credential(tmp_path: Path) -> None:
+    """Issue 18: the ingress port is in embedded.json; without auth anyone on the machine
+    could post events (and words) to the console."""
+    event = {"eventType": "incomingcall", "callId": "c-1", "from": "+1", "to": "+2"}
+    async with embedded(data_dir=tmp_path) as env:
+        first = env.ingress
+        async with httpx.AsyncClient(timeout=5) as http:
+            url = f"{env.relay_url}/callbacks/{CHANNEL}"
+            assert (await http.post(url, json=event)).status_code == 401
+            assert (await http.post(url, json=event, auth=("sandbox", "guess"))).status_code == 401
+            assert (await http.post(url, json=event, auth=first)).status_code < 300
+    async with embedded(data_dir=tmp_path) as env:
+        assert env.ingress != first and len(env.ingress[1]) >= 32
+        async with client_for(env) as client:
+            (application,) = await client.applications.list()
+        assert application.incoming_call_url == env.callbacks_url  # moved to the new credential
 
 
 async def test_inbound_message_callback_reaches_the_websocket(tmp_path: Path) -> None:
@@ -91,7 +113,7 @@ async def test_restart_keeps_state_and_seeds_once(tmp_path: Path) -> None:
             assert numbers == first_numbers
             assert "kept across restarts" in texts
             assert len(applications) == 1
-            assert applications[0].incoming_message_url == f"{env.relay_url}/callbacks/{CHANNEL}"
+            assert applications[0].incoming_message_url == env.callbacks_url
 
 
 async def test_fresh_starts_from_a_newly_seeded_account(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.widgets import Static
 
-from bwconsole.callback_setup import backup_path
+from bwconsole.callback_setup import backup_path, display_url
 from bwconsole.config import config_path, load_config
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.account_setup import CHECKING, AccountSetupScreen
@@ -160,12 +160,14 @@ async def test_point_shows_the_current_urls_then_restore_puts_them_back(tmp_path
     async with connected_console(tmp_path) as (app, pilot):
         await with_own_urls(app)
         assert app.backend is not None
-        relay = f"{app.backend.profile.relay_url}/callbacks/sandbox"
+        relay = app.relay_callback_url  # with the embedded ingress credential
+        assert relay is not None and "sandbox:" in relay
 
         await pilot.press("f7")
         question = (await confirm_screen(app, pilot)).message
         assert OLD_CALLS in question and OLD_MESSAGES in question
-        assert question.index(OLD_CALLS) < question.index(f"-> {relay}")
+        assert question.index(OLD_CALLS) < question.index(f"-> {display_url(relay)}")
+        assert app.backend.ingress[1] not in question  # type: ignore[index]
         await pilot.press("y")
         await until(
             pilot,
@@ -221,7 +223,7 @@ async def test_several_applications_are_picked_from_a_list(tmp_path: Path) -> No
         await pilot.press("y")
         await until(pilot, lambda: backup_path().exists(), "the old URLs to be saved")
         assert app.backend is not None
-        relay = f"{app.backend.profile.relay_url}/callbacks/sandbox"
+        relay = app.relay_callback_url
         assert (await app.client.applications.get(other)).incoming_call_url == relay
 
 

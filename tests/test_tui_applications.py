@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from bwconsole.callback_setup import relay_callback_url
 from bwconsole.sandbox.seed import APPLICATION_NAME
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.application_form import application_values
@@ -45,7 +44,7 @@ async def test_create_starts_with_the_relay_url_for_this_channel(tmp_path: Path)
     async with connected_console(tmp_path) as (app, pilot):
         screen = await open_list(app, pilot)
         assert app.backend is not None
-        relay = relay_callback_url(app.backend.profile)
+        relay = app.relay_callback_url
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, FormScreen), "the form")
         form = app.screen

@@ -108,11 +108,8 @@ async def test_busy_and_unanswered_calls_end_with_their_cause(tmp_path: Path) ->
 async def test_a_call_made_elsewhere_is_fetched_once_and_followed(tmp_path: Path) -> None:
     async with connected_console(tmp_path, pane="calls") as (app, pilot):
         pane = calls_pane(app)
-        relay = app.backend.profile.relay_url  # type: ignore[union-attr]
         call_id = await app.client.calls.create(
-            from_=owned_numbers(app)[0],
-            to="+15550011234",
-            callback_url=f"{relay}/callbacks/{app.backend.profile.relay_channel}",  # type: ignore[union-attr]
+            from_=owned_numbers(app)[0], to="+15550011234", callback_url=app.relay_callback_url
         )
         await until(pilot, lambda: state(app, call_id) == "active", "the answer event")
         await until(

@@ -148,10 +148,8 @@ async def test_recording_toggles_on_then_off_and_the_recording_completes(tmp_pat
 
 async def test_a_call_dialed_with_a_conference_id_joins_it(tmp_path: Path) -> None:
     async with connected_console(tmp_path, pane="calls") as (app, pilot):
-        profile = app.backend.profile  # type: ignore[union-attr]
         conference_id = await app.client.conferences.create(
-            from_=owned_numbers(app)[0],
-            callback_url=f"{profile.relay_url}/callbacks/{profile.relay_channel}",
+            from_=owned_numbers(app)[0], callback_url=app.relay_callback_url
         )
         await pilot.press("d")
         screen = await form(pilot, ChoiceFormScreen)

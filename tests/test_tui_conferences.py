@@ -9,7 +9,6 @@ from console_helpers import connected_console, until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from bwconsole.callback_setup import relay_callback_url
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
@@ -54,7 +53,7 @@ async def conference_with_member(app: BwConsoleApp, pilot: Pilot[None]) -> tuple
 
     The pane learns of it from the `conference` event alone (v1 cannot list conferences)."""
     assert app.backend is not None
-    client, relay = app.client, relay_callback_url(app.backend.profile)
+    client, relay = app.client, app.relay_callback_url
     conference_id = await client.conferences.create(from_=owned(app), callback_url=relay)
     call_id = await client.calls.create(
         from_=owned(app), to=ANSWERS, conference_id=conference_id, callback_url=relay
@@ -79,7 +78,7 @@ async def test_create_asks_for_an_owned_number_and_remembers_the_conference(
         (created,) = sandbox(app, "conferences")
         assert created["from"] == owned(app)
         assert app.backend is not None
-        assert created["callbackUrl"] == relay_callback_url(app.backend.profile)
+        assert created["callbackUrl"] == app.relay_callback_url
         await until(pilot, lambda: row(app, created["id"]).get("state") == "created", "the row")
         assert pane_of(app).index is not None
         assert pane_of(app).index.ids() == [created["id"]]  # type: ignore[union-attr]
@@ -103,7 +102,7 @@ async def test_dial_in_calls_the_number_and_joins_it_when_answered(tmp_path: Pat
     async with connected_console(tmp_path, pane="conferences") as (app, pilot):
         assert app.backend is not None
         conference_id = await app.client.conferences.create(
-            from_=owned(app), callback_url=relay_callback_url(app.backend.profile)
+            from_=owned(app), callback_url=app.relay_callback_url
         )
         pane = pane_of(app)
         await until(pilot, lambda: conference_id in pane.model, "the created event")
@@ -138,7 +137,7 @@ async def test_add_call_joins_a_call_made_for_it_and_explains_a_refusal(tmp_path
     async with connected_console(tmp_path, pane="conferences") as (app, pilot):
         conference_id, _, _ = await conference_with_member(app, pilot)
         assert app.backend is not None
-        relay = relay_callback_url(app.backend.profile)
+        relay = app.relay_callback_url
         fitting = await app.client.calls.create(
             from_=owned(app), to=ANSWERS, conference_id=conference_id, callback_url=relay
         )

@@ -9,7 +9,6 @@ from console_helpers import connected_console, until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from bwconsole.callback_setup import relay_callback_url
 from bwconsole.sandbox.seed import SEEDED_TRANSCRIPT
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.form import FormScreen
@@ -88,7 +87,7 @@ async def test_a_new_recording_goes_complete_live_and_its_transcription_arrives(
             from_=number,
             to="+15550010000",  # answers after 1 s
             recording_enabled=True,
-            callback_url=relay_callback_url(app.backend.profile),
+            callback_url=app.relay_callback_url,
         )
         await until(pilot, lambda: client_state(app, call_id) == "active", "the answer")
         await client.calls.play_audio(call_id, sentence="please call me back")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher
 
@@ -23,6 +24,7 @@ from bwconsole.tui.bxml_responder import BxmlResponder
 from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
 from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
+from bwconsole.tui.safe_text import visible
 from bwconsole.tui.screens.account_setup import AccountSetupScreen
 from bwconsole.tui.screens.callback_offer import point_callbacks, restore_callbacks
 from bwconsole.tui.screens.help import HelpScreen
@@ -280,7 +282,7 @@ class BwConsoleApp(App[None]):
         if self.backend is None:
             return None
         try:
-            return relay_callback_url(self.backend.profile)
+            return relay_callback_url(self.backend.profile, self.backend.ingress)
         except CallbackSetupError:
             return None
 
@@ -425,6 +427,25 @@ class BwConsoleApp(App[None]):
     def show_error(self, message: str, *, title: str = "Error") -> None:
         """Tell the user something went wrong, in words, without stopping anything."""
         self.notify(message, title=title, severity="error", timeout=8, markup=False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text with control characters made visible (`safe_text`):
+        its words often hold what an API, a caller or a file said. `markup` is ignored."""
+        super().notify(
+            visible(message, lines=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def set_keymap(self, keymap: Mapping[str, str]) -> None:
         """Rebind keys by binding id; the help, palette and pane bar follow."""

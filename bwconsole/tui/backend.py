@@ -48,6 +48,9 @@ class Backend:
     data_dir: Path
     """Where the console keeps its local state for this account (the embedded
     sandbox's own directory on the sandbox)."""
+    ingress: tuple[str, str] | None = None
+    """Basic auth the relay's ingress wants, as user info of callback URLs (the
+    embedded relay's; None on a real account, whose relay setup is the user's)."""
 
     @property
     def on_sandbox(self) -> bool:
@@ -80,7 +83,7 @@ async def open_backend(
     profile = options.profile
     if profile is not None:
         root = options.data_dir or data_dir()
-        async with _connected(profile, handlers, root=root, sandbox=None) as backend:
+        async with _connected(profile, handlers, root=root, sandbox=None, ingress=None) as backend:
             yield backend
         return
     from bwconsole.embedded import embedded
@@ -88,14 +91,19 @@ async def open_backend(
     root = options.data_dir or data_dir()
     async with embedded(data_dir=root, fresh=options.fresh, time_scale=options.time_scale) as env:
         async with _connected(
-            env.profile, handlers, root=env.data_dir, sandbox=env.sandbox
+            env.profile, handlers, root=env.data_dir, sandbox=env.sandbox, ingress=env.ingress
         ) as backend:
             yield backend
 
 
 @contextlib.asynccontextmanager
 async def _connected(
-    profile: Profile, handlers: Handlers, *, root: Path, sandbox: Any | None
+    profile: Profile,
+    handlers: Handlers,
+    *,
+    root: Path,
+    sandbox: Any | None,
+    ingress: tuple[str, str] | None,
 ) -> AsyncIterator[Backend]:
     live_dir = root / "live"
     client = Client(
@@ -123,7 +131,14 @@ async def _connected(
         if live is not None:
             live_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (a few µs, once)
             await live.start()
-        yield Backend(profile=profile, client=client, live=live, sandbox=sandbox, data_dir=root)
+        yield Backend(
+            profile=profile,
+            client=client,
+            live=live,
+            sandbox=sandbox,
+            data_dir=root,
+            ingress=ingress,
+        )
     finally:
         if live is not None:
             await live.stop()

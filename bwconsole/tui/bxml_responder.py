@@ -199,7 +199,12 @@ class BxmlResponder:
         )
         if not relay or not channel:
             return None
-        return f"{str(relay).rstrip('/')}/bxml/{channel}"
+        url = f"{str(relay).rstrip('/')}/bxml/{channel}"
+        ingress = getattr(backend, "ingress", None)
+        if ingress:
+            scheme, _, rest = url.partition("://")
+            url = f"{scheme}://{ingress[0]}:{ingress[1]}@{rest}"
+        return url
 
     def _files(self) -> list[Path]:
         try:

@@ -35,6 +35,7 @@ from bwconsole.config import (
     load_config,
     save_config,
 )
+from bwconsole.tui.safe_text import visible
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import (
     Field,
@@ -231,7 +232,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
         )
 
     def _say(self, text: str) -> None:
-        self.status.update(text)
+        self.status.update(visible(text, lines=True))
 
     def _focus_for(self, result: CheckResult) -> None:
         """Put the cursor where the fix most likely goes."""

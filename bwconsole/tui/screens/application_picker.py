@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from bwconsole.tui.safe_text import markup, plain
+
 __all__ = ["NO_APPLICATION", "ApplicationPickerScreen"]
 
 NO_APPLICATION = ""
@@ -49,13 +51,15 @@ class ApplicationPickerScreen(ModalScreen[str | None]):
         super().__init__()
         self.picker_title = title
         options = [Option("(no application)", id=NONE_OPTION)] if offer_none else []
-        options += [Option(f"{name}  ({app_id})", id=app_id) for app_id, name in applications]
+        options += [
+            Option(plain(f"{name}  ({app_id})"), id=app_id) for app_id, name in applications
+        ]
         self.options = OptionList(*options, id="application-options")
         self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form--body") as body:
-            body.border_title = self.picker_title
+            body.border_title = markup(self.picker_title)
             yield self.options
             yield Static("enter chooses · escape cancels", classes="form--hint")
 

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from bwconsole.bxml import BxmlError, parse
 from bwconsole.tui.bxml_templates import TEMPLATES
+from bwconsole.tui.safe_text import UNSAFE, plain, visible
 
 if TYPE_CHECKING:
     from bwconsole.live import BxmlRequest
@@ -69,7 +70,7 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         """True once dismissed: a screen's result can be set only once."""
         self.countdown = Label(id="bxml-countdown")
         self.choices = OptionList(
-            *(Option(self._label(name), id=name) for name in responder.choices()),
+            *(Option(plain(self._label(name)), id=name) for name in responder.choices()),
             id="bxml-choices",
         )
         self.editor = TextArea(STARTER, language="xml", id="bxml-editor")
@@ -172,8 +173,16 @@ class BxmlPromptScreen(ModalScreen[str | None]):
             default = self.responder.settings.default
             self.countdown.update(Text(f"{left:4.1f} s left, then {default!r} answers"))
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Pasted or loaded text is shown with its control characters made visible."""
+        text = self.editor.text
+        if UNSAFE.search(text.replace("\n", "").replace("\t", "")):
+            cursor = self.editor.cursor_location
+            self.editor.load_text(visible(text, lines=True))
+            self.editor.cursor_location = cursor
+
     def _show_problem(self, message: str) -> None:
-        self.problem.update(message)
+        self.problem.update(visible(message, lines=True))
         self.problem.add_class("-shown")
 
     def _label(self, name: str) -> str:
@@ -187,7 +196,7 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         for name in SHOWN_FIELDS:
             if fields.get(name):
                 text.append(f"{name}: ", style="bold")
-                text.append(f"{fields[name]}  ")
+                text.append(f"{visible(fields[name])}  ")
         if not text:
-            text.append(self.request.live.body or "(no event details)")
+            text.append(visible(self.request.live.body or "(no event details)"))
         return text

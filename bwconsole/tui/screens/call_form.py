@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Label, Select, Static
 
+from bwconsole.tui.safe_text import markup, plain, visible
 from bwconsole.tui.screens.form import Field, FormScreen
 
 __all__ = [
@@ -143,7 +144,7 @@ class ChoiceFormScreen(FormScreen):
         self.check = check
         self.selects = {
             choice.name: Select(
-                choice.options,
+                [(plain(shown, lines=False), value) for shown, value in choice.options],
                 allow_blank=choice.allow_blank or choice.value is None,
                 value=choice.value if choice.value is not None else Select.NULL,
                 id=f"choice-{choice.name}",
@@ -154,12 +155,12 @@ class ChoiceFormScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form--body") as body:
-            body.border_title = self.form_title
+            body.border_title = markup(self.form_title)
             for choice in self.choices:
-                yield Label(choice.label, classes="form--label")
+                yield Label(plain(choice.label), classes="form--label")
                 yield self.selects[choice.name]
             for field in self.fields:
-                yield Label(field.label, classes="form--label")
+                yield Label(plain(field.label), classes="form--label")
                 yield self.inputs[field.name]
                 yield self.errors[field.name]
             yield self.form_error
@@ -179,7 +180,7 @@ class ChoiceFormScreen(FormScreen):
             return
         values = self.values()
         problem = self.check(values) if self.check is not None else None
-        self.form_error.update(problem or "")
+        self.form_error.update(visible(problem or "", lines=True))
         self.form_error.set_class(bool(problem), "-shown")
         if problem is None:
             self.dismiss(values)

@@ -21,6 +21,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from bwconsole.tui.safe_text import visible
+
 __all__ = ["IncomingCallScreen", "IncomingChoice"]
 
 IncomingChoice = Literal["answer", "reject"]
@@ -47,17 +49,17 @@ class IncomingCallScreen(ModalScreen[IncomingChoice | None]):
         with Vertical(classes="calls--incoming-body") as body:
             body.border_title = "Incoming call"
             yield Static(
-                f"{self.caller or 'unknown caller'} is calling {self.callee}",
+                f"{visible(self.caller) or 'unknown caller'} is calling {visible(self.callee)}",
                 classes="calls--incoming-parties",
                 markup=False,
             )
-            yield Static(self.call_id, classes="calls--incoming-id", markup=False)
+            yield Static(visible(self.call_id), classes="calls--incoming-id", markup=False)
             yield self.state_line
             yield Static("a answers · r rejects · escape dismisses", classes="form--hint")
 
     def show_state(self, text: str) -> None:
         """Say what the call is doing now (answered elsewhere, caller hung up...)."""
-        self.state_line.update(text)
+        self.state_line.update(visible(text, lines=True))
 
     def action_choose(self, choice: IncomingChoice | None) -> None:
         """Close with the user's choice."""

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from bwconsole.tui.safe_text import markup, visible
 from bwconsole.tui.screens.call_form import DtmfString
 from bwconsole.tui.widgets.dtmf_keypad import DtmfKeypad
 
@@ -64,7 +65,7 @@ class KeypadScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="calls--keypad-body") as body:
-            body.border_title = f"Keypad: {self.call_label}"
+            body.border_title = f"Keypad: {markup(self.call_label)}"
             yield DtmfKeypad(id="keypad")
             yield self.string_input
             yield self.error_line
@@ -98,7 +99,7 @@ class KeypadScreen(ModalScreen[None]):
         event.stop()
         result = event.validation_result
         if result is not None and not result.is_valid:
-            self.error_line.update("; ".join(result.failure_descriptions))
+            self.error_line.update(visible("; ".join(result.failure_descriptions)))
             self.error_line.add_class("-shown")
             return
         self.error_line.remove_class("-shown")

@@ -66,7 +66,7 @@ async def point_callbacks(app: BwConsoleApp) -> None:
     app_id = await _pick(app, "Point which application at the relay?", names)
     if app_id is None:
         return
-    plan = await _carefully(app, plan_point(app.client, profile, app_id))
+    plan = await _carefully(app, plan_point(app.client, profile, app_id, ingress=_ingress(app)))
     if plan is None:
         return
     if not plan.needed:
@@ -136,6 +136,11 @@ async def restore_callbacks(app: BwConsoleApp) -> None:
             title=TITLE,
             markup=False,
         )
+
+
+def _ingress(app: BwConsoleApp) -> tuple[str, str] | None:
+    """The embedded relay's ingress credential, which callback URLs must carry."""
+    return app.backend.ingress if app.backend is not None else None
 
 
 def _profile(app: BwConsoleApp) -> Profile | None:

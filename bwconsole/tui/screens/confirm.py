@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from bwconsole.tui.safe_text import markup, visible
+
 __all__ = ["ConfirmScreen"]
 
 
@@ -31,8 +33,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm--body") as body:
-            body.border_title = self.question_title
-            yield Static(self.message, classes="confirm--message", markup=False)
+            body.border_title = markup(self.question_title)
+            yield Static(
+                visible(self.message, lines=True), classes="confirm--message", markup=False
+            )
             yield Static("y confirms · n or escape cancels", classes="confirm--hint")
 
     def action_answer(self, answer: bool) -> None:

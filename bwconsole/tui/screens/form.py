@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.validation import Validator
 from textual.widgets import Input, Label, Static
 
+from bwconsole.tui.safe_text import markup, plain, visible
+
 __all__ = ["Field", "FormScreen", "field_error", "field_input", "field_problems", "show_problems"]
 
 
@@ -46,7 +48,7 @@ class Field:
 def field_input(field: Field, *, compact: bool = False) -> Input:
     """The input for `field`; its validators run when the form is submitted."""
     return Input(
-        field.value,
+        visible(field.value),
         placeholder=field.placeholder,
         password=field.password,
         validators=list(field.validators),
@@ -86,7 +88,7 @@ def show_problems(
     first_bad: Input | None = None
     for field in fields:
         found = problems.get(field.name, ())
-        errors[field.name].update(f"{field.label}: {'; '.join(found)}")
+        errors[field.name].update(visible(f"{field.label}: {'; '.join(found)}"))
         errors[field.name].set_class(bool(found), "-shown")
         if found and first_bad is None:
             first_bad = inputs[field.name]
@@ -111,9 +113,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form--body") as body:
-            body.border_title = self.form_title
+            body.border_title = markup(self.form_title)
             for field in self.fields:
-                yield Label(field.label, classes="form--label")
+                yield Label(plain(field.label), classes="form--label")
                 yield self.inputs[field.name]
                 yield self.errors[field.name]
             yield Static("enter submits · escape cancels", classes="form--hint")

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bwconsole.tui.keys import KeyEntry
+from bwconsole.tui.safe_text import plain
 
 __all__ = ["HelpScreen", "keys_table"]
 
@@ -31,7 +32,7 @@ def keys_table(entries: Sequence[KeyEntry]) -> Table:
             section = entry.section
             table.add_row(f"[u]{section}[/u]", "", "")
         description = entry.binding.tooltip or entry.binding.description or entry.binding.action
-        table.add_row(entry.key, description, entry.binding.id or "")
+        table.add_row(plain(entry.key), plain(description), plain(entry.binding.id or ""))
     return table
 
 

@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from bwconsole.tui.safe_text import markup, visible
 from bwconsole.tui.validators import E164, Required
 
 __all__ = ["Draft", "MessageComposeScreen"]
@@ -62,10 +63,10 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
         self.reply_to = to
         first = number if number in numbers else numbers[0]
         self.number = Select(
-            [(n, n) for n in numbers], value=first, allow_blank=False, id="field-from"
+            [(visible(n), n) for n in numbers], value=first, allow_blank=False, id="field-from"
         )
         self.to = Input(
-            to or "",
+            visible(to or ""),
             placeholder="+19195551234",
             validators=[Required(), E164()],
             validate_on=["submitted"],
@@ -78,7 +79,9 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form--body") as body:
-            body.border_title = f"Reply to {self.reply_to}" if self.reply_to else "New message"
+            body.border_title = (
+                f"Reply to {markup(self.reply_to)}" if self.reply_to else "New message"
+            )
             yield Label("From (your number)", classes="form--label")
             yield self.number
             yield Label("To", classes="form--label")
@@ -100,7 +103,7 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
     def submit(self) -> None:
         """Check the fields; close with the draft if they pass, else say what is wrong."""
         problems = self._problems()
-        self.problem.update("; ".join(problems))
+        self.problem.update(visible("; ".join(problems)))
         self.problem.set_class(bool(problems), "-shown")
         if problems:
             return

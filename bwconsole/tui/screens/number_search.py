@@ -21,6 +21,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Checkbox, Input, Label, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from bwconsole.tui.safe_text import plain, visible
+
 if TYPE_CHECKING:
     from bwconsole.api import AvailableNumber, Client, PhoneNumber
 
@@ -198,7 +200,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         self.run_worker(self._search(criteria), group="number-search", exclusive=True)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.update(text)
+        self.status.update(visible(text, lines=True))
         self.status.set_class(error, "-error")
 
     async def _search(self, criteria: SearchCriteria) -> None:
@@ -222,7 +224,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         self._found = {n.number: n for n in found if n.number}
         self.results.clear_options()
         self.results.add_options(
-            Selection(_describe(available), number, id=number)
+            Selection(plain(_describe(available), lines=False), number, id=number)
             for number, available in self._found.items()
         )
         if not self._found:

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 
+from bwconsole.tui.safe_text import markup, visible
 from bwconsole.tui.screens.form import Field, FormScreen
 from bwconsole.tui.validators import Required
 
@@ -54,8 +55,8 @@ class DownloadScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form--body") as body:
-            body.border_title = f"Downloading {self.media_name}"
-            yield Label(f"to {self.dest}", classes="form--label", markup=False)
+            body.border_title = f"Downloading {markup(self.media_name)}"
+            yield Label(f"to {visible(self.dest)}", classes="form--label", markup=False)
             yield self.bar
 
     def advance(self, done: int, total: int) -> None:

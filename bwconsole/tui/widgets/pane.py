@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from bwconsole.tui.model import Column, Row, TableModel
+from bwconsole.tui.safe_text import clean
 from bwconsole.tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
@@ -175,7 +176,8 @@ class Pane(Vertical):
         if key is None or row is None:
             self.detail.update(Text("Nothing selected.", style="dim"))
         else:
-            self.detail.update(self.describe(key, row))
+            # Rows hold what the API and callers sent: nothing in them reaches the terminal raw.
+            self.detail.update(clean(self.describe(key, row)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "Clear filter" only exists (and only shows in the footer) while a filter is open.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
+
+from bwconsole.tui.safe_text import markup
 
 __all__ = ["StatusHeader"]
 
@@ -21,12 +22,12 @@ class StatusHeader(Static):
     balance: reactive[str] = reactive("")
 
     def render(self) -> str:
-        # Markup is built from escaped values only: a profile name may contain "[".
-        parts = ["[b]bwconsole[/b]", escape(self.profile_name or "no profile")]
+        # Markup is built from escaped, visible values only: a profile name may contain "[".
+        parts = ["[b]bwconsole[/b]", markup(self.profile_name or "no profile")]
         if self.sandbox:
             parts[-1] += " [$bw-sandbox-foreground on $bw-sandbox-background] SANDBOX [/]"
         colour = "$bw-connected" if self.relay_state == "connected" else "$bw-disconnected"
-        parts.append(f"relay: [{colour}]{escape(self.relay_state)}[/]")
+        parts.append(f"relay: [{colour}]{markup(self.relay_state)}[/]")
         if self.balance:
-            parts.append(f"balance: {escape(self.balance)}")
+            parts.append(f"balance: {markup(self.balance)}")
         return " · ".join(parts)

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bwconsole.tui.model import TableModel
+from bwconsole.tui.safe_text import visible
 
 __all__ = ["VirtualTable"]
 
@@ -273,7 +274,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _empty_strip(self, style: Style) -> Strip:
         if self.model.filter_text:
-            text = f"No row matches {self.model.filter_text!r} (escape clears the filter)"
+            text = f"No row matches {visible(self.model.filter_text)!r} (escape clears the filter)"
         else:
             text = "Nothing here yet."
         return Strip([Segment(text, style + Style(dim=True, italic=True))])
@@ -281,7 +282,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _row_strip(self, key: str, style: Style) -> Strip:
         cells = self.model.cells(key)
         text = " ".join(
-            set_cell_size(cell.replace("\n", " "), width)
+            set_cell_size(visible(cell.replace("\n", " ")), width)
             for width, cell in zip(self._widths, cells, strict=True)
         )
         return Strip([Segment(text + " ", style)], self._row_width)
