@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
+import logging
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -23,12 +23,23 @@ from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML, BxmlRouter, Router
 from bwconsole.relay.egress import events_endpoint
 from bwconsole.relay.hub import Hub, Subscriber
 from bwconsole.relay.ingress import Rejected, check_basic_auth, read_incoming
+from bwconsole.relay.logs import RefusalLog
+from bwconsole.relay.server import server_config
 from bwconsole.relay.store import SharedStore, Store, open_store
+from bwconsole.relay.tokens import Grant, TokenSet
 
-__all__ = ["DEFAULT_QUEUE_LIMIT", "Relay", "create_app", "server_options"]
+__all__ = ["DEFAULT_QUEUE_BYTES", "DEFAULT_QUEUE_LIMIT", "Relay", "create_app", "server_options"]
 
 DEFAULT_QUEUE_LIMIT = 10_000
-"""Frames queued for one console before it is cut off as too slow (about 10 MB)."""
+"""Frames queued for one console before it is cut off as too slow."""
+
+DEFAULT_QUEUE_BYTES = 32 * 1024 * 1024
+"""Bytes of frames queued for one console before it is cut off (whichever bound comes first)."""
+
+#: websocket close code for a console whose token was revoked (policy violation)
+CLOSE_REVOKED = 1008
+
+log = logging.getLogger("bwconsole.relay")
 
 ACK_FLUSH_INTERVAL = 1.0
 
@@ -47,35 +58,56 @@ class Relay:
         retention: float | None,
         ping_interval: float,
         queue_limit: int,
+        queue_bytes: int = DEFAULT_QUEUE_BYTES,
     ) -> None:
         self.store = store
         self.hub = Hub()
-        self.bxml_fallback = bxml_fallback or DEFAULT_FALLBACK_BXML
-        local = BxmlRouter(self.hub, timeout=bxml_timeout, fallback=self.bxml_fallback)
+        local = BxmlRouter(
+            self.hub, timeout=bxml_timeout, fallback=bxml_fallback or DEFAULT_FALLBACK_BXML
+        )
+        self.bxml_timeout = bxml_timeout
+        self.bxml_fallback = local.fallback
         self.shared = store if isinstance(store, SharedStore) else None
         self.router: Router = local if self.shared is None else self.shared.bxml_router(local)
         self.ingress_auth = ingress_auth
         self.retention = retention
         self.ping_interval = ping_interval
         self.queue_limit = queue_limit
+        self.queue_bytes = queue_bytes
         self.started_at = time.time()
         self.connections: set[Subscriber] = set()
-        self._tokens: list[bytes] = []
+        self.tokens = TokenSet()
+        self.refusals = RefusalLog()
         self.set_tokens(tokens)
         self._dirty_acks: dict[str, dict[str, int]] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     # -- tokens ----------------------------------------------------------
 
-    def set_tokens(self, tokens: Iterable[str]) -> None:
-        """Replace the accepted egress tokens (SIGHUP reloads the token file through this)."""
-        self._tokens = [t.strip().encode() for t in tokens if t.strip()]
+    def set_tokens(self, tokens: Iterable[str]) -> int:
+        """Replace the accepted tokens (`TOKEN` or `TOKEN ch-a,ch-b`; SIGHUP reloads through this).
 
-    def token_ok(self, token: str) -> bool:
-        """Constant-time check against every token (no early exit that would leak which)."""
-        given = token.encode()
-        matches = [hmac.compare_digest(given, known) for known in self._tokens]
-        return any(matches)
+        Open connections whose token is gone, or no longer covers their channel,
+        are closed with 1008; returns how many.
+
+        Raises:
+            ValueError: a malformed line (nothing is replaced).
+        """
+        self.tokens = TokenSet(tokens)
+        revoked = [
+            s
+            for s in self.connections
+            if s.grant is not None and not self.tokens.still_allows(s.grant, s.channel)
+        ]
+        for subscriber in revoked:
+            subscriber.close(CLOSE_REVOKED, "token revoked")
+        if revoked:
+            log.warning("closed %d console connection(s) whose token was revoked", len(revoked))
+        return len(revoked)
+
+    def grant(self, token: str) -> Grant | None:
+        """What `token` may read, or None (checked in constant time against every token)."""
+        return self.tokens.grant(token)
 
     # -- subscribers -----------------------------------------------------
 
@@ -108,7 +140,7 @@ class Relay:
         """Record an ack; acks reach the store in batches every second."""
         if seq > subscriber.acked:
             subscriber.acked = seq
-            self._dirty_acks.setdefault(subscriber.channel, {})[subscriber.name] = seq
+            self._dirty_acks.setdefault(subscriber.channel, {})[subscriber.key] = seq
 
     async def flush_acks(self) -> None:
         """Write the acks received since the last flush."""
@@ -154,21 +186,25 @@ class Relay:
 
     # -- health ----------------------------------------------------------
 
-    async def health(self, detailed: bool) -> dict[str, Any]:
-        """The `/healthz` document; channel details only for a token holder."""
+    async def health(self, grant: Grant | None) -> dict[str, Any]:
+        """The `/healthz` document; details of the channels `grant`'s token may read."""
         result: dict[str, Any] = {
             "status": "ok",
             "uptime_s": round(time.time() - self.started_at, 3),
-            "subscribers": len(self.connections),
         }
-        if not detailed:
+        if grant is None:
+            result["subscribers"] = len(self.connections)
             return result
+        visible = [s for s in self.connections if grant.allows(s.channel)]
+        result["subscribers"] = len(visible)
         now = time.time()
         channels: dict[str, Any] = {}
         for channel, stats in (await self.store.stats()).items():
-            subscribers = [s for s in self.connections if s.channel == channel]
+            if not grant.allows(channel):
+                continue
+            subscribers = [s for s in visible if s.channel == channel]
             acks = await self.store.acks(channel)
-            acks.update({s.name: s.acked for s in subscribers})
+            acks.update({s.key: s.acked for s in subscribers})
             oldest = await self.store.read(channel, min(acks.values(), default=0), 1)
             channels[channel] = {
                 "events": stats.count,
@@ -181,6 +217,7 @@ class Relay:
                         "acked": s.acked,
                         "sent": s.sent_seq,
                         "queued": len(s.queue),
+                        "queued_bytes": s.queued_bytes,
                     }
                     for s in subscribers
                 ],
@@ -214,26 +251,40 @@ async def _callback(request: Request) -> Response:
 
 async def _bxml(request: Request) -> Response:
     relay: Relay = request.app.state.relay
+    loop = asyncio.get_running_loop()
+    # the API waits for the answer from the moment it sent the request, so the timeout
+    # runs from the request's arrival, not from when the store had room for it
+    deadline = loop.time() + relay.bxml_timeout
     try:
         check_basic_auth(request, relay.ingress_auth)
         incoming = await read_incoming(request, request.path_params["channel"], bxml=True)
     except Rejected as rejected:
         return _error(rejected)
     try:
-        stored = await relay.store.append(incoming)
+        async with asyncio.timeout_at(deadline):
+            stored = await relay.store.append(incoming)
+    except TimeoutError:
+        return _bxml_response(relay.bxml_fallback, "timeout")
     except Exception:  # noqa: BLE001
         return JSONResponse({"error": "event store unavailable"}, 503)
-    routed = await relay.router.ask(incoming, stored)
-    return Response(
-        routed.body, media_type="application/xml", headers={"X-Relay-Bxml-Source": routed.source}
-    )
+    routed = await relay.router.ask(incoming, stored, deadline)
+    return _bxml_response(routed.body, routed.source)
+
+
+def _bxml_response(body: str, source: str) -> Response:
+    return Response(body, media_type="application/xml", headers={"X-Relay-Bxml-Source": source})
 
 
 async def _healthz(request: Request) -> Response:
     relay: Relay = request.app.state.relay
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    detailed = scheme.lower() == "bearer" and relay.token_ok(token.strip())
-    return JSONResponse(await relay.health(detailed))
+    grant = relay.grant(token) if scheme.lower() == "bearer" else None
+    return JSONResponse(await relay.health(grant))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Whatever went wrong, the body is JSON like every other error (the traceback is logged)."""
+    return JSONResponse({"error": "internal error"}, 500)
 
 
 def create_app(
@@ -246,6 +297,7 @@ def create_app(
     retention: float | None = None,
     ping_interval: float = 5.0,
     queue_limit: int = DEFAULT_QUEUE_LIMIT,
+    queue_bytes: int = DEFAULT_QUEUE_BYTES,
     compression: bool = False,
 ) -> Starlette:
     """Build the relay app; the app opens and closes `store` in its lifespan.
@@ -254,13 +306,15 @@ def create_app(
         store: a `Store`, or its command-line form (`memory`, `sqlite`, `sqlite:PATH`,
             `redis://HOST:PORT/DB`). A `SharedStore` (Redis) also routes BXML requests to
             consoles connected to other instances.
-        tokens: bearer tokens accepted on `/events/{channel}`; none means no console may connect.
+        tokens: bearer tokens accepted on `/events/{channel}`, each `TOKEN` (every channel) or
+            `TOKEN ch-a,ch-b` (those channels); none means no console may connect.
         ingress_auth: `(user, password)` required as basic auth on `/callbacks` and `/bxml`.
         bxml_timeout: seconds to wait for a console's BXML answer (keep below the API's 10 s).
         bxml_fallback: BXML returned without a console answer (default `DEFAULT_FALLBACK_BXML`).
         retention: seconds to keep events; None keeps them forever.
         ping_interval: seconds between `ping` frames to each console.
         queue_limit: frames queued for one console before it is cut off as too slow.
+        queue_bytes: bytes queued for one console before it is cut off as too slow.
         compression: per-message deflate; the server must be started with `server_options(app)`.
     """
     relay = Relay(
@@ -272,6 +326,7 @@ def create_app(
         retention=retention,
         ping_interval=ping_interval,
         queue_limit=queue_limit,
+        queue_bytes=queue_bytes,
     )
 
     @contextlib.asynccontextmanager
@@ -290,6 +345,7 @@ def create_app(
             Route("/healthz", _healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
+        exception_handlers={Exception: _internal_error},
     )
     app.state.relay = relay
     app.state.compression = compression
@@ -300,6 +356,8 @@ def server_options(app: Starlette) -> dict[str, Any]:
     """The uvicorn options the relay app needs (`BackgroundServer(app, **server_options(app))`).
 
     Compression is negotiated by the server before the app runs, so it is a
-    server option; uvicorn's own default (on) is not the relay's (off).
+    server option; uvicorn's own default (on) is not the relay's (off). The
+    rest bound idle connections and make refused handshakes quiet
+    (`bwconsole.relay.server`).
     """
-    return {"ws_per_message_deflate": bool(app.state.compression)}
+    return server_config(ws_per_message_deflate=bool(app.state.compression))

@@ -51,8 +51,8 @@ class Router(Protocol):
     async def stop(self) -> None:
         """Stop the background work."""
 
-    async def ask(self, incoming: Incoming, stored: StoredEvent) -> Routed:
-        """Get the BXML for a stored request from one console, or the fallback."""
+    async def ask(self, incoming: Incoming, stored: StoredEvent, deadline: float) -> Routed:
+        """Get the BXML for a stored request from one console by `deadline` (loop time), or the fallback."""
         ...
 
     def answer(self, subscriber: Subscriber, request_id: str, body: str) -> bool:
@@ -94,11 +94,12 @@ class BxmlRouter:
         """Whether a console on this instance could answer a request on `channel`."""
         return any(s.answers_requests and s.closing is None for s in self.hub.subscribers(channel))
 
-    async def ask(self, incoming: Incoming, stored: StoredEvent) -> Routed:
-        """Ask the newest connected console on the channel; fall back when none answers in time."""
+    async def ask(self, incoming: Incoming, stored: StoredEvent, deadline: float) -> Routed:
+        """Ask the newest connected console on the channel; fall back when none answers by `deadline`."""
         request_id = uuid.uuid4().hex
         frame = encode_request(incoming, stored.seq, request_id)
-        return await self.ask_frame(incoming.channel, request_id, frame, self.timeout)
+        within = deadline - asyncio.get_running_loop().time()
+        return await self.ask_frame(incoming.channel, request_id, frame, within)
 
     async def ask_frame(self, channel: str, request_id: str, frame: str, within: float) -> Routed:
         """Send an encoded `request` frame to this instance's consoles, newest first.

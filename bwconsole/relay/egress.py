@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["events_endpoint"]
 
 REPLAY_PAGE = 500
+#: a replay page holds about this many bytes at most (frames may be up to 4 MiB each)
+REPLAY_PAGE_BYTES = 4 * 1024 * 1024
 #: a batching console (`?batch=1`) gets up to about this many characters of frames per message
 BATCH_BYTES = 256 * 1024
 #: seconds to wait for the close frame to get through to a consumer that stopped reading
@@ -36,12 +38,29 @@ CLOSE_WAIT = 10.0
 _NAME = re.compile(r"[A-Za-z0-9._~:@-]{1,64}")
 
 
+_AFTER = re.compile(r"[0-9]{1,19}")
+#: seqs are SQLite integers and Redis stream ids: at most 2**63 - 1
+MAX_SEQ = 2**63 - 1
+
+
 async def _deny(websocket: WebSocket, status: int, message: str) -> None:
-    """Refuse the upgrade with an HTTP status (403 where the server cannot say more)."""
+    """Refuse the upgrade with an HTTP status and say why (logged, bursts summarised)."""
+    relay: Relay = websocket.app.state.relay
+    client = websocket.client.host if websocket.client else "?"
+    relay.refusals.refused(status, message, client)
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         await websocket.send_denial_response(PlainTextResponse(message, status_code=status))
     else:
         await websocket.close(code=1008, reason=message)
+
+
+def _after(text: str | None) -> int | None:
+    """`after=` as a seq, None when absent; ValueError for anything but 0 .. 2**63-1 in ASCII."""
+    if text is None:
+        return None
+    if _AFTER.fullmatch(text) is None or int(text) > MAX_SEQ:
+        raise ValueError(text)
+    return int(text)
 
 
 async def events_endpoint(websocket: WebSocket) -> None:
@@ -51,21 +70,29 @@ async def events_endpoint(websocket: WebSocket) -> None:
     scheme, _, token = websocket.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return await _deny(websocket, 401, "missing bearer token")
-    if not relay.token_ok(token.strip()):
+    grant = relay.grant(token)
+    if grant is None:
         return await _deny(websocket, 403, "wrong token")
+    if not valid_channel(channel):
+        return await _deny(websocket, 400, "bad channel name")
+    if not grant.allows(channel):
+        return await _deny(websocket, 403, f"this token may not follow channel {channel}")
     params = websocket.query_params
-    after_text = params.get("after")
+    try:
+        after_given = _after(params.get("after"))
+    except ValueError:
+        return await _deny(websocket, 400, f"after= must be a seq: ASCII digits, 0 to {MAX_SEQ}")
     name = params.get("subscriber", "")
-    if not valid_channel(channel) or (after_text is not None and not after_text.isdigit()):
-        return await _deny(websocket, 400, "bad channel name or after=")
     if name and _NAME.fullmatch(name) is None:
         return await _deny(websocket, 400, "bad subscriber name")
     await websocket.accept()
-    after = await relay.store.last_seq(channel) if after_text is None else int(after_text)
+    after = await relay.store.last_seq(channel) if after_given is None else after_given
     subscriber = Subscriber(
         channel=channel,
         name=name,
         limit=relay.queue_limit,
+        limit_bytes=relay.queue_bytes,
+        grant=grant,
         answers_requests=params.get("requests", "1") != "0",
         batch=params.get("batch") == "1",
         acked=after,
@@ -111,8 +138,12 @@ async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, afte
     await websocket.send_text(_ping_frame(relay, last_seq=last_seq))
     last = after
     joined = False
+    page_size = 50  # grows to REPLAY_PAGE while frames are small
     while subscriber.closing is None:
-        page = await relay.store.read(subscriber.channel, last, REPLAY_PAGE)
+        page = await relay.store.read(subscriber.channel, last, page_size)
+        if page:
+            average = sum(len(stored.frame) for stored in page) // len(page) + 1
+            page_size = max(1, min(REPLAY_PAGE, REPLAY_PAGE_BYTES // average))
         if not page:
             if joined:
                 break
@@ -137,7 +168,7 @@ async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, afte
         parts: list[str] = []
         size = 0
         while queue and size < BATCH_BYTES and (subscriber.batch or not parts):
-            seq, frame = queue.popleft()
+            seq, frame = subscriber.pop()
             if seq is not None:
                 if seq <= last:
                     continue

@@ -1,8 +1,11 @@
 """The relay's records and wire frames.
 
-An event is encoded to its JSON frame exactly once, when it gets its `seq`;
-that one string is stored, replayed and sent to every subscriber, so fan-out
-never re-serialises per consumer.
+An event's fields are encoded to JSON once, at ingress (which is also where
+an oversized frame is refused); getting a `seq` only puts the frame's head in
+front of that text. The one frame string is stored, replayed and sent to every
+subscriber, so fan-out never re-serialises per consumer. A JSON body that is
+already on one line goes into the frame's `event` field as received, since it
+was validated as strict JSON: it is not parsed into objects and encoded back.
 """
 
 from __future__ import annotations
@@ -13,7 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["Incoming", "StoredEvent", "encode_event", "encode_request", "iso_time"]
+__all__ = [
+    "EVENT_HEAD",
+    "Incoming",
+    "StoredEvent",
+    "encode_event",
+    "encode_request",
+    "iso_time",
+]
+
+#: every event frame starts with this, then its seq, then `,` and `Incoming.fields`
+EVENT_HEAD = '{"type":"event","seq":'
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +45,28 @@ class Incoming:
     received_at: float = field(default_factory=time.time)
     bxml: bool = False
     """Received on `/bxml/{channel}`: a request waiting for BXML, also sent as a `request` frame."""
+    raw_event: str | None = None
+    """The body text to use as the frame's `event` as is (strict JSON on one line), if any."""
+    fields: str = field(init=False)
+    """Every frame field but `type`, `seq` and `id`, encoded: `"channel":…,"event":{…}}`."""
+
+    def __post_init__(self) -> None:
+        head = json.dumps(
+            {
+                "channel": self.channel,
+                "received_at": iso_time(self.received_at),
+                "method": self.method,
+                "query": self.query,
+                "headers": self.headers,
+                "body": self.body,
+            },
+            separators=(",", ":"),
+        )
+        event = self.raw_event
+        if event is None:
+            event = json.dumps(self.payload, separators=(",", ":"), allow_nan=False)
+        tail = ',"bxml":true}' if self.bxml else "}"
+        object.__setattr__(self, "fields", f'{head[1:-1]},"event":{event}{tail}')
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,30 +85,12 @@ def iso_time(timestamp: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def _fields(incoming: Incoming, seq: int) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "channel": incoming.channel,
-        "received_at": iso_time(incoming.received_at),
-        "method": incoming.method,
-        "query": incoming.query,
-        "headers": incoming.headers,
-        "body": incoming.body,
-        "event": incoming.payload,
-    }
-    if incoming.bxml:
-        fields["bxml"] = True
-    return fields
-
-
 def encode_event(incoming: Incoming, seq: int) -> StoredEvent:
-    """Give `incoming` its `seq` and encode its `event` frame once."""
-    frame = json.dumps({"type": "event", **_fields(incoming, seq)}, separators=(",", ":"))
+    """Give `incoming` its `seq`: its `event` frame (the fields were encoded at ingress)."""
+    frame = f"{EVENT_HEAD}{seq},{incoming.fields}"
     return StoredEvent(incoming.channel, seq, incoming.received_at, frame)
 
 
 def encode_request(incoming: Incoming, seq: int, request_id: str) -> str:
     """The `request` frame asking one console for BXML (it carries the event's `seq` too)."""
-    return json.dumps(
-        {"type": "request", "id": request_id, **_fields(incoming, seq)}, separators=(",", ":")
-    )
+    return f'{{"type":"request","id":{json.dumps(request_id)},"seq":{seq},{incoming.fields}'

@@ -76,12 +76,11 @@ class RedisBxmlRouter:
 
     # -- the receiving side ----------------------------------------------
 
-    async def ask(self, incoming: Incoming, stored: StoredEvent) -> Routed:
-        """Ask a console here, else one on another instance, else fall back."""
+    async def ask(self, incoming: Incoming, stored: StoredEvent, deadline: float) -> Routed:
+        """Ask a console here, else one on another instance, else fall back (by `deadline`)."""
         if self.local.has_console(incoming.channel):
-            return await self.local.ask(incoming, stored)
+            return await self.local.ask(incoming, stored, deadline)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.local.timeout
         request_id = uuid.uuid4().hex
         reply_key = f"{self._prefix}:bxml-reply:{request_id}"
         message = {

@@ -39,7 +39,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from bwconsole.relay.model import Incoming, StoredEvent, encode_event
+from bwconsole.relay.model import EVENT_HEAD, Incoming, StoredEvent
 from bwconsole.relay.store import ChannelStats, Listener
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RedisStore"]
 
-_FRAME_HEAD = '{"type":"event","seq":'
+_FRAME_HEAD = EVENT_HEAD
 
 _APPEND = """
 local seq = redis.call('INCR', KEYS[2])
@@ -365,9 +365,7 @@ class RedisStore:
 
 def _frame_tail(incoming: Incoming) -> str:
     """The event frame after its seq (the script puts the seq in front)."""
-    template = encode_event(incoming, 0).frame
-    assert template.startswith(_FRAME_HEAD + "0,")
-    return template[len(_FRAME_HEAD) + 1 :]
+    return f",{incoming.fields}"
 
 
 def _entries(reply: object) -> list[tuple[str, dict[str, str]]]:
