@@ -131,6 +131,9 @@ async def test_sdk_written_bxml_is_answered_and_its_normalisations_are_shown(
         shown = [n.message for n in app._notifications if n.title == "BXML normalised"]
         assert shown and "sdk.xml" in shown[0] and "<xml>: wrapper" in shown[0]
         assert "'duration' read as 'length'" in shown[0]
+        assert await bxml.answer(request()) == wrapped  # the next call: no second toast
+        await pilot.pause()
+        assert len([n for n in app._notifications if n.title == "BXML normalised"]) == 1
         bxml.apply_settings(BxmlSettings(mode="interactive", timeout=8))
         answer = asyncio.create_task(bxml.answer(request()))
         await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")

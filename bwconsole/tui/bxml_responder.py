@@ -90,6 +90,8 @@ class BxmlResponder:
         self.directory = directory if directory is not None else scripts_dir()
         self.settings = self._load_settings()
         """The settings in use; change them with `apply_settings`."""
+        self._warned: set[tuple[str, str]] = set()
+        """(script, warnings) already shown: a script answering every call toasts once."""
 
     # --- scripts ----------------------------------------------------------------------------------
 
@@ -146,8 +148,9 @@ class BxmlResponder:
 
     def _warn(self, name: str, warnings: list[str]) -> None:
         """Show what the parser normalised in a script, so the user can fix the file."""
-        if warnings:
-            lines = "\n".join(warnings)
+        lines = "\n".join(warnings)
+        if warnings and (name, lines) not in self._warned:
+            self._warned.add((name, lines))
             self.app.notify(
                 f"{name}.xml: {lines}", title="BXML normalised", severity="warning", markup=False
             )
