@@ -10,13 +10,16 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from bwconsole.sandbox.account import balance, charge
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.voice.bxml_checks import MAX_REDIRECTS
 from bwconsole.sandbox.voice.dialing import MAX_TREE_LEGS, TREE_CAUSE
 from bwconsole.sandbox.voice.engine import CRASH_CAUSE, engine_for
-from bwconsole.servers import BackgroundServer
+from bwconsole.servers import BackgroundServer, serving
+from tests.test_sandbox_callback_sender import endless, rss_bytes
 from tests.voice_helpers import (
     OTHER_NUMBER,
     OUR_NUMBER,
@@ -185,3 +188,18 @@ async def test_a_transfer_without_balance_ends_the_call(
     assert error["code"] == "insufficient-available-balance"
     calls = (await sandbox_http.get(f"/users/{USER}/calls")).json()
     assert [c["direction"] for c in calls] == ["in"]
+
+
+async def test_a_300_mb_answer_reply_is_invalid_bxml_without_buffering_it(
+    sandbox_http: httpx.AsyncClient,
+) -> None:
+    app = Starlette(routes=[Route("/{path:path}", endless, methods=["GET", "POST"])])
+    async with serving(app) as server:
+        before = rss_bytes()
+        call_id = await dial(sandbox_http, to="+15550000000", callbackUrl=server.url + "/bx")
+        await wait_state(sandbox_http, call_id, ("completed",), within=20)
+        grown = rss_bytes() - before
+    [error] = [e for e in await errors(sandbox_http) if about(e, call_id)]
+    assert error["code"] == "invalid-bxml"
+    assert "over the 16384-byte limit" in str(error["message"])
+    assert grown < 32 * 1024 * 1024, f"RSS grew by {grown / 2**20:.0f} MiB"

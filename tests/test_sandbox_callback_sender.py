@@ -302,3 +302,37 @@ async def test_aclose_cancels_every_queued_delivery_promptly(app: App) -> None:
         await callbacks.aclose()
     assert all(task.cancelled() for task in tasks)
     assert len(app.at("/stuck")) == 50  # nothing queued went out after the close
+
+
+def rss_bytes() -> int:
+    """This process's resident set size, from /proc (no psutil needed)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
+async def endless(_request: Request) -> Response:
+    """A reply of 300 MB, streamed: only a sender that buffers it all pays for it."""
+    chunk = b"<" + b"x" * 65535
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(300 * 16):
+            yield chunk
+
+    return StreamingResponse(chunks(), media_type="application/xml")
+
+
+async def test_a_huge_reply_is_read_only_up_to_the_bxml_limit(
+    sender: tuple[CallbackSender, list[str]],
+) -> None:
+    callbacks, failures = sender
+    app = Starlette(routes=[Route("/{path:path}", endless, methods=["GET", "POST"])])
+    async with serving(app) as server:
+        before = rss_bytes()
+        outcome = await callbacks.deliver(Delivery(server.url + "/answer", {"eventType": "answer"}))
+        grown = rss_bytes() - before
+    assert outcome.ok and outcome.too_large and outcome.body == ""
+    assert grown < 32 * 1024 * 1024, f"RSS grew by {grown / 2**20:.0f} MiB"
+    assert not failures

@@ -7,11 +7,15 @@ primary fails; failures reported so the sandbox can record them in the errors
 resource. Events sharing an ordering key (one call, one conference, one
 message) are delivered one after another, in the order they were queued.
 
-The HTTP/1.1 client is a small keep-alive pool per origin with `h11` doing the
-framing. httpx was measured first: with 1,000 live calls its connection pool
-(httpcore) rescans every queued request against every connection on each
-change and spent most of a core doing so; bounded in front by a semaphore it
-still saturated the core at the peak (p99 delay 4-13 s against a 50 ms target).
+HTTP is aiohttp's: one session whose `TCPConnector` keeps at most
+`CONNECTIONS_PER_ORIGIN` keep-alive connections per host. httpx was measured
+first: with 1,000 live calls its pool (httpcore) rescanned every queued request
+against every connection on each change and spent most of a core doing so (p99
+delay 4-13 s against a 50 ms target); aiohttp's connector queues waiters per
+host. A per-origin semaphore in front of it lets a delivery's timeout start
+when its request can go out, not while it waits its turn behind a thousand
+others. A reply is read up to the 16 KB BXML limit and no further, so an
+application answering with an endless body costs the sandbox nothing.
 """
 
 from __future__ import annotations
@@ -21,17 +25,23 @@ import base64
 import codecs
 import contextlib
 import json
-import ssl
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
-import h11
+if TYPE_CHECKING:
+    import aiohttp
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "USER_AGENT", "CallbackSender", "Delivery", "Outcome"]
+__all__ = [
+    "DEFAULT_TIMEOUT_MS",
+    "MAX_REPLY_BYTES",
+    "USER_AGENT",
+    "CallbackSender",
+    "Delivery",
+    "Outcome",
+]
 
 USER_AGENT = "BandwidthAPI/v1 (bwconsole-sandbox)"
 DEFAULT_TIMEOUT_MS = 10_000
@@ -39,6 +49,8 @@ DEFAULT_TIMEOUT_MS = 10_000
 CONNECTIONS_PER_ORIGIN = 64
 #: Idle keep-alive connections are dropped after this long (uvicorn closes them at 5 s).
 KEEPALIVE_EXPIRY = 4.0
+#: A reply is read up to this many bytes: a BXML document may be at most 16 KB.
+MAX_REPLY_BYTES = 16 * 1024
 #: Characters left as they are when a URL's path is percent-encoded.
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
@@ -56,13 +68,18 @@ class Delivery:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the application server answered (`ok` False when nothing usable came back)."""
+    """What the application server answered (`ok` False when nothing usable came back).
+
+    `too_large` means the reply went on past `MAX_REPLY_BYTES`: reading stopped
+    there, and `body` is empty.
+    """
 
     ok: bool
     status: int | None = None
     body: str = ""
     content_type: str = ""
     error: str | None = None
+    too_large: bool = False
 
 
 def query_value(value: Any) -> str:
@@ -93,87 +110,6 @@ def _authority(parts: Any) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-class CallbackFailure(Exception):
-    """The exchange failed at the connection or protocol level (the message says how)."""
-
-
-class _Unanswered(CallbackFailure):
-    """The connection failed before a single byte of the response arrived."""
-
-
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    content_type: str
-    body: str
-
-
-class _Connection:
-    """One HTTP/1.1 connection: h11 frames, asyncio streams carry the bytes."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.h11 = h11.Connection(h11.CLIENT)
-        self.idle_since = time.monotonic()
-
-    def usable(self) -> bool:
-        """Still open, not closed by the server while idle, not idle too long."""
-        fresh = time.monotonic() - self.idle_since < KEEPALIVE_EXPIRY
-        return fresh and not self.reader.at_eof() and not self.writer.is_closing()
-
-    async def exchange(self, request: h11.Request, body: bytes) -> _Reply:
-        """Send one request and read its whole response."""
-        data = self.h11.send(request) or b""
-        if body:
-            data += self.h11.send(h11.Data(data=body)) or b""
-        data += self.h11.send(h11.EndOfMessage()) or b""
-        received = False
-        try:
-            self.writer.write(data)
-            await self.writer.drain()
-            status, content_type, chunks = 0, "", []
-            while True:
-                event = self.h11.next_event()
-                if event is h11.NEED_DATA:
-                    data = await self.reader.read(65536)
-                    if not data and not received:
-                        raise _Unanswered("the server closed the connection without answering")
-                    received = True
-                    self.h11.receive_data(data)
-                elif isinstance(event, h11.Response):
-                    status = event.status_code
-                    content_type = _header(event.headers, b"content-type")
-                elif isinstance(event, h11.Data):
-                    chunks.append(bytes(event.data))
-                elif isinstance(event, h11.EndOfMessage):
-                    break
-                elif isinstance(event, h11.ConnectionClosed):
-                    raise CallbackFailure("the server closed the connection mid-response")
-        except h11.ProtocolError as exc:
-            raise CallbackFailure(f"malformed HTTP response: {exc}") from exc
-        except OSError as exc:
-            error = _Unanswered if not received else CallbackFailure
-            raise error(f"{exc.__class__.__name__}: {exc}") from exc
-        return _Reply(status, content_type, _decode(b"".join(chunks), content_type))
-
-    def keep(self) -> bool:
-        """After a complete exchange: ready for the next request, or closed."""
-        if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
-            self.h11.start_next_cycle()
-            self.idle_since = time.monotonic()
-            return True
-        self.close()
-        return False
-
-    def close(self) -> None:
-        self.writer.close()
-
-
-def _header(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str:
-    return next((value.decode("latin-1") for key, value in headers if key == name), "")
-
-
 def _decode(body: bytes, content_type: str) -> str:
     """The reply as text, in its declared charset (UTF-8 when none or unknown)."""
     if not body:
@@ -187,74 +123,45 @@ def _decode(body: bytes, content_type: str) -> str:
     return body.decode("utf-8", "replace")
 
 
-class _Origin:
-    """Keep-alive connections to one scheme://host:port, at most `CONNECTIONS_PER_ORIGIN` busy."""
+@dataclass(frozen=True)
+class _Request:
+    """What to send, ready for aiohttp: the origin it goes to and the encoded URL."""
 
-    def __init__(
-        self, scheme: str, host: str, port: int, tls: Callable[[], ssl.SSLContext]
-    ) -> None:
-        self.scheme, self.host, self.port = scheme, host, port
-        self._tls = tls
-        self._slots = asyncio.Semaphore(CONNECTIONS_PER_ORIGIN)
-        self._idle: list[_Connection] = []  # oldest first
-        self._reaper: asyncio.TimerHandle | None = None
+    origin: tuple[str, str, int]
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
 
-    async def request(self, request: h11.Request, body: bytes, within: float) -> _Reply:
-        """One exchange within `within` seconds of getting a slot; one retry on a stale connection."""
-        async with self._slots, asyncio.timeout(within):
-            reused = self._take_idle()
-            if reused is not None:
-                with contextlib.suppress(_Unanswered):
-                    return await self._exchange(reused, request, body)
-            return await self._exchange(await self._connect(), request, body)
 
-    async def _exchange(self, connection: _Connection, request: h11.Request, body: bytes) -> _Reply:
-        try:
-            reply = await connection.exchange(request, body)
-        except BaseException:
-            connection.close()
-            raise
-        if connection.keep():
-            self._idle.append(connection)
-            if self._reaper is None:
-                self._reaper = asyncio.get_running_loop().call_later(KEEPALIVE_EXPIRY, self._reap)
-        return reply
+def _build(url: str, delivery: Delivery) -> _Request:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {split_credentials(url)[0]}")
+    port = parts.port or (443 if scheme == "https" else 80)
+    target = quote(parts.path or "/", safe=PATH_SAFE)
+    query = quote(parts.query, safe=PATH_SAFE + "?")
+    body = b""
+    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    if delivery.method.upper() == "GET":
+        method = "GET"
+        fields = {key: query_value(value) for key, value in delivery.payload.items()}
+        added = urlencode(fields, quote_via=quote)
+        query = f"{query}&{added}" if query and added else query or added
+    else:
+        method = "POST"
+        body = json.dumps(delivery.payload).encode()
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    full = f"{scheme}://{_authority(parts)}{target}" + (f"?{query}" if query else "")
+    return _Request((scheme, parts.hostname, port), method, full, headers, body)
 
-    def _reap(self) -> None:
-        """Close expired idle connections, so an origin no longer called holds no sockets."""
-        self._reaper = None
-        while self._idle and not self._idle[0].usable():
-            self._idle.pop(0).close()
-        if self._idle:
-            self._reaper = asyncio.get_running_loop().call_later(KEEPALIVE_EXPIRY, self._reap)
 
-    def _take_idle(self) -> _Connection | None:
-        while self._idle:
-            connection = self._idle.pop()  # the most recently used is the likeliest alive
-            if connection.usable():
-                return connection
-            connection.close()
-        return None
-
-    async def _connect(self) -> _Connection:
-        try:
-            if self.scheme == "https":
-                reader, writer = await asyncio.open_connection(
-                    self.host, self.port, ssl=self._tls(), server_hostname=self.host
-                )
-            else:
-                reader, writer = await asyncio.open_connection(self.host, self.port)
-        except OSError as exc:
-            raise CallbackFailure(f"{exc.__class__.__name__}: {exc}") from exc
-        return _Connection(reader, writer)
-
-    def close(self) -> None:
-        if self._reaper is not None:
-            self._reaper.cancel()
-            self._reaper = None
-        for connection in self._idle:
-            connection.close()
-        self._idle.clear()
+class _Failure(Exception):
+    """The exchange failed at the connection or protocol level (the message says how)."""
 
 
 class CallbackSender:
@@ -267,14 +174,16 @@ class CallbackSender:
 
     def __init__(self, on_failure: Callable[[Delivery, str], None] | None = None) -> None:
         self._on_failure = on_failure
-        self._origins: dict[tuple[str, str, int], _Origin] = {}
+        self._slots: dict[tuple[str, str, int], asyncio.Semaphore] = {}
         self._tails: dict[str, asyncio.Task[Outcome]] = {}
         self._pending: set[asyncio.Task[Outcome]] = set()
-        # Built on first https use: loading the CA certificates costs ~60 ms of start-up.
-        self._ssl: ssl.SSLContext | None = None
+        self._client: aiohttp.ClientSession | None = None
 
     def send(self, key: str, delivery: Delivery) -> asyncio.Task[Outcome]:
-        """Queue a delivery behind earlier ones with the same key; the task yields its outcome."""
+        """Queue a delivery behind earlier ones with the same key; the task yields its outcome.
+
+        The task never fails: every problem is an `Outcome` with `ok` False.
+        """
         previous = self._tails.get(key)
         task = asyncio.create_task(self._after(previous, delivery))
         self._tails[key] = task
@@ -295,9 +204,9 @@ class CallbackSender:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        for origin in self._origins.values():
-            origin.close()
-        self._origins.clear()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
 
     async def _after(self, previous: asyncio.Task[Outcome] | None, delivery: Delivery) -> Outcome:
         if previous is not None and not previous.done():
@@ -310,66 +219,75 @@ class CallbackSender:
         if self._tails.get(key) is task:
             del self._tails[key]
 
-    def _tls(self) -> ssl.SSLContext:
-        if self._ssl is None:
-            self._ssl = ssl.create_default_context()
-        return self._ssl
+    def _session(self) -> aiohttp.ClientSession:
+        """The shared session, made on first use (importing aiohttp and loading its CA
+        certificates costs a sandbox that never sends a callback ~0.1-0.2 s of start-up)."""
+        if self._client is None:
+            import aiohttp
 
-    def _origin(self, scheme: str, host: str, port: int) -> _Origin:
-        found = self._origins.get((scheme, host, port))
-        if found is None:
-            found = self._origins[(scheme, host, port)] = _Origin(scheme, host, port, self._tls)
-        return found
+            connector = aiohttp.TCPConnector(
+                limit=0, limit_per_host=CONNECTIONS_PER_ORIGIN, keepalive_timeout=KEEPALIVE_EXPIRY
+            )
+            self._client = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(total=None),
+                skip_auto_headers=("Accept-Encoding",),
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+        return self._client
 
     async def _attempt(self, url: str, delivery: Delivery) -> Outcome:
         try:
-            origin, request, body = self._request(url, delivery)
-            reply = await origin.request(request, body, max(delivery.timeout_ms, 1) / 1000)
+            request = _build(url, delivery)
+            slots = self._slots.get(request.origin)
+            if slots is None:
+                slots = self._slots[request.origin] = asyncio.Semaphore(CONNECTIONS_PER_ORIGIN)
+            async with slots, asyncio.timeout(max(delivery.timeout_ms, 1) / 1000):
+                outcome = await self._exchange(request)
         except TimeoutError:
             return self._failed(delivery, url, f"callback timed out after {delivery.timeout_ms} ms")
-        except CallbackFailure as exc:
+        except _Failure as exc:
             return self._failed(delivery, url, f"callback failed: {exc}")
-        except (ValueError, h11.ProtocolError) as exc:
-            return self._failed(delivery, url, f"callback failed: {exc.__class__.__name__}: {exc}")
-        if reply.status >= 400:
+        except Exception as exc:  # a bad URL or anything aiohttp raises: a failed delivery
+            return self._failed(delivery, url, f"callback failed: {_describe(exc)}")
+        if outcome.status is not None and outcome.status >= 400:
             return self._failed(
-                delivery, url, f"callback answered HTTP {reply.status}", reply.status
+                delivery, url, f"callback answered HTTP {outcome.status}", outcome.status
             )
-        return Outcome(
-            ok=True, status=reply.status, body=reply.body, content_type=reply.content_type
-        )
+        return outcome
 
-    def _request(self, url: str, delivery: Delivery) -> tuple[_Origin, h11.Request, bytes]:
-        """Where to send and what: the origin, the request head and the body."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {split_credentials(url)[0]}")
-        origin = self._origin(
-            scheme, parts.hostname, parts.port or (443 if scheme == "https" else 80)
-        )
-        target = quote(parts.path or "/", safe=PATH_SAFE)
-        query = quote(parts.query, safe=PATH_SAFE + "?")
-        body = b""
-        headers = [("Host", _authority(parts)), ("User-Agent", USER_AGENT), ("Accept", "*/*")]
-        if delivery.method.upper() == "GET":
-            method = "GET"
-            fields = {key: query_value(value) for key, value in delivery.payload.items()}
-            added = urlencode(fields, quote_via=quote)
-            query = f"{query}&{added}" if query and added else query or added
-        else:
-            method = "POST"
-            body = json.dumps(delivery.payload).encode()
-            headers += [
-                ("Content-Type", "application/json; charset=utf-8"),
-                ("Content-Length", str(len(body))),
-            ]
-        if parts.username is not None:
-            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
-            headers.append(("Authorization", "Basic " + base64.b64encode(pair).decode()))
-        if query:
-            target += "?" + query
-        return origin, h11.Request(method=method, target=target, headers=headers), body
+    async def _exchange(self, request: _Request, *, retry: bool = True) -> Outcome:
+        """One request and its reply (at most `MAX_REPLY_BYTES` of it read).
+
+        A POST that finds its keep-alive connection closed by the server before any
+        reply is sent once more on a fresh one, as aiohttp itself does for GET.
+        """
+        import aiohttp
+        from yarl import URL
+
+        try:
+            async with self._session().request(
+                request.method,
+                URL(request.url, encoded=True),
+                headers=request.headers,
+                data=request.body or None,
+                allow_redirects=False,
+            ) as response:
+                content_type = response.headers.get("Content-Type", "")
+                body = await _read_limited(response)
+                if body is None:
+                    response.close()  # stop reading: the connection is dropped
+                    return Outcome(True, response.status, "", content_type, too_large=True)
+                return Outcome(True, response.status, _decode(body, content_type), content_type)
+        except aiohttp.ServerDisconnectedError as exc:
+            if retry and request.method == "POST":
+                return await self._exchange(request, retry=False)
+            raise _Failure("the server closed the connection without answering") from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise _Failure(_describe(exc.os_error)) from exc
+        except aiohttp.ClientError as exc:
+            raise _Failure(_describe(exc)) from exc
 
     def _failed(
         self, delivery: Delivery, url: str, message: str, status: int | None = None
@@ -377,3 +295,21 @@ class CallbackSender:
         if self._on_failure is not None:
             self._on_failure(delivery, f"{message} ({split_credentials(url)[0]})")
         return Outcome(ok=False, status=status, error=message)
+
+
+async def _read_limited(response: aiohttp.ClientResponse) -> bytes | None:
+    """The whole reply body, or None as soon as it goes past `MAX_REPLY_BYTES`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await response.content.read(MAX_REPLY_BYTES + 1 - size)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_REPLY_BYTES:
+            return None
+        chunks.append(chunk)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {exc}"

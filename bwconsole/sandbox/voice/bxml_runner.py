@@ -29,7 +29,7 @@ from bwconsole.bxml import (
     Verb,
     parse,
 )
-from bwconsole.sandbox.callbacks import Outcome
+from bwconsole.sandbox.callbacks import MAX_REPLY_BYTES, Outcome
 from bwconsole.sandbox.faults import ApiFault
 from bwconsole.sandbox.voice import gather as gathering
 from bwconsole.sandbox.voice import recording
@@ -184,7 +184,15 @@ async def _fetch(
     )
     if task is None:
         return None
-    outcome: Outcome = await task
+    return reply_document(engine, call_id, await task)
+
+
+def reply_document(engine: CallEngine, call_id: str, outcome: Outcome) -> str | None:
+    """The BXML document an application replied with, if any. A reply that went on
+    past the 16 KB limit (the sender stopped reading it) is invalid BXML."""
+    if outcome.too_large:
+        _invalid(engine, call_id, f"is invalid: the reply is over the {MAX_REPLY_BYTES}-byte limit")
+        return None
     body = outcome.body.lstrip()
     return body if outcome.ok and body.startswith("<") else None
 
@@ -232,9 +240,7 @@ async def _gather(
     await running.finished.wait()
     if not sent or not wait_for_reply:
         return None
-    outcome = await sent[0]
-    body = outcome.body.lstrip()
-    return body if outcome.ok and body.startswith("<") else None
+    return reply_document(engine, call_id, await sent[0])
 
 
 class _RecordListener:

@@ -333,11 +333,11 @@ class CallEngine:
 
     async def follow_reply(self, call_id: str, task: asyncio.Task[Outcome]) -> None:
         """Run the BXML an application answered with, if any."""
-        outcome = await task
-        if outcome.ok and outcome.body.lstrip().startswith("<"):
-            from bwconsole.sandbox.voice.bxml_runner import run
+        from bwconsole.sandbox.voice.bxml_runner import reply_document, run
 
-            await run(self, call_id, outcome.body)
+        document = reply_document(self, call_id, await task)
+        if document is not None:
+            await run(self, call_id, document)
 
     def receive_digit(self, call_id: str, digit: str) -> None:
         """A DTMF digit heard on the call: a `dtmf` event, and the running gather gets it."""
