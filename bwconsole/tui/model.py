@@ -72,6 +72,8 @@ class TableModel:
         reverse: Start in descending order (newest first when unsorted).
         flag: Marks rows to be drawn as flagged (e.g. a malformed event).
         max_rows: Keep at most this many rows, dropping the oldest arrival (for logs).
+        search: More text of a row the filter looks in besides its cells (e.g. an event's
+            payload fields as `name:value`).
     """
 
     def __init__(
@@ -81,8 +83,10 @@ class TableModel:
         reverse: bool = False,
         flag: Callable[[Row], bool] | None = None,
         max_rows: int | None = None,
+        search: Callable[[Row], str] | None = None,
     ) -> None:
         self.columns: tuple[Column, ...] = tuple(columns)
+        self.search = search
         self.flag = flag
         self.max_rows = max_rows
         self._rows: dict[str, Row] = {}
@@ -175,7 +179,10 @@ class TableModel:
         self._rows[key] = row
         cells = tuple(column.format(row.get(column.key)) for column in self.columns)
         self._cells[key] = cells
-        self._haystack[key] = "\x00".join(cells).lower()
+        haystack = "\x00".join(cells)
+        if self.search is not None:
+            haystack = f"{haystack}\x00{self.search(row)}"
+        self._haystack[key] = haystack.lower()
         new_sortkey = self._sortkey(key)
         is_visible = self._matches(key)
         if existing and (old_sortkey != new_sortkey or was_visible != is_visible):
@@ -222,7 +229,7 @@ class TableModel:
     # --- filter and sort -----------------------------------------------------------------
 
     def set_filter(self, text: str) -> None:
-        """Keep only rows whose visible text contains `text`, ignoring case."""
+        """Keep only rows whose visible text (or `search` text) contains `text`, ignoring case."""
         query = text.lower()
         if query == self._filter:
             return

@@ -18,13 +18,14 @@ from itertools import count
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.json import JSON
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.screens.event_view import EventViewScreen, wrapped_json
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.widgets.virtual_table import VirtualTable
 
 __all__ = ["EventsLogPane", "event_row"]
 
@@ -89,6 +90,18 @@ def _problem(live_event: Any, payload: Mapping[str, Any] | None, event_type: str
     return ""
 
 
+def search_text(fields: Mapping[str, Any], prefix: str = "") -> str:
+    """The payload as `name:value` pairs (nested names dotted), for the `/` filter:
+    `/cause:USER_BUSY` finds the busy hangups, `/delivered` any event saying it."""
+    pairs = []
+    for name, value in fields.items():
+        if isinstance(value, Mapping):
+            pairs.append(search_text(value, f"{prefix}{name}."))
+        else:
+            pairs.append(f"{prefix}{name}:{value}")
+    return "\x00".join(pairs)
+
+
 def event_row(live_event: Any, fallback_seq: int) -> tuple[str, dict[str, Any]]:
     """Turn a live event into (row key, row) for the log; never raises on odd input."""
     seq = getattr(live_event, "seq", None)
@@ -109,6 +122,7 @@ def event_row(live_event: Any, fallback_seq: int) -> tuple[str, dict[str, Any]]:
         "note": problem,
         "flagged": bool(problem),
         "raw": raw,
+        "search": search_text(fields) if fields else raw,
     }
     return str(seq), row
 
@@ -119,6 +133,8 @@ class EventsLogPane(Pane):
     | Key | Action |
     |---|---|
     | p | pause / resume following new events |
+    | v / enter | the whole event, full screen (wrapped, scrollable, y copies) |
+    | / | filter: visible text, or payload fields as `name:value` (`/cause:USER_BUSY`) |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -129,6 +145,13 @@ class EventsLogPane(Pane):
             tooltip="Pause or resume following new events",
             id="events-pause",
         ),
+        Binding(
+            "v",
+            "view_event",
+            "View",
+            tooltip="The whole event, full screen (enter too)",
+            id="events-view",
+        ),
     ]
 
     PANE_ID = "events"
@@ -137,6 +160,7 @@ class EventsLogPane(Pane):
     NEWEST_FIRST = True
     FOLLOW = True
     MAX_ROWS = 100_000
+    SEARCH_FIELD = "search"
     COLUMNS = (
         Column("seq", "Seq", 6),
         Column("received_at", "Time", 8, clock_time),
@@ -160,6 +184,19 @@ class EventsLogPane(Pane):
         key, row = event_row(live_event, next(self._local_seq))
         self.model.upsert(key, row)
 
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.view_event(event.key)
+
+    def view_event(self, key: str | None) -> None:
+        """Open the full-screen view of one event."""
+        row = self.model.get(key) if key is not None else None
+        if row is None:
+            self.app.notify("No event selected.", severity="warning")
+            return
+        title = f"Event #{row['seq']} {row['type']}  {clock_time(row['received_at'])}"
+        self.app.push_screen(EventViewScreen(title, row["note"], row["raw"]))
+
     def row_id(self, key: str, row: Row) -> str:
         return str(row["resource"] or key)
 
@@ -169,15 +206,14 @@ class EventsLogPane(Pane):
         heading.append(f"  {clock_time(row['received_at'])}\n")
         if row["note"]:
             heading.append(f"{row['note']}\n", style="bold red")
-        raw = row["raw"]
-        try:
-            body: RenderableType = JSON(raw, indent=2) if raw else Text("(empty body)")
-        except ValueError:
-            body = Text(raw)
-        return Group(heading, body)
+        return Group(heading, wrapped_json(row["raw"]))
 
     def _update_title(self) -> None:
         self.border_title = f"{self.TITLE} (paused)" if self.paused else self.TITLE
+
+    def action_view_event(self) -> None:
+        """Show the highlighted event full screen."""
+        self.view_event(self.table.cursor_key)
 
     def action_toggle_pause(self) -> None:
         """Stop or restart following the newest event."""

@@ -65,11 +65,18 @@ class Pane(Vertical):
     """Keep the cursor on the newest row as rows arrive (a live log)."""
     MAX_ROWS: ClassVar[int | None] = None
     """Keep at most this many rows, dropping the oldest (for logs that grow forever)."""
+    SEARCH_FIELD: ClassVar[str | None] = None
+    """A row field holding more text for the `/` filter than the columns show."""
 
     def __init__(self) -> None:
         super().__init__(id=f"pane-{self.PANE_ID}", classes="pane")
+        field = self.SEARCH_FIELD
         self.model = TableModel(
-            self.COLUMNS, reverse=self.NEWEST_FIRST, flag=self.is_flagged, max_rows=self.MAX_ROWS
+            self.COLUMNS,
+            reverse=self.NEWEST_FIRST,
+            flag=self.is_flagged,
+            max_rows=self.MAX_ROWS,
+            search=None if field is None else (lambda row: str(row.get(field) or "")),
         )
         """The pane's rows; upsert/remove here and the table follows within a frame."""
         self.table = VirtualTable(self.model, follow=self.FOLLOW, id=f"table-{self.PANE_ID}")
