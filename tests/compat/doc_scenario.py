@@ -35,9 +35,14 @@ class Captured:
 
 
 class Scenario:
+    """The run, section by section; each section waits (bounded) for the callbacks it causes."""
+
     def __init__(self, http: httpx.AsyncClient, user: str, receiver: Receiver) -> None:
         self.http, self.user, self.rx = http, user, receiver
         self.got = Captured()
+        # Made by run() and its sections, read by later ones.
+        self.ours = self.post_app = self.get_app = ""
+        self.c1 = self.gather_id = ""
 
     def url(self, path: str) -> str:
         return self.rx.url + path
@@ -71,40 +76,64 @@ class Scenario:
         return number["number"]
 
     async def run(self) -> Captured:
-        u, rx = self.user, self.rx
-        ours = await self.order()
-        post_app = await self.order(
+        """Every section in turn; the callbacks received are kept at the end."""
+        self.ours = await self.order()
+        self.post_app = await self.order(
             incomingCallUrl=self.url("/in"), incomingMessageUrl=self.url("/msgin")
         )
-        get_app = await self.order(
+        self.get_app = await self.order(
             incomingCallUrl=self.url("/bx-in"),
             incomingMessageUrl=self.url("/msgget"),
             callbackHttpMethod="GET",
         )
-        rx.reply("/bx-in", "<Response><SpeakSentence>Hi</SpeakSentence><Hangup/></Response>")
+        self.rx.reply("/bx-in", "<Response><SpeakSentence>Hi</SpeakSentence><Hangup/></Response>")
         toll = await self.http.post("/availableNumbers/tollFree", params={"quantity": 1})
         self.got.keep("methods/availableNumbers/postAvailableNumbersTollFree.md", toll)
 
-        # Messages: sent + receipt, received (POST and GET), MMS.
-        sms = {"from": ours, "text": "hello", "receiptRequested": "all"}
-        message_id = await self.create(
+        await self._messages()
+        await self._calls()
+        await self._bridges()
+        await self._conferences()
+        await self._bxml()
+        await self._reads()
+        self.got.events = list(self.rx.requests)
+        return self.got
+
+    async def _messages(self) -> None:
+        """SMS and MMS: sent with receipts, received by an application by POST and by GET."""
+        u, rx = self.user, self.rx
+        sms = {"from": self.ours, "text": "hello", "receiptRequested": "all"}
+        await self.create(
             f"{u}/messages", {**sms, "to": "+12025550100", "callbackUrl": self.url("/sms")}
         )
-        await self.create(f"{u}/messages", {**sms, "to": post_app})
-        await self.create(f"{u}/messages", {**sms, "to": get_app})
-        mms = {"from": ours, "text": "pic", "media": ["https://example.com/cat.jpg"]}
-        await self.create(f"{u}/messages", {**mms, "to": post_app})
-        await self.create(f"{u}/messages", {**mms, "to": get_app})
+        await self.create(f"{u}/messages", {**sms, "to": self.post_app})
+        await self.create(f"{u}/messages", {**sms, "to": self.get_app})
+        # An MMS's media is a file of the account's media, as the docs' examples send it.
+        media = str(self.http.base_url).rstrip("/") + f"{u}/media/image.jpg"
+        response = await self.http.put(
+            media, content=b"\xff\xd8\xff\xe0", headers={"content-type": "image/jpeg"}
+        )
+        assert response.status_code == 200
+        mms = {"from": self.ours, "text": "pic", "media": [media]}
+        several = [media.replace("image", f"image-{n}") for n in (1, 2)]
+        await self.create(
+            f"{u}/messages",
+            {**mms, "to": "+12025550102", "media": [*several, "http://example.com/file.jpg"]},
+        )
+        await self.create(f"{u}/messages", {**mms, "to": self.post_app})
+        await self.create(f"{u}/messages", {**mms, "to": self.get_app})
         await self.create(
             f"{u}/messages", {**mms, "to": "+12025550101", "callbackUrl": self.url("/mms")}
         )
         await rx.wait_until(lambda rs: sum(r.path in ("/msgin", "/msgget") for r in rs) >= 4)
 
-        # REST calls: recorded + transcribed, audio, gather, hangup.
-        c1 = await self.create(
+    async def _calls(self) -> None:
+        """REST calls: recorded and transcribed, audio, gather, DTMF, timeout, reject, inbound."""
+        u, rx = self.user, self.rx
+        self.c1 = c1 = await self.create(
             f"{u}/calls",
             {
-                "from": ours,
+                "from": self.ours,
                 "to": PRESSES,
                 "callbackUrl": self.url("/c1"),
                 "tag": "t1",
@@ -116,7 +145,7 @@ class Scenario:
         )
         # The far end presses its digits 10 s after answering unless a gather asks first.
         await rx.wait_for_event("answer", path="/c1")
-        gather_id = await self.create(f"{u}/calls/{c1}/gather", {"maxDigits": 3, "tag": "g"})
+        self.gather_id = await self.create(f"{u}/calls/{c1}/gather", {"maxDigits": 3, "tag": "g"})
         await rx.wait_for_event("gather", path="/c1")
         await self.http.post(f"{u}/calls/{c1}/audio", json={"sentence": "Hello there", "tag": "s"})
         await rx.wait_until(
@@ -136,26 +165,35 @@ class Scenario:
         await rx.wait_for_event("transcription", path="/c1")
         # Far-end digits without a gather: dtmf events.
         c2 = await self.create(
-            f"{u}/calls", {"from": ours, "to": "+15553456", "callbackUrl": self.url("/c2")}
+            f"{u}/calls", {"from": self.ours, "to": "+15553456", "callbackUrl": self.url("/c2")}
         )
         await rx.wait_for_event("dtmf", path="/c2")
         await self.http.post(f"{u}/calls/{c2}", json={"state": "completed"})
         # Timeout, reject, inbound to an application.
         await self.create(
             f"{u}/calls",
-            {"from": ours, "to": "+15552000000", "callTimeout": 1, "callbackUrl": self.url("/c3")},
+            {
+                "from": self.ours,
+                "to": "+15552000000",
+                "callTimeout": 1,
+                "callbackUrl": self.url("/c3"),
+            },
         )
         await self.create(
-            f"{u}/calls", {"from": ours, "to": "+15556000000", "callbackUrl": self.url("/c4")}
+            f"{u}/calls", {"from": self.ours, "to": "+15556000000", "callbackUrl": self.url("/c4")}
         )
-        c5 = await self.create(f"{u}/calls", {"from": ours, "to": post_app})
+        c5 = await self.create(f"{u}/calls", {"from": self.ours, "to": self.post_app})
         await rx.wait_for_event("answer", path="/in")
         await self.http.post(f"{u}/calls/{c5}", json={"state": "completed"})
         await rx.wait_for_event("timeout", path="/c3")
         await rx.wait_for_event("hangup", path="/c4")
 
-        # Bridges.
-        legs = [await self.create(f"{u}/calls", {"from": ours, "to": STAYS_ON}) for _ in range(2)]
+    async def _bridges(self) -> None:
+        """A bridge of two answered calls, read while up and once completed."""
+        u = self.user
+        legs = [
+            await self.create(f"{u}/calls", {"from": self.ours, "to": STAYS_ON}) for _ in range(2)
+        ]
         for leg in legs:
             await self.wait_state(leg, "active")
         bridge = await self.create(f"{u}/bridges", {"callIds": legs, "bridgeAudio": True})
@@ -170,12 +208,14 @@ class Scenario:
         await self.get("methods/bridges/getBridges.md", f"{u}/bridges")
         await self.get("methods/bridges/getBridgesBridgeId.md", f"{u}/bridges/{bridge}")
 
-        # Conferences: created, members, audio, completed.
+    async def _conferences(self) -> None:
+        """A conference: created, a member joins, audio to all, mute, removal, completed."""
+        u, rx = self.user, self.rx
         conf = await self.create(
-            f"{u}/conferences", {"from": ours, "callbackUrl": self.url("/conf")}
+            f"{u}/conferences", {"from": self.ours, "callbackUrl": self.url("/conf")}
         )
         member_call = await self.create(
-            f"{u}/calls", {"from": ours, "to": STAYS_ON, "conferenceId": conf}
+            f"{u}/calls", {"from": self.ours, "to": STAYS_ON, "conferenceId": conf}
         )
         await self.wait_state(member_call, "active")
         member = await self.create(f"{u}/conferences/{conf}/members", {"callId": member_call})
@@ -215,7 +255,10 @@ class Scenario:
         )
         await self.http.post(f"{u}/calls/{member_call}", json={"state": "completed"})
 
-        # BXML: answer -> Gather -> Record (transcribed) -> Redirect -> Transfer; GET callbacks.
+    async def _bxml(self) -> None:
+        """BXML calls with GET callbacks: answer -> Gather -> Record (transcribed) -> Redirect
+        -> Transfer, an inbound call answered with BXML, a timeout."""
+        u, rx = self.user, self.rx
         rx.reply(
             "/bx",
             f'<Response><Gather requestUrl="{self.url("/bx-gather")}" maxDigits="5"><SpeakSentence>Digits please</SpeakSentence></Gather></Response>',
@@ -231,7 +274,7 @@ class Scenario:
         await self.create(
             f"{u}/calls",
             {
-                "from": ours,
+                "from": self.ours,
                 "to": PRESSES,
                 "callbackUrl": self.url("/bx"),
                 "callbackHttpMethod": "GET",
@@ -245,22 +288,24 @@ class Scenario:
         await self.create(
             f"{u}/calls",
             {
-                "from": ours,
+                "from": self.ours,
                 "to": "+15552000001",
                 "callTimeout": 1,
                 "callbackUrl": self.url("/bx-timeout"),
                 "callbackHttpMethod": "GET",
             },
         )
-        await self.create(f"{u}/calls", {"from": ours, "to": get_app})
+        await self.create(f"{u}/calls", {"from": self.ours, "to": self.get_app})
         await rx.wait_until(
             lambda rs: any(r.path == "/bx-in" and r.event == "hangup" for r in rs), within=10
         )
         await rx.wait_until(lambda rs: any(r.path == "/bx-timeout" for r in rs), within=10)
 
-        # Reads of everything made above.
+    async def _reads(self) -> None:
+        """Every documented read, of what the sections above made."""
+        u = self.user
         recordings = await self.get(
-            "methods/calls/getCallsCallIdRecordings.md", f"{u}/calls/{c1}/recordings"
+            "methods/calls/getCallsCallIdRecordings.md", f"{u}/calls/{self.c1}/recordings"
         )
         recording = recordings[0]["id"]
         await self.get("methods/recordings/getRecordings.md", f"{u}/recordings")
@@ -276,17 +321,20 @@ class Scenario:
             f"{u}/recordings/{recording}/transcriptions/{transcriptions[0]['id']}",
         )
         await self.get(
-            "methods/calls/getCallsCallIdTranscriptions.md", f"{u}/calls/{c1}/transcriptions"
+            "methods/calls/getCallsCallIdTranscriptions.md", f"{u}/calls/{self.c1}/transcriptions"
         )
         await self.get("methods/calls/getCalls.md", f"{u}/calls")
-        await self.get("methods/calls/getCallsCallId.md", f"{u}/calls/{c1}")
-        events = await self.get("methods/calls/getCallsCallIdEvents.md", f"{u}/calls/{c1}/events")
-        await self.get(
-            "methods/calls/getCallsCallIdEventsEventId.md",
-            f"{u}/calls/{c1}/events/{events[-1]['id']}",
+        await self.get("methods/calls/getCallsCallId.md", f"{u}/calls/{self.c1}")
+        events = await self.get(
+            "methods/calls/getCallsCallIdEvents.md", f"{u}/calls/{self.c1}/events"
         )
         await self.get(
-            "methods/calls/getCallsCallIdGatherGatherId.md", f"{u}/calls/{c1}/gather/{gather_id}"
+            "methods/calls/getCallsCallIdEventsEventId.md",
+            f"{u}/calls/{self.c1}/events/{events[-1]['id']}",
+        )
+        await self.get(
+            "methods/calls/getCallsCallIdGatherGatherId.md",
+            f"{u}/calls/{self.c1}/gather/{self.gather_id}",
         )
         await self.get("methods/messages/getMessages.md", f"{u}/messages")
         incoming = await self.get(
@@ -295,7 +343,6 @@ class Scenario:
         await self.get(
             "methods/messages/getMessagesMessageId.md", f"{u}/messages/{incoming[0]['id']}"
         )
-        assert message_id
         response = await self.http.put(
             f"{u}/media/clip.wav", content=b"RIFF....", headers={"content-type": "audio/wav"}
         )
@@ -352,9 +399,9 @@ class Scenario:
             "methods/phoneNumbers/getPhoneNumbersNumberId.md",
             f"{u}/phoneNumbers/{numbers[1]['id']}",
         )
-        await self.get("methods/numberInfo/getNumberInfo.md", f"/phoneNumbers/numberInfo/{ours}")
+        await self.get(
+            "methods/numberInfo/getNumberInfo.md", f"/phoneNumbers/numberInfo/{self.ours}"
+        )
         assert (await self.http.get(f"{u}/calls/c-nosuchcall")).status_code == 404
         errors = await self.get("methods/errors/getErrors.md", f"{u}/errors")
         await self.get("methods/errors/getErrorsErrorId.md", f"{u}/errors/{errors[0]['id']}")
-        self.got.events = list(rx.requests)
-        return self.got

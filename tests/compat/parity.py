@@ -43,8 +43,10 @@ def differences(
     if isinstance(example, list):
         if not isinstance(actual, list):
             return [f"{at or '.'}: array in the docs, {json_type(actual)} here"]
-        if not example or not actual:
+        if not example:
             return []
+        if not actual:
+            return [f"{at or '.'}: an empty array here, so nothing to compare"]
         found = []
         for item in example:
             best = min(
@@ -101,7 +103,7 @@ def _api_path(example: str) -> re.Pattern[str] | None:
 
 
 def _segments(path: str) -> str:
-    """A regex for a documented path: `{placeholders}` and `...` match any text, an id
+    """A regex for a documented path: `{placeholders}`, `<placeholders>` and `...` match any text, an id
     (`c-bonay3r4mtwbplurq4nkt7q-1.wav`) any id with the same prefix, a number any number."""
     parts = []
     for segment in path.split("/"):
@@ -109,8 +111,8 @@ def _segments(path: str) -> str:
             parts.append("[^/]+")
             continue
         pattern = ""
-        for piece in re.split(r"(\{[^}]*\}|\b[a-z]{1,5}-[a-z0-9]{3,})", segment):
-            if piece.startswith("{"):
+        for piece in re.split(r"(\{[^}]*\}|<[^>]*>|\b[a-z]{1,5}-[a-z0-9]{3,})", segment):
+            if piece.startswith(("{", "<")):
                 pattern += "[^/]+"
             elif re.fullmatch(r"[a-z]{1,5}-[a-z0-9]{3,}", piece):
                 pattern += re.escape(piece.split("-")[0]) + "-[a-z0-9]+"
