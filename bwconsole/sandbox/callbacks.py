@@ -26,6 +26,7 @@ import codecs
 import contextlib
 import importlib
 import json
+import logging
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -45,6 +46,8 @@ __all__ = [
     "Delivery",
     "Outcome",
 ]
+
+_log = logging.getLogger(__name__)
 
 USER_AGENT = "BandwidthAPI/v1 (bwconsole-sandbox)"
 DEFAULT_TIMEOUT_MS = 10_000
@@ -224,6 +227,8 @@ class CallbackSender:
 
     def _forget(self, key: str, task: asyncio.Task[Outcome]) -> None:
         self._pending.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            _log.error("delivering a callback failed", exc_info=exc)  # a bug: never silent
         if self._tails.get(key) is task:
             del self._tails[key]
 
