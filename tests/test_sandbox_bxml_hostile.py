@@ -203,3 +203,19 @@ async def test_a_300_mb_answer_reply_is_invalid_bxml_without_buffering_it(
     assert error["code"] == "invalid-bxml"
     assert "over the 16384-byte limit" in str(error["message"])
     assert grown < 32 * 1024 * 1024, f"RSS grew by {grown / 2**20:.0f} MiB"
+
+
+async def test_rest_transfers_share_the_tree_cap(sandbox_http: httpx.AsyncClient) -> None:
+    call_id = await dial(sandbox_http, to="+15550000000")
+    await wait_state(sandbox_http, call_id, ("active",))
+    url = f"/users/{USER}/calls/{call_id}"
+    for _ in range(MAX_TREE_LEGS):
+        busy = {"state": "transferring", "transferTo": "+15551000000"}
+        assert (await sandbox_http.post(url, json=busy)).status_code == 201
+        await wait_state(sandbox_http, call_id, ("active",))  # the busy leg failed: back
+    response = await sandbox_http.post(url, json=busy)
+    assert response.status_code == 403
+    assert response.json()["code"] == "call-tree-limit"
+    assert response.json()["category"] == "limit"
+    assert (await call_state(sandbox_http, call_id))["state"] == "completed"
+    assert await hangup_cause(sandbox_http, call_id) == TREE_CAUSE
