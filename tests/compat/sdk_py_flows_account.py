@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import bandwidth
 import pytest
 from bandwidth.account import BandwidthAccountAPIException
 from bandwidth.messaging import BandwidthMessageAPIException
@@ -208,6 +209,21 @@ def number_info(ctx: SdkContext) -> None:
     info = ctx.account.get_number_info("+19195551212")
     assert info["number"] == "+19195551212" and isinstance(info["name"], str) and info["name"]
     assert info["created"] and info["updated"]
+
+
+@flow("errors", "wrong credentials")
+def errors_wrong_credentials(ctx: SdkContext) -> None:
+    """The SDK turns the documented error body into its exception (401, code and message)."""
+    stranger = bandwidth.client(
+        "account",
+        ctx.sandbox.user_id,
+        ctx.sandbox.token,
+        "wrong-secret",
+        api_endpoint=ctx.sandbox.endpoint,
+    )
+    with pytest.raises(BandwidthAccountAPIException) as denied:
+        stranger.get_account()
+    assert denied.value.status_code == 401 and denied.value.code and denied.value.message
 
 
 @flow("errors", "list, get")
