@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 import threading
 import time
@@ -69,8 +70,13 @@ class SqliteStore:
     # -- lifecycle -------------------------------------------------------
 
     async def open(self) -> None:
-        """Create the schema, load each channel's last seq and start the writer task."""
+        """Create the schema, load each channel's last seq and start the writer task.
+
+        A new store file is created 0600 (SQLite gives its -wal and -shm files the
+        same mode): it holds every callback, phone numbers and message texts.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         loop = asyncio.get_running_loop()
         self._write_conn = await loop.run_in_executor(self._writer_pool, self._open_writer)
         rows = await loop.run_in_executor(
