@@ -21,7 +21,7 @@ from urllib.parse import unquote
 SPEC = Path("/work/shared/spec/catapult-v1")
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "docs" / "examples.json"
 #: Where examples of responses and callbacks are; the rest are requests or prose.
-FOLDERS = ("methods", "apiCallbacks", "bxml/callBacks", "sipDiversionHeader")
+FOLDERS = ("methods", "rateLimits", "apiCallbacks", "bxml/callBacks", "sipDiversionHeader")
 CODE_LANGUAGES = {"bash", "js", "csharp", "ruby", "python", "xml", "php", "java", "sh"}
 
 _FENCE = re.compile(r"```([A-Za-z0-9]*)[^\n]*\n(.*?)```", re.S)
@@ -122,7 +122,7 @@ def extract(spec: Path = SPEC) -> dict[str, Any]:
             doc = str(path.relative_to(spec))
             text = path.read_text()
             tables[doc] = sorted(set(_TABLE_NAME.findall(text)) - {"Property", "Parameter", "Name"})
-            kind = "response" if doc.startswith("methods/") else "callback"
+            kind = "response" if doc.startswith(("methods/", "rateLimits/")) else "callback"
             n = 0
             for match in _FENCE.finditer(text):
                 found = _block_body(match.group(1).lower(), match.group(2), kind)

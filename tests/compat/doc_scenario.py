@@ -14,6 +14,9 @@ from typing import Any
 
 import httpx
 
+from bwconsole.sandbox.app import create_app
+from bwconsole.sandbox.core import Sandbox
+from bwconsole.servers import serving
 from tests.voice_helpers import Received, Receiver
 
 STAYS_ON = "+15550020000"
@@ -27,8 +30,8 @@ class Captured:
     responses: dict[str, list[Any]] = field(default_factory=dict)
     events: list[Received] = field(default_factory=list)
 
-    def keep(self, doc: str, response: httpx.Response) -> Any:
-        assert response.status_code in (200, 201), (doc, response.status_code, response.text)
+    def keep(self, doc: str, response: httpx.Response, status: tuple[int, ...] = (200, 201)) -> Any:
+        assert response.status_code in status, (doc, response.status_code, response.text)
         body = response.json()
         self.responses.setdefault(doc, []).append(body)
         return body
@@ -405,3 +408,31 @@ class Scenario:
         assert (await self.http.get(f"{u}/calls/c-nosuchcall")).status_code == 404
         errors = await self.get("methods/errors/getErrors.md", f"{u}/errors")
         await self.get("methods/errors/getErrorsErrorId.md", f"{u}/errors/{errors[0]['id']}")
+
+
+async def rate_limited(got: Captured) -> None:
+    """The rate-limit answers (rateLimits/*.md), from a sandbox of its own in real time:
+    the 10 s average must not slide past the burst on a busy machine."""
+    sandbox = Sandbox(time_scale=1, seed=7)
+    async with serving(create_app(sandbox)) as server:
+        creds = sandbox.credentials
+        auth = (creds.token, creds.secret)
+        async with httpx.AsyncClient(base_url=server.url + "/v1", auth=auth) as http:
+            user = f"/users/{sandbox.user_id}"
+            found = await http.post(
+                "/availableNumbers/local", params={"areaCode": "919", "quantity": 1}
+            )
+            ours = found.json()[0]["number"]
+            sandbox.rate_limits = True
+            await http.get(f"{user}/account")
+            got.keep("rateLimits/resourceRateLimits.md", await http.get(f"{user}/account"), (429,))
+            batch = [{"from": ours, "to": "+12025550100", "text": str(n)} for n in range(10)]
+            assert (await http.post(f"{user}/messages", json=batch)).status_code == 202
+            over = await http.post(f"{user}/messages", json=batch[0])
+            got.keep("rateLimits/messageRateLimits.md", over, (403,))
+            call = {"from": ours, "to": "+15555000000"}  # unallocated: ends at once
+            for _ in range(11):
+                response = await http.post(f"{user}/calls", json=call)
+                if response.status_code == 403:
+                    break
+            got.keep("rateLimits/callRateLimits.md", response, (403,))
