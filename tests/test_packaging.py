@@ -108,7 +108,7 @@ def test_relay_without_redis_says_which_extra_to_install() -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert (
-        "--store redis:// needs the redis client: install bwconsole[redis]"
+        "the redis client is not installed: install bwconsole[redis]"
         in (done.stderr.splitlines()[-1])
     )
 

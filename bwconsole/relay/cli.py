@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from uvicorn.config import LOG_LEVELS
 from uvicorn.logging import DefaultFormatter
 
+from bwconsole.files import readable_by_others
 from bwconsole.relay.app import (
     DEFAULT_QUEUE_BYTES,
     DEFAULT_QUEUE_LIMIT,
@@ -199,6 +200,9 @@ def _build(args: argparse.Namespace) -> Starlette:
         tokens = _tokens(args.token_file)
     else:
         tokens = [secrets.token_hex(32)]  # hex: never starts with "-" when pasted as an option
+    _warn_if_exposed(
+        ("--token-file", args.token_file), ("--ingress-password-file", args.ingress_password_file)
+    )
     fallback = _read("--bxml-fallback", args.bxml_fallback) if args.bxml_fallback else None
     try:
         app = create_app(
@@ -220,6 +224,13 @@ def _build(args: argparse.Namespace) -> Starlette:
             f"bwconsole relay: console token (no --token-file given): {tokens[0]}", file=sys.stderr
         )
     return app
+
+
+def _warn_if_exposed(*files: tuple[str, Path | None]) -> None:
+    """A line on stderr for each secret file others may read: the relay still starts."""
+    for option, path in files:
+        if path is not None and (warning := readable_by_others(path)):
+            print(f"bwconsole relay: warning: {option} {warning}", file=sys.stderr)
 
 
 async def _serve(server: uvicorn.Server, relay: Relay, token_file: Path | None) -> None:

@@ -211,7 +211,7 @@ def open_store(spec: str) -> Store:
             if (exc.name or "").split(".")[0] != "redis":
                 raise
             raise ValueError(
-                "--store redis:// needs the redis client: install bwconsole[redis] "
+                "the redis client is not installed: install bwconsole[redis] "
                 "(uv tool install 'bwconsole[redis]' or pip install 'bwconsole[redis]')"
             ) from None
 
