@@ -30,7 +30,14 @@ from urllib.parse import quote
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
-__all__ = ["BxmlRequest", "LiveClient", "LiveEvent", "LiveState", "event_from_frame"]
+__all__ = [
+    "BxmlRequest",
+    "Forwarded",
+    "LiveClient",
+    "LiveEvent",
+    "LiveState",
+    "event_from_frame",
+]
 
 LiveState = Literal["connecting", "connected", "reconnecting", "stopped"]
 
@@ -65,6 +72,18 @@ class LiveEvent:
     start so the panes can rebuild what happened (no alert, no prompt should come of it)."""
     bxml: bool = False
     """Received on the relay's `/bxml/` door: a request for BXML (also sent as a `BxmlRequest`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Forwarded:
+    """A `bwconsole listen` on the channel delivered (or failed to deliver) event `seq`."""
+
+    seq: int
+    by: str
+    """The forwarder's subscriber name (`listen-<host>`)."""
+    status: int | str
+    """The app's HTTP status, or what went wrong in a few words."""
+    latency_ms: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +160,11 @@ class LiveClient:
             what happened before it stopped; the relay keeps them for exactly this.
         after: replay from the event after this seq instead of the saved position
             (`bwconsole listen --from`); the position is saved as events are processed.
+        forwarder: say so to the relay (`role=forwarder`): the channel's other
+            subscribers then learn this one's name and its `report_forwarded` reports.
+        on_forwarders: called with the names of the channel's forwarders whenever
+            they change (a `bwconsole listen` started or stopped).
+        on_forwarded: called with each delivery report of a forwarder.
         subscriber: the name acks are recorded under when the state file has none yet
             (default `{host}-{random}`); `bwconsole listen` names itself `listen-…` so a
             console can tell that events are also being forwarded.
@@ -160,6 +184,9 @@ class LiveClient:
         history: int = 0,
         after: int | None = None,
         subscriber: str | None = None,
+        forwarder: bool = False,
+        on_forwarders: Callable[[tuple[str, ...]], None] | None = None,
+        on_forwarded: Callable[[Forwarded], None] | None = None,
     ) -> None:
         self.url = _ws_base(url)
         self.channel = channel
@@ -167,6 +194,12 @@ class LiveClient:
         self._on_event = on_event
         self._on_state = on_state
         self._on_request = on_request
+        self._forwarder = forwarder
+        self._on_forwarders = on_forwarders
+        self._on_forwarded = on_forwarded
+        self.forwarders: tuple[str, ...] = ()
+        """The channel's forwarders, as the last ping said."""
+        self._ws: ClientConnection | None = None
         self._backoff = backoff
         self._history = max(0, history)
         self._replayed: int | None = None
@@ -257,11 +290,14 @@ class LiveClient:
         query = f"after={after}&subscriber={quote(self._subscriber)}&batch=1"
         if self._on_request is None:
             query += "&requests=0"
+        if self._forwarder:
+            query += "&role=forwarder"
         return f"{self.url}/events/{quote(self.channel)}?{query}"
 
     async def _follow(self, ws: ClientConnection) -> None:
         acker = asyncio.create_task(self._ack_loop(ws))
         silence = 3 * DEFAULT_PING_INTERVAL
+        self._ws = ws
         try:
             while True:
                 try:
@@ -273,6 +309,8 @@ class LiveClient:
                 for line in text.split("\n"):  # batched messages carry one frame a line
                     silence = await self._handle_frame(ws, json.loads(line), silence)
         finally:
+            self._ws = None
+            self._set_forwarders([])
             acker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await acker
@@ -285,7 +323,19 @@ class LiveClient:
         if kind == "ping":
             interval = float(frame.get("interval") or DEFAULT_PING_INTERVAL)
             self._check_position(frame.get("last_seq"))
+            self._set_forwarders(frame.get("forwarders") or [])
             return max(3 * interval, interval + 1.0)
+        if kind == "forwarded" and self._on_forwarded is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                latency = frame.get("latency_ms")
+                self._on_forwarded(
+                    Forwarded(
+                        int(frame["seq"]),
+                        str(frame["by"]),
+                        frame["status"],
+                        float(latency) if latency is not None else None,
+                    )
+                )
         if kind == "event":
             await self._handle_event(frame)
         elif kind == "request" and self._on_request is not None:
@@ -293,6 +343,29 @@ class LiveClient:
             self._requests.add(task)
             task.add_done_callback(self._requests.discard)
         return silence
+
+    def _set_forwarders(self, names: Any) -> None:
+        found = tuple(str(name) for name in names) if isinstance(names, list) else ()
+        if found != self.forwarders:
+            self.forwarders = found
+            if self._on_forwarders is not None:
+                self._on_forwarders(found)
+
+    async def report_forwarded(
+        self, seq: int, status: int | str, latency_ms: float | None = None
+    ) -> None:
+        """Tell the channel's other subscribers how delivering `seq` went (a forwarder only).
+
+        Best effort: with no connection right now the report is dropped.
+        """
+        ws = self._ws
+        if ws is None or not self._forwarder:
+            return
+        report: dict[str, Any] = {"type": "forwarded", "seq": seq, "status": status}
+        if latency_ms is not None:
+            report["latency_ms"] = round(latency_ms, 1)
+        with contextlib.suppress(WebSocketException):
+            await ws.send(json.dumps(report))
 
     def _check_position(self, relay_last: Any) -> None:
         """Start over when the relay's log ends before our saved position (its store was reset)."""

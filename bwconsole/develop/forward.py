@@ -163,7 +163,8 @@ class Forwarder:
         self.relay_bxml_url = relay_bxml_url
         self.timeout = timeout
         self.backoff = backoff
-        self._on_retry = on_retry
+        self.on_retry = on_retry
+        """Told about every failed attempt before the wait."""
         # no env proxies: the app is on this machine and a corporate proxy must not see it
         self._client = client or httpx.AsyncClient(trust_env=False, follow_redirects=False)
 
@@ -238,8 +239,8 @@ class Forwarder:
         return Answer(answer.status, answer.content_type, answer.body, answer.latency, attempts)
 
     def _retrying(self, live: LiveEvent, state: RetryCallState) -> None:
-        if self._on_retry is None:
+        if self.on_retry is None:
             return
         error = state.outcome.exception() if state.outcome is not None else None
         wait = state.next_action.sleep if state.next_action is not None else 0.0
-        self._on_retry(live, describe(error), float(wait), state.attempt_number)
+        self.on_retry(live, describe(error), float(wait), state.attempt_number)

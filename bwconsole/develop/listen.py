@@ -71,6 +71,8 @@ class Listener:
         self.bxml_timeout = bxml_timeout
         self.delivered = 0
         self._refused = asyncio.Event()
+        self._reports: set[asyncio.Task[None]] = set()
+        forwarder.on_retry = self._retrying
         self.client = LiveClient(
             relay_url,
             channel,
@@ -82,6 +84,7 @@ class Listener:
             backoff=(0.2, 5.0),
             after=after,
             subscriber=subscriber,
+            forwarder=True,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -131,6 +134,20 @@ class Listener:
         answer = await self.forwarder.deliver(live)
         self.delivered += 1
         self.printer.delivered(live, answer)
+        self._report(live, answer.status, answer.latency)
+
+    def _retrying(self, live: LiveEvent, reason: str, wait: float, attempt: int) -> None:
+        self.printer.retrying(live, reason, wait, attempt)
+        self._report(live, f"{reason}; retry {attempt + 1}")
+
+    def _report(self, live: LiveEvent, status: int | str, latency: float | None = None) -> None:
+        """Tell the consoles on the channel how the delivery went (without holding it up)."""
+        report = self.client.report_forwarded(
+            live.seq, status, latency * 1000 if latency is not None else None
+        )
+        task = asyncio.create_task(report)
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
 
     async def _on_request(self, request: BxmlRequest) -> str | None:
         live = request.live
@@ -141,13 +158,18 @@ class Listener:
             answer = await self.forwarder.deliver(live, within=self.bxml_timeout)
         except NotOk as exc:
             self.printer.bxml_failed(live, f"app answered {exc.answer.status}")
+            self._report(live, f"BXML {exc.answer.status}: fallback")
             return None
         except httpx.TransportError as exc:
             self.printer.bxml_failed(live, f"app {describe(exc)} within {self.bxml_timeout:g} s")
+            self._report(live, "BXML: no answer, fallback")
             return None
         verbs, problem = inspect_bxml(answer.body)
         self.delivered += 1
         self.printer.bxml(live, answer, verbs, problem)
+        self._report(
+            live, f"BXML {answer.status}" + (" invalid" if problem else ""), answer.latency
+        )
         return answer.body
 
 

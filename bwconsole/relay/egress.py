@@ -96,6 +96,7 @@ async def events_endpoint(websocket: WebSocket) -> None:
         answers_requests=params.get("requests", "1") != "0",
         batch=params.get("batch") == "1",
         acked=after,
+        forwarder=params.get("role") == "forwarder",
     )
     if not subscriber.name:
         subscriber.name = f"connection-{subscriber.connection_id}"
@@ -126,16 +127,40 @@ async def _serve(relay: Relay, websocket: WebSocket, subscriber: Subscriber, aft
             await asyncio.wait_for(websocket.close(code=code, reason=reason), CLOSE_WAIT)
 
 
-def _ping_frame(relay: Relay, **extra: Any) -> str:
+def _ping_frame(relay: Relay, subscriber: Subscriber, **extra: Any) -> str:
     fields = {"type": "ping", "time": iso_time(time.time()), "interval": relay.ping_interval}
+    forwarders = _forwarders(relay, subscriber)
+    if forwarders:  # absent when none, so the common ping stays as it was
+        extra["forwarders"] = forwarders
     return json.dumps({**fields, **extra})
+
+
+def _forwarders(relay: Relay, subscriber: Subscriber) -> list[str]:
+    """Names of the channel's other forwarding subscribers on this instance."""
+    others = relay.hub.subscribers(subscriber.channel)
+    return sorted({s.name for s in others if s.forwarder and s is not subscriber})
+
+
+def _forwarded(relay: Relay, subscriber: Subscriber, message: dict[str, Any]) -> None:
+    """Pass a forwarder's delivery report on to the channel's other subscribers."""
+    seq, status = message.get("seq"), message.get("status")
+    if not isinstance(seq, int) or not isinstance(status, int | str):
+        return
+    report: dict[str, Any] = {"type": "forwarded", "seq": seq, "by": subscriber.name}
+    report["status"] = status if isinstance(status, int) else status[:80]
+    if isinstance(message.get("latency_ms"), int | float):
+        report["latency_ms"] = round(float(message["latency_ms"]), 1)
+    frame = json.dumps(report)
+    for other in relay.hub.subscribers(subscriber.channel):
+        if other is not subscriber:
+            other.push_control(frame)
 
 
 async def _send(relay: Relay, websocket: WebSocket, subscriber: Subscriber, after: int) -> None:
     # the first ping tells the interval at once, and the channel's last seq, so a console
     # whose saved position is beyond it (the relay's store was reset) can start over
     last_seq = await relay.store.last_seq(subscriber.channel)
-    await websocket.send_text(_ping_frame(relay, last_seq=last_seq))
+    await websocket.send_text(_ping_frame(relay, subscriber, last_seq=last_seq))
     last = after
     joined = False
     page_size = 50  # grows to REPLAY_PAGE while frames are small
@@ -215,9 +240,11 @@ async def _receive(relay: Relay, websocket: WebSocket, subscriber: Subscriber) -
             if message.get("fallback") is True:  # the console cannot answer: no need to wait
                 body = relay.bxml_fallback
             relay.router.answer(subscriber, message["id"], body if isinstance(body, str) else "")
+        elif kind == "forwarded" and subscriber.forwarder:
+            _forwarded(relay, subscriber, message)
 
 
 async def _ping(relay: Relay, subscriber: Subscriber) -> None:
     while True:
         await asyncio.sleep(relay.ping_interval)
-        subscriber.push_control(_ping_frame(relay))
+        subscriber.push_control(_ping_frame(relay, subscriber))

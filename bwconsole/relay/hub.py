@@ -55,6 +55,9 @@ class Subscriber:
     """Set with `closing`, so a handler blocked on a full socket still notices."""
     following: bool = False
     """Counted by a shared store's `follow` (undone on disconnect)."""
+    forwarder: bool = False
+    """Forwards events to an app elsewhere (`?role=forwarder`: `bwconsole listen`); the
+    channel's other subscribers are told its name in pings and its deliveries."""
 
     @property
     def key(self) -> str:

@@ -165,6 +165,8 @@ class BwConsoleApp(App[None]):
     sandbox: reactive[bool] = reactive(False)
     """True when the console runs on the sandbox: the header shows a SANDBOX badge."""
     relay_state: reactive[str] = reactive("disconnected")
+    forwarders: reactive[str] = reactive("")
+    """The `bwconsole listen`s forwarding this channel to an app, comma-separated."""
     """The relay connection in words: connected, connecting, disconnected…"""
     balance: reactive[str] = reactive("")
     """The account balance as shown (set a number and it is formatted)."""
@@ -228,6 +230,7 @@ class BwConsoleApp(App[None]):
             BwConsoleApp.profile_name,
             BwConsoleApp.sandbox,
             BwConsoleApp.relay_state,
+            BwConsoleApp.forwarders,
             BwConsoleApp.balance,
         )
         yield PaneBar(id="pane-bar")
@@ -356,6 +359,12 @@ class BwConsoleApp(App[None]):
     def _on_relay_state(self, state: str) -> None:
         self.relay_state = state
 
+    def _on_forwarders(self, names: tuple[str, ...]) -> None:
+        self.forwarders = ", ".join(names)
+
+    def _on_forwarded(self, report: Any) -> None:
+        self.events_log.mark_forwarded(report)
+
     async def _run_backend(self, options: BackendOptions) -> None:
         try:
             async with open_backend(
@@ -364,6 +373,8 @@ class BwConsoleApp(App[None]):
                 on_state=self._on_relay_state,
                 on_exchange=self.add_exchange,
                 on_request=self.answer_bxml,
+                on_forwarders=self._on_forwarders,
+                on_forwarded=self._on_forwarded,
             ) as backend:
                 self.attach(backend)
                 await self._backend_closing.wait()

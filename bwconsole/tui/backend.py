@@ -16,7 +16,7 @@ from typing import Any
 
 from bwconsole.api import Client, Exchange
 from bwconsole.config import Profile, data_dir
-from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
+from bwconsole.live import BxmlRequest, Forwarded, LiveClient, LiveEvent
 
 __all__ = ["HISTORY_EVENTS", "Backend", "BackendOptions", "open_backend"]
 
@@ -63,6 +63,8 @@ class Handlers:
     on_state: Callable[[str], None]
     on_exchange: Callable[[Exchange], None]
     on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None
+    on_forwarders: Callable[[tuple[str, ...]], None] | None = None
+    on_forwarded: Callable[[Forwarded], None] | None = None
 
 
 @contextlib.asynccontextmanager
@@ -73,13 +75,18 @@ async def open_backend(
     on_state: Callable[[str], None],
     on_exchange: Callable[[Exchange], None],
     on_request: Callable[[BxmlRequest], Awaitable[str]] | None = None,
+    on_forwarders: Callable[[tuple[str, ...]], None] | None = None,
+    on_forwarded: Callable[[Forwarded], None] | None = None,
 ) -> AsyncIterator[Backend]:
     """Connect to the chosen account (starting the embedded sandbox if need be).
+
+    `on_forwarders` and `on_forwarded` hear about `bwconsole listen`s forwarding the
+    same channel to a developer's app (see `LiveClient`).
 
     Raises:
         EmbeddedBusy: another console already runs the sandbox on this data dir.
     """
-    handlers = Handlers(on_event, on_state, on_exchange, on_request)
+    handlers = Handlers(on_event, on_state, on_exchange, on_request, on_forwarders, on_forwarded)
     profile = options.profile
     if profile is not None:
         root = options.data_dir or data_dir()
@@ -124,6 +131,8 @@ async def _connected(
             on_state=handlers.on_state,
             on_request=handlers.on_request,
             history=HISTORY_EVENTS,
+            on_forwarders=handlers.on_forwarders,
+            on_forwarded=handlers.on_forwarded,
         )
     else:
         handlers.on_state("no relay configured")

@@ -195,7 +195,28 @@ class EventsLogPane(Pane):
             self.app.notify("No event selected.", severity="warning")
             return
         title = f"Event #{row['seq']} {row['type']}  {clock_time(row['received_at'])}"
-        self.app.push_screen(EventViewScreen(title, row["note"], row["raw"]))
+        problem = (
+            row["note"] if row["flagged"] else ""
+        )  # the Note column may say how it was forwarded
+        self.app.push_screen(EventViewScreen(title, problem, row["raw"]))
+
+    def mark_forwarded(self, report: Any) -> None:
+        """Show how a `bwconsole listen` delivered an event (a `bwconsole.live.Forwarded`).
+
+        The Note column shows it unless the event has a problem to tell; the detail
+        always does. A report for an event not (or no longer) in the log is dropped.
+        """
+        key = str(getattr(report, "seq", ""))
+        row = self.model.get(key)
+        if row is None:
+            return
+        latency = getattr(report, "latency_ms", None)
+        took = f" {latency:.0f} ms" if isinstance(latency, int | float) else ""
+        forwarded = f"fwd {report.status}{took}"
+        updated = {**row, "forwarded": f"{forwarded} by {report.by}"}
+        if not row["flagged"]:
+            updated["note"] = forwarded
+        self.model.upsert(key, updated)
 
     def row_id(self, key: str, row: Row) -> str:
         return str(row["resource"] or key)
@@ -204,8 +225,10 @@ class EventsLogPane(Pane):
         heading = Text()
         heading.append(f"#{row['seq']} {row['type']}", style="bold")
         heading.append(f"  {clock_time(row['received_at'])}\n")
-        if row["note"]:
+        if row["flagged"]:
             heading.append(f"{row['note']}\n", style="bold red")
+        if row.get("forwarded"):
+            heading.append(f"{row['forwarded']}\n")
         return Group(heading, wrapped_json(row["raw"]))
 
     def _update_title(self) -> None:
