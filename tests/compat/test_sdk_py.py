@@ -44,3 +44,20 @@ def test_docs_table_matches_the_flows() -> None:
         f"{SECTION} in docs/sandbox.md is stale: run "
         "`uv run python tests/compat/sdk_py_table.py --write`"
     )
+
+
+def test_docs_snippet_runs(cli_sandbox: SandboxProcess, app_server: AppServer) -> None:
+    """The "point your own program at the sandbox" example in docs/sandbox.md works as written
+    (only the sandbox's port and the callback URL are this run's)."""
+    doc = (Path(__file__).parents[2] / "docs" / "sandbox.md").read_text()
+    section = doc.split(SECTION, 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace("http://127.0.0.1:8080", cli_sandbox.endpoint)
+    code = code.replace("http://127.0.0.1:9000/cb", app_server.url + "/snippet")
+    scope: dict[str, object] = {}
+    exec(compile(code, "docs/sandbox.md", "exec"), scope)
+    call_id = scope["call_id"]
+    assert isinstance(call_id, str) and call_id.startswith("c-")
+    answered = app_server.wait_for("/snippet", lambda e: any(x["eventType"] == "answer" for x in e))
+    assert answered[0]["callId"] == call_id
+    scope["voice"].hangup_call(call_id)  # type: ignore[attr-defined]
