@@ -8,7 +8,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +44,8 @@ class LocalApp:
     hits: list[Hit] = field(default_factory=list)
     reply: Callable[[Hit], Response] | None = None
     delay: float = 0.0
+    before_reply: Callable[[Hit], Awaitable[None]] | None = None
+    """Awaited before a hit is recorded (a test holds a request open with it)."""
     server: BackgroundServer | None = None
     port: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -62,6 +64,8 @@ class LocalApp:
         )
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.before_reply is not None:
+            await self.before_reply(hit)
         self.hits.append(hit)
         self._changed.set()
         return self.reply(hit) if self.reply is not None else Response("ok")

@@ -184,3 +184,30 @@ async def test_sigkilled_listen_resumes_from_its_last_ack(
             repeated = len(app.hits) - total
             assert repeated < 100, f"{repeated} events delivered again"
             assert await second.stop() == 0
+
+
+async def test_ctrl_c_mid_delivery_leaves_that_event_unacked(
+    relay: BackgroundServer, token_file: Path, tmp_path: Path
+) -> None:
+    env = listen_env(tmp_path)
+    await post_events(relay, 1, 3)
+    async with local_app() as app:
+        slow = asyncio.Event()
+
+        async def hold(hit: Hit) -> None:
+            if hit.seq == 2:
+                slow.set()
+                await asyncio.sleep(30)  # the app is still working on #2 at Ctrl+C
+
+        app.before_reply = hold
+        async with listening(listen_args(relay, token_file, app), env) as listen:
+            await asyncio.wait_for(slow.wait(), 20)
+            assert await listen.stop(signal.SIGINT) == 0
+        await relay.relay.flush_acks()  # type: ignore[attr-defined]
+        acks = await relay.relay.store.acks(CHANNEL)  # type: ignore[attr-defined]
+        assert list(acks.values()) == [1]  # #1 answered and acked; #2 was in flight
+        app.before_reply = None
+        async with listening(listen_args(relay, token_file, app), env) as again:
+            await app.wait_until(lambda hits: [h.seq for h in hits][-2:] == [2, 3], 20)
+            assert await again.stop() == 0
+        assert app.seqs() == [1, 2, 3]  # #2 was recorded once: its first try never answered
