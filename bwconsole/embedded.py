@@ -246,7 +246,13 @@ def _prepare(data_dir: Path, fresh: bool) -> tuple[bool, dict[str, int]]:
 
 
 def _server(app: Any, port: int, **options: Any) -> BackgroundServer:
-    """A server on the port of the last run when it is still free, else on any free port."""
+    """A server on the port of the last run when it is still free, else on any free port.
+
+    uvicorn's own logging setup is skipped (`log_config=None`): its records then
+    reach the console's log file (`bwconsole.logs`) instead of printing over the
+    screen through the stderr handler uvicorn would install.
+    """
+    options.setdefault("log_config", None)
     if port:
         with contextlib.suppress(OSError):
             return BackgroundServer(app, port=port, **options)

@@ -169,3 +169,28 @@ def test_dev_sends_records_to_textual_console(tmp_path: Path) -> None:
         server.terminate()
         out, _ = server.communicate(timeout=20)
     assert b"seen in textual console 8231" in out, out.decode(errors="replace")[-2000:]
+
+
+async def test_the_embedded_servers_log_to_the_file_not_the_terminal(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A malformed request to the embedded sandbox makes uvicorn log a warning: into the file."""
+    from urllib.parse import urlsplit
+
+    from bwconsole.embedded import embedded
+
+    # As in a console's process: no earlier server in it has installed uvicorn's handlers.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        monkeypatch.setattr(logging.getLogger(name), "handlers", [])
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+
+    path = setup_logging("warning")
+    async with embedded(data_dir=tmp_path / "data") as env:
+        port = urlsplit(env.profile.api_url).port
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+        await writer.drain()
+        await asyncio.wait_for(reader.read(), timeout=5)  # uvicorn answers 400 and closes
+        writer.close()
+    assert "Invalid HTTP request received" in _read(path)
+    assert "Invalid HTTP request" not in capfd.readouterr().err
