@@ -22,13 +22,20 @@ import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus, WebSocketException
+
+from bwconsole.live_frames import (
+    BxmlRequest,
+    Forwarded,
+    LiveEvent,
+    event_from_frame,
+    forwarded_from_frame,
+)
 
 __all__ = [
     "BxmlRequest",
@@ -48,83 +55,6 @@ DEFAULT_PING_INTERVAL = 5.0
 #: seconds between writes of the state file (acks are sent sooner)
 STATE_WRITE_INTERVAL = 0.5
 ACK_INTERVAL = 0.05
-
-
-@dataclass(frozen=True, slots=True)
-class LiveEvent:
-    """One callback as the relay received it, with its typed form."""
-
-    seq: int
-    channel: str
-    received_at: str
-    method: str
-    query: str
-    headers: dict[str, str]
-    body: str
-    """The raw body text, exactly as the v1 API sent it."""
-    payload: Any
-    """The parsed form the relay forwarded (JSON body or query parameters)."""
-    event: Any
-    """`bwconsole.events.parse(payload)`, or None when parsing failed (see `parse_error`)."""
-    parse_error: str | None = None
-    history: bool = False
-    """True for an event this console had already processed in an earlier run, replayed at
-    start so the panes can rebuild what happened (no alert, no prompt should come of it)."""
-    bxml: bool = False
-    """Received on the relay's `/bxml/` door: a request for BXML (also sent as a `BxmlRequest`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Forwarded:
-    """A `bwconsole listen` on the channel delivered (or failed to deliver) event `seq`."""
-
-    seq: int
-    by: str
-    """The forwarder's subscriber name (`listen-<host>`)."""
-    status: int | str
-    """The app's HTTP status, or what went wrong in a few words."""
-    latency_ms: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BxmlRequest:
-    """A BXML request the relay wants this console to answer (its event also arrives as a `LiveEvent`)."""
-
-    id: str
-    live: LiveEvent
-
-
-def _parse(payload: Any) -> tuple[Any, str | None]:
-    try:
-        from bwconsole.events import parse
-    except ImportError:
-        return None, None
-    try:
-        return parse(payload), None
-    except ValueError as exc:
-        return None, str(exc)
-
-
-def _live_event(frame: dict[str, Any], *, history: bool = False) -> LiveEvent:
-    """The `LiveEvent` of an `event` (or `request`) frame of the relay."""
-    event, error = _parse(frame.get("event"))
-    return LiveEvent(
-        seq=int(frame["seq"]),
-        channel=str(frame.get("channel", "")),
-        received_at=str(frame.get("received_at", "")),
-        method=str(frame.get("method", "")),
-        query=str(frame.get("query", "")),
-        headers=dict(frame.get("headers") or {}),
-        body=str(frame.get("body", "")),
-        payload=frame.get("event"),
-        event=event,
-        parse_error=error,
-        history=history,
-        bxml=frame.get("bxml") is True,
-    )
-
-
-event_from_frame = _live_event
 
 
 def _ws_base(url: str) -> str:
@@ -327,15 +257,7 @@ class LiveClient:
             return max(3 * interval, interval + 1.0)
         if kind == "forwarded" and self._on_forwarded is not None:
             with contextlib.suppress(KeyError, TypeError, ValueError):
-                latency = frame.get("latency_ms")
-                self._on_forwarded(
-                    Forwarded(
-                        int(frame["seq"]),
-                        str(frame["by"]),
-                        frame["status"],
-                        float(latency) if latency is not None else None,
-                    )
-                )
+                self._on_forwarded(forwarded_from_frame(frame))
         if kind == "event":
             await self._handle_event(frame)
         elif kind == "request" and self._on_request is not None:
@@ -382,11 +304,11 @@ class LiveClient:
         seq = int(frame["seq"])
         if seq <= self._last_seq:
             if self._replayed is not None and seq > self._replayed:
-                await self._deliver(_live_event(frame, history=True))
+                await self._deliver(event_from_frame(frame, history=True))
                 self._replayed = seq  # a reconnect during the history goes on from here
             return  # otherwise already processed (a replay overlapping what we had)
         self._replayed = None
-        await self._deliver(_live_event(frame))
+        await self._deliver(event_from_frame(frame))
         self._last_seq = seq
         self._ack_wake.set()
 
@@ -401,7 +323,7 @@ class LiveClient:
 
     async def _answer(self, ws: ClientConnection, frame: dict[str, Any]) -> None:
         assert self._on_request is not None
-        request = BxmlRequest(str(frame.get("id", "")), _live_event(frame))
+        request = BxmlRequest(str(frame.get("id", "")), event_from_frame(frame))
         try:
             body = await self._on_request(request)
         except Exception:
