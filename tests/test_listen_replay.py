@@ -178,3 +178,38 @@ def _about(hits: list[Hit], field: str, value: str) -> list[dict[str, str]]:
 
 def _types(hits: list[Hit], call_id: str) -> list[str]:
     return [event["eventType"] for event in _about(hits, "callId", call_id)]
+
+
+async def test_since_filter(relay_args: list[str], tmp_path: Path) -> None:
+    everything = await bwconsole(tmp_path, "events", "list", "--since", "2000-01-01", *relay_args)
+    assert len(everything.stdout.splitlines()) == len(TYPES)
+    future = await bwconsole(tmp_path, "events", "list", "--since", "2999-01-01", *relay_args)
+    assert future.returncode == 0 and future.stdout == ""
+
+
+def test_listen_help_documents_every_flag_and_the_exit_codes() -> None:
+    from bwconsole.cli import build_parser
+
+    parser = build_parser("listen")
+    listen = parser._subparsers._group_actions[0].choices["listen"]  # type: ignore[union-attr]
+    for action in listen._actions:
+        assert action.help and action.help != "==SUPPRESS==", action.option_strings
+    text = listen.format_help()
+    for flag in (
+        "--forward-to",
+        "--bxml-to",
+        "--events",
+        "--from",
+        "--print-json",
+        "--quiet",
+        "--timeout",
+        "--retry-max",
+        "--bxml-timeout",
+        "--relay",
+        "--channel",
+        "--token-file",
+        "--sandbox",
+        "--profile",
+    ):
+        assert flag in text
+    assert "exit codes: 0 stopped" in text and "3 the relay refused the token" in text
