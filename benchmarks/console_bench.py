@@ -406,7 +406,7 @@ def startup(runs: int, *, bytecode_cached: bool) -> dict[str, float]:
     With `bytecode_cached`, Python caches compiled modules between runs (in a temporary
     `PYTHONPYCACHEPREFIX`, leaving the checkout untouched), as it does for a user after the
     first start. Without, `PYTHONDONTWRITEBYTECODE=1` leaves only the bytecode the install
-    compiled (`compile-bytecode` in pyproject.toml covers the dependencies) and every start
+    compiled (`uv sync --compile-bytecode`, docs/decisions/007-bytecode.md) and every start
     compiles bwconsole's own modules, as in a workplace that sets that variable.
     """
     from bwconsole.sandbox.seed import APPLICATION_NAME
