@@ -281,6 +281,6 @@ async def test_late_keys_on_an_expired_prompt_on_top_answer_nothing(tmp_path: Pa
         prompt.action_use_default()
         prompt.action_send_typed()
         await until(pilot, lambda: prompt not in app.screen_stack, "the prompt closes")
-        document = await asyncio.wait_for(answer, 2)
+        document = await asyncio.wait_for(answer, 10)
         assert Record in {type(v) for v in parse(document).children}  # the default, voicemail
         assert app.is_running
