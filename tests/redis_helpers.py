@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.peers import require_peer
+
 REDIS_SERVER = shutil.which("redis-server")
 
 
@@ -93,8 +95,7 @@ def redis_server() -> Iterator[RedisServer]:
 @pytest.fixture(name="shared_redis", scope="session")
 def shared_redis_fixture() -> Iterator[RedisServer]:
     """One server per importing module for the session (tests flush it through `redis_url`)."""
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    require_peer(REDIS_SERVER, "redis-server", "redis-server")
     with redis_server() as server:
         yield server
 
@@ -109,7 +110,6 @@ def redis_url_fixture(shared_redis: RedisServer) -> str:
 @pytest.fixture(name="own_redis")
 def own_redis_fixture() -> Iterator[RedisServer]:
     """A server of the test's own (to kill and restart)."""
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    require_peer(REDIS_SERVER, "redis-server", "redis-server")
     with redis_server() as server:
         yield server

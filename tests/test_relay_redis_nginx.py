@@ -20,6 +20,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from bwconsole.servers import BackgroundServer
+from tests.peers import require_peer
 
 # the *_fixture imports register the Redis fixtures in this module
 from tests.redis_helpers import redis_url_fixture, shared_redis_fixture  # noqa: F401
@@ -29,9 +30,11 @@ from tests.test_relay_durability import free_port
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "relay.md"
 
-pytestmark = pytest.mark.skipif(
-    NGINX is None, reason="nginx is not installed (apt-get install nginx-light)"
-)
+
+
+@pytest.fixture(autouse=True)
+def _nginx_installed() -> None:
+    require_peer(NGINX, "nginx", "nginx-light")
 
 
 def documented_config(port: int, relays: list[BackgroundServer]) -> str:

@@ -20,12 +20,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.peers import require_peer
+
 DIALLED = "+15554030000"
 """Answers after 1 s, hangs up 3 s after answering (sandbox far end `+15554NN`)."""
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)"
-)
+
+
+@pytest.fixture(autouse=True)
+def _tmux_installed() -> None:
+    require_peer(shutil.which("tmux"), "tmux", "tmux")
 
 
 class Terminal:
