@@ -265,3 +265,23 @@ async def test_body_cut_off_mid_response_on_post_is_a_connection_error() -> None
         with pytest.raises(ApiConnectionError):
             await client.messages.send_batch([{"from": "+1", "to": "+2", "text": "x"}])
     assert len(recorder.requests) == 1
+
+
+async def test_a_retried_attempt_is_not_final_and_the_last_one_is() -> None:
+    log: list[Exchange] = []
+    recorder = Recorder(
+        httpx.ConnectError("refused"), error(500, "internal-error", "boom", "x"), ok_call()
+    )
+    async with make_client(recorder, log=log) as client:
+        await client.calls.get("c-1")
+    assert [(e.error_code, e.final) for e in log] == [
+        ("connection-error", False),
+        ("internal-error", False),
+        (None, True),
+    ]
+    log.clear()
+    refused = Recorder(default=httpx.ConnectError("refused"))  # type: ignore[arg-type]
+    async with make_client(refused, log=log) as client:
+        with pytest.raises(ApiConnectionError):
+            await client.calls.create(from_="+19195551234", to="+19195550000")
+    assert [(e.error_code, e.final) for e in log] == [("connection-error", True)]

@@ -35,3 +35,40 @@ async def test_real_client_calls_land_in_the_api_log_and_failures_notify(
         assert newest["status"] == 404 and newest["flagged"] and newest["error"]
         assert "c-does-not-exist" in newest["path"]
         assert any("404" in n.message and newest["error"] in n.message for n in app._notifications)
+
+
+async def test_a_failure_that_a_retry_fixed_is_logged_but_not_told() -> None:
+    """Issue 19: the first GET on a fresh sandbox raced the servers' start and raised a red
+    `connection-error` toast although the client's retry succeeded 54 ms later."""
+    from bwconsole.sandbox.app import create_app
+    from bwconsole.sandbox.core import Sandbox
+
+    sandbox = Sandbox(seed=1)
+    server = BackgroundServer(create_app(sandbox))  # bound, not yet accepting
+
+    async def start_during_backoff(seconds: float) -> None:
+        await server.start()
+
+    creds = sandbox.credentials
+    app = BwConsoleApp(initial_pane="api-log")
+    async with app.run_test(size=(120, 30)) as pilot:
+        try:
+            async with Client(
+                creds.user_id,
+                creds.token,
+                creds.secret,
+                base_url=server.url + "/v1",
+                sleep=start_during_backoff,
+                on_exchange=app.add_exchange,
+            ) as api:
+                await api.account.get()
+        finally:
+            await server.stop()
+        await pilot.pause(0.05)
+        rows = [app.api_log.model.get(key) for key in app.api_log.model]
+        assert [(r["status"], r["error"].startswith("connection-error")) for r in rows if r] == [
+            (200, False),
+            (None, True),
+        ]
+        assert any("(retried)" in str(r["error"]) for r in rows if r)
+        assert not [n for n in app._notifications if n.severity == "error"]

@@ -46,6 +46,8 @@ class Exchange:
         error_code: The API error code of a non-2xx response, or ``connection-error``.
         error_message: The API error message, if any.
         attempt: 1 for the first try, 2+ for retries of the same call.
+        final: False when the client retries this call (the failure is not the
+            caller's to see: the console logs it and tells only a final failure).
     """
 
     method: str
@@ -56,6 +58,7 @@ class Exchange:
     error_code: str | None = None
     error_message: str | None = None
     attempt: int = 1
+    final: bool = True
 
 
 class Engine:
@@ -152,8 +155,11 @@ class Engine:
                     await response.aread()
             except httpx.RequestError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
-                self._log(request, None, elapsed, attempt, "connection-error", str(exc))
-                if method in _IDEMPOTENT and may_retry:
+                retrying = method in _IDEMPOTENT and may_retry
+                self._log(
+                    request, None, elapsed, attempt, "connection-error", str(exc), final=not retrying
+                )
+                if retrying:
                     await self._sleep(self._backoff * 2 ** (attempt - 1))
                     continue
                 raise ApiConnectionError(
@@ -166,12 +172,19 @@ class Engine:
             error = ApiError.from_body(
                 response.status_code, response.content, response.reason_phrase
             )
-            self._log(request, response.status_code, elapsed, attempt, error.code, error.message)
-            if may_retry:
-                wait = self._retry_wait(method, response, error, attempt)
-                if wait is not None:
-                    await self._sleep(wait)
-                    continue
+            wait = self._retry_wait(method, response, error, attempt) if may_retry else None
+            self._log(
+                request,
+                response.status_code,
+                elapsed,
+                attempt,
+                error.code,
+                error.message,
+                final=wait is None,
+            )
+            if wait is not None:
+                await self._sleep(wait)
+                continue
             raise error
 
     def _retry_wait(
@@ -202,6 +215,8 @@ class Engine:
         attempt: int,
         code: str | None = None,
         message: str | None = None,
+        *,
+        final: bool = True,
     ) -> None:
         if self._on_exchange is None:
             return
@@ -215,6 +230,7 @@ class Engine:
                 error_code=code,
                 error_message=message,
                 attempt=attempt,
+                final=final,
             )
         )
 

@@ -44,6 +44,7 @@ from bwconsole.tui.widgets.pane_bar import PaneBar
 from bwconsole.tui.widgets.recordings import RecordingsPane
 from bwconsole.tui.widgets.status_header import StatusHeader
 from bwconsole.tui.widgets.virtual_table import VirtualTable
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -337,10 +338,10 @@ class BwConsoleApp(App[None]):
         if self.backend is None or pane.PANE_ID in self._loaded:
             return
         self._loaded.add(pane.PANE_ID)
-        self.run_worker(self._load(pane), group=f"load-{pane.PANE_ID}")
+        run_guarded(self, self._load(pane), group=f"load-{pane.PANE_ID}")
 
     def refresh_balance(self) -> None:
-        self.run_worker(self._refresh_balance(), group="balance", exclusive=True)
+        run_guarded(self, self._refresh_balance(), group="balance", exclusive=True)
 
     def on_live_event(self, live: LiveEvent) -> None:
         """One relay event: logged, then offered to every pane. A pane that fails on it
@@ -420,6 +421,11 @@ class BwConsoleApp(App[None]):
         """The API log pane."""
         return self.panes["api-log"]  # type: ignore[return-value]
 
+    @property
+    def errors_pane(self) -> ErrorsPane:
+        """The Errors pane."""
+        return self.panes["errors"]  # type: ignore[return-value]
+
     def add_event(self, live_event: Any) -> None:
         """Log a relay event (see `EventsLogPane.add_event` for the attributes read).
 
@@ -431,13 +437,22 @@ class BwConsoleApp(App[None]):
     def add_exchange(self, exchange: Any) -> None:
         """Log a REST call; a failed one also raises a notification in words."""
         row = self.api_log.add_exchange(exchange)
-        if row["flagged"]:
+        # A failure the client retries is in the API log only: the retry may well succeed
+        # (a first GET racing the embedded servers' start), and if not, its last try tells.
+        if row["flagged"] and getattr(exchange, "final", True):
             status = f" → {row['status']}" if row["status"] is not None else ""
             self.show_error(f"{row['method']} {row['path']}{status}: {row['error'] or 'failed'}")
 
     def show_error(self, message: str, *, title: str = "Error") -> None:
         """Tell the user something went wrong, in words, without stopping anything."""
         self.notify(message, title=title, severity="error", timeout=8, markup=False)
+
+    def report_failure(self, what: str, exc: BaseException) -> None:
+        """A background job failed unexpectedly (a bug): say so in an error toast and
+        the Errors pane; the traceback is in the log (`bwconsole.tui.workers`)."""
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        self.show_error(f"{what} failed: {message} (the log has the details)")
+        self.errors_pane.add_console_error(what, message)
 
     def notify(
         self,
@@ -536,11 +551,11 @@ class BwConsoleApp(App[None]):
 
     def action_point_callbacks(self) -> None:
         """Offer to point an application's callbacks at the relay (current URLs shown first)."""
-        self.run_worker(point_callbacks(self), group="callbacks", exclusive=True)
+        run_guarded(self, point_callbacks(self), group="callbacks", exclusive=True)
 
     def action_restore_callbacks(self) -> None:
         """Offer to put back the callback URLs that pointing replaced."""
-        self.run_worker(restore_callbacks(self), group="callbacks", exclusive=True)
+        run_guarded(self, restore_callbacks(self), group="callbacks", exclusive=True)
 
     def action_help(self) -> None:
         """Show every key of every pane."""

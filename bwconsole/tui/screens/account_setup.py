@@ -45,6 +45,7 @@ from bwconsole.tui.screens.form import (
     show_problems,
 )
 from bwconsole.tui.validators import Required, Url
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.checks import CheckResult
@@ -145,7 +146,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
             return
         values = self._validated()
         if values is not None:
-            self.run_worker(self._check_and_save(values), group="account-check", exclusive=True)
+            run_guarded(self, self._check_and_save(values), group="account-check", exclusive=True)
 
     def _validated(self) -> dict[str, str] | None:
         """The values when every field is well-formed; else each problem is shown by its field."""

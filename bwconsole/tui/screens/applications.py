@@ -24,6 +24,7 @@ from bwconsole.tui.screens.application_form import (
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.widgets.virtual_table import VirtualTable
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Application, Client
@@ -113,7 +114,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.run_worker(self._load(), group="applications-load")
+        run_guarded(self, self._load(), group="applications-load")
 
     def put(self, application: Application) -> None:
         """Show (or update) one application."""
@@ -175,19 +176,21 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
 
     def action_create(self) -> None:
         """Create an application whose callbacks go to the relay unless changed."""
-        self.run_worker(self._edit(None), group="applications-action", exclusive=True)
+        run_guarded(self, self._edit(None), group="applications-action", exclusive=True)
 
     def action_edit(self) -> None:
         """Change the highlighted application's callback URLs, method or auto-answer."""
         application = self._highlighted()
         if application is not None:
-            self.run_worker(self._edit(application), group="applications-action", exclusive=True)
+            run_guarded(self, self._edit(application), group="applications-action", exclusive=True)
 
     def action_delete(self) -> None:
         """Delete the highlighted application, after asking."""
         application = self._highlighted()
         if application is not None:
-            self.run_worker(self._delete(application), group="applications-action", exclusive=True)
+            run_guarded(
+                self, self._delete(application), group="applications-action", exclusive=True
+            )
 
     def action_close(self) -> None:
         """Close, handing back the applications as they are now."""

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from bwconsole.tui.safe_text import markup, visible
 from bwconsole.tui.screens.call_form import DtmfString
 from bwconsole.tui.widgets.dtmf_keypad import DtmfKeypad
+from bwconsole.tui.workers import run_guarded
 
 __all__ = ["KeypadScreen"]
 
@@ -77,7 +78,7 @@ class KeypadScreen(ModalScreen[None]):
 
     def send(self, tones: str) -> None:
         """Send tones in the background and note them once the API took them."""
-        self.run_worker(self._deliver(tones), group="keypad", exclusive=False)
+        run_guarded(self, self._deliver(tones), group="keypad", exclusive=False)
 
     async def _deliver(self, tones: str) -> None:
         if await self._send(tones):

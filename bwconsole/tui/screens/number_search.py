@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, SelectionList, 
 from textual.widgets.selection_list import Selection
 
 from bwconsole.tui.safe_text import plain, visible
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import AvailableNumber, Client, PhoneNumber
@@ -197,7 +198,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
             self._say(" ".join(problems), error=True)
             return
         self._say("Searching…")
-        self.run_worker(self._search(criteria), group="number-search", exclusive=True)
+        run_guarded(self, self._search(criteria), group="number-search", exclusive=True)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.update(visible(text, lines=True))
@@ -270,7 +271,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         if not marked:
             self._say("Mark numbers with space first.", error=True)
             return
-        self.run_worker(self._order(marked), group="number-order", exclusive=True)
+        run_guarded(self, self._order(marked), group="number-order", exclusive=True)
 
     def action_close(self) -> None:
         """Close, handing back what was bought."""

@@ -25,6 +25,8 @@ def exchange_row(exchange: Any) -> dict[str, Any]:
     if error is None:
         parts = (getattr(exchange, "error_code", None), getattr(exchange, "error_message", None))
         error = ": ".join(str(part) for part in parts if part) or None
+    if error is not None and getattr(exchange, "final", True) is False:
+        error = f"{error} (retried)"
     return {
         "time": time.time(),
         "method": str(getattr(exchange, "method", "") or "").upper(),

@@ -26,6 +26,7 @@ from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen, IncomingChoice
 from bwconsole.tui.widgets.call_actions import FINAL_STATES, CallActions
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Call, Client
@@ -414,15 +415,8 @@ class CallsPane(Pane):
             self.table.move_cursor(index)
 
     def run_guarded(self, work: Awaitable[None], *, group: str) -> None:
-        """Run work in a worker; a failure other than the API's (which `call_api` already
-        told) is a bug that must not close the console, so it is told in words too."""
-        self.run_worker(self._guarded(work), group=group)
-
-    async def _guarded(self, work: Awaitable[None]) -> None:
-        try:
-            await work
-        except Exception as exc:
-            self.console.show_error(f"Calls: {type(exc).__name__}: {exc}")
+        """Run work in a guarded worker of this pane (`bwconsole.tui.workers`)."""
+        run_guarded(self, work, group=group)
 
     def dial(self, *, caller: str | None = None, to: str = "") -> None:
         """Open the dial form, optionally pre-filled (e.g. from an endpoint's SIP URI)."""

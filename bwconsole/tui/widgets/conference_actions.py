@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bwconsole.tui.screens import conference_forms as forms
 from bwconsole.tui.screens.confirm import ConfirmScreen
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -53,13 +54,13 @@ class ConferenceActions:
             if await self.console.call_api(_succeeded(request())) is not None:
                 self.pane.app.notify(done, timeout=3, markup=False)
 
-        self.pane.run_worker(run(), group="conferences-action")
+        run_guarded(self.pane, run(), group="conferences-action")
 
     # --- conferences ----------------------------------------------------------------------------
 
     def create(self) -> None:
         """Ask for an owned number and create a conference from it."""
-        self.pane.run_worker(self._create(), group="conferences-create")
+        run_guarded(self.pane, self._create(), group="conferences-create")
 
     async def _create(self) -> None:
         pane = self.pane
@@ -93,8 +94,10 @@ class ConferenceActions:
         selected = self.pane.selected()
         if selected is not None:
             conference_id, row = selected
-            self.pane.run_worker(
-                self._dial(conference_id, str(row.get("from") or "")), group="conferences-dial"
+            run_guarded(
+                self.pane,
+                self._dial(conference_id, str(row.get("from") or "")),
+                group="conferences-dial",
             )
 
     async def _dial(self, conference_id: str, known_from: str) -> None:
@@ -111,7 +114,7 @@ class ConferenceActions:
         selected = self.pane.selected()
         if selected is not None:
             adding = self.pane.recruiter.add_call(selected[0])
-            self.pane.run_worker(adding, group="conferences-add")
+            run_guarded(self.pane, adding, group="conferences-add")
 
     def toggle_conference(self, flag: str, on: str, off: str) -> None:
         """Switch `flag` (mute or hold) of the whole highlighted conference; say `on`/`off`."""
@@ -160,13 +163,13 @@ class ConferenceActions:
             if await self.console.call_api(_succeeded(request)) is not None:
                 pane.app.notify(f"{doing} to {label}.", timeout=3, markup=False)
 
-        pane.run_worker(ask(), group="conferences-audio")
+        run_guarded(pane, ask(), group="conferences-audio")
 
     def end(self) -> None:
         """End the highlighted conference for everyone (asks first)."""
         selected = self.pane.selected()
         if selected is not None:
-            self.pane.run_worker(self._end(selected[0]), group="conferences-end")
+            run_guarded(self.pane, self._end(selected[0]), group="conferences-end")
 
     async def _end(self, conference_id: str) -> None:
         question = f"End conference {conference_id}? Every member is removed from it."

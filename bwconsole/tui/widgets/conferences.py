@@ -33,6 +33,7 @@ from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens.conference_dial import Recruiter
 from bwconsole.tui.widgets.conference_actions import ConferenceActions
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -217,7 +218,7 @@ class ConferencesPane(Pane):
         by another pane) and read it from the API."""
         if conference_id not in self.model:
             self.merge(conference_id, {})
-            self.run_worker(self.refresh_conference(conference_id), group="conferences-refresh")
+            run_guarded(self, self.refresh_conference(conference_id), group="conferences-refresh")
 
     def apply_event(self, live: LiveEvent) -> None:
         event = live.event
@@ -255,7 +256,7 @@ class ConferencesPane(Pane):
             kind = "speaking" if isinstance(event, ConferenceSpeakEvent) else "playing"
             self.merge(event.conference_id, {"audio": kind if event.status == "started" else ""})
         elif isinstance(event, AnswerEvent) and event.call_id in self.recruiter.pending:
-            self.run_worker(self.recruiter.answered(event.call_id), group="conferences-admit")
+            run_guarded(self, self.recruiter.answered(event.call_id), group="conferences-admit")
         elif isinstance(event, HangupEvent) and event.call_id in self.recruiter.pending:
             self.recruiter.not_answered(event.call_id, event.cause)
 

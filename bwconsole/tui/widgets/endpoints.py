@@ -26,6 +26,7 @@ from bwconsole.tui.screens.endpoint_forms import (
 )
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client, Domain, Endpoint
@@ -341,7 +342,7 @@ class EndpointsPane(Pane):
                 severity="error",
             )
             return
-        self.run_worker(self._create_domain(), group="endpoints-action", exclusive=True)
+        run_guarded(self, self._create_domain(), group="endpoints-action", exclusive=True)
 
     def action_create_endpoint(self) -> None:
         """Create an endpoint with credentials in the highlighted row's domain."""
@@ -352,21 +353,21 @@ class EndpointsPane(Pane):
             return
         if (target := self._highlighted()) is not None:
             domain_id = str(target[1]["domainId"])
-            self.run_worker(
-                self._create_endpoint(domain_id), group="endpoints-action", exclusive=True
+            run_guarded(
+                self, self._create_endpoint(domain_id), group="endpoints-action", exclusive=True
             )
 
     def action_toggle_enabled(self) -> None:
         """Enable a disabled endpoint, or disable an enabled one."""
         if (target := self._highlighted("endpoint")) is not None:
-            self.run_worker(self._toggle(*target), group="endpoints-action", exclusive=True)
+            run_guarded(self, self._toggle(*target), group="endpoints-action", exclusive=True)
 
     def action_delete(self) -> None:
         """Delete the highlighted endpoint, or domain with its endpoints, after asking."""
         if (target := self._highlighted()) is not None:
-            self.run_worker(self._delete(*target), group="endpoints-action", exclusive=True)
+            run_guarded(self, self._delete(*target), group="endpoints-action", exclusive=True)
 
     def action_dial(self) -> None:
         """Ask for a destination and call it from the highlighted endpoint."""
         if (target := self._highlighted("endpoint")) is not None:
-            self.run_worker(self._dial(target[1]), group="endpoints-action", exclusive=True)
+            run_guarded(self, self._dial(target[1]), group="endpoints-action", exclusive=True)

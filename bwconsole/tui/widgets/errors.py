@@ -2,11 +2,15 @@
 
 The platform records every refused request and failed callback; this pane lists
 them newest first, with the `details` list in the detail panel. No event reports
-a new error, so the list is read when first shown and again on `r`.
+a new error, so the list is read when first shown and again on `r`. The console's
+own failures (a background job that raised, `bwconsole.tui.workers`) are listed
+here too, in category `console`.
 """
 
 from __future__ import annotations
 
+import itertools
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
@@ -16,6 +20,7 @@ from textual.binding import Binding, BindingType
 from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -73,6 +78,22 @@ class ErrorsPane(Pane):
         super().__init__()
         # The API lists newest first; ordering by time keeps that whatever order pages arrive in.
         self.model.sort_by("time", reverse=True)
+        self._console_seq = itertools.count(1)
+
+    def add_console_error(self, what: str, message: str) -> None:
+        """List a failure of the console itself (not the account's): what failed, and how."""
+        key = f"console-{next(self._console_seq)}"
+        self.upsert(
+            key,
+            {
+                "time": time.time(),
+                "category": "console",
+                "code": what,
+                "message": message,
+                "id": "",
+                "details": [("log", "the traceback is in the console's log file")],
+            },
+        )
 
     async def load(self, client: Client) -> None:
         """Read every recorded error, page by page, into the list."""
@@ -98,7 +119,7 @@ class ErrorsPane(Pane):
 
     def action_refresh_errors(self) -> None:
         """Read the errors again (new ones join the top of the list)."""
-        self.run_worker(self._refresh(), group="errors-refresh", exclusive=True)
+        run_guarded(self, self._refresh(), group="errors-refresh", exclusive=True)
 
     async def _refresh(self) -> None:
         await self.app.call_api(self._reload())  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
 from bwconsole.tui.screens.message_upload import UploadScreen
 from bwconsole.tui.widgets.pane import DETAIL_INTERVAL, Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -366,7 +367,7 @@ class MessagesPane(Pane):
 
     def action_compose(self) -> None:
         """Ask for a new message (from, to, text, optional file) and send it."""
-        self.run_worker(self._write_message(to=None, number=None), group="messages-compose")
+        run_guarded(self, self._write_message(to=None, number=None), group="messages-compose")
 
     def action_reply(self) -> None:
         """Answer the highlighted conversation from the number it used."""
@@ -375,4 +376,6 @@ class MessagesPane(Pane):
         if key is None or row is None:
             self.app.notify("No conversation to reply to.", severity="warning")
             return
-        self.run_worker(self._write_message(to=key, number=row["number"]), group="messages-compose")
+        run_guarded(
+            self, self._write_message(to=key, number=row["number"]), group="messages-compose"
+        )

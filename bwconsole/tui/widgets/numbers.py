@@ -19,6 +19,7 @@ from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import Field, FormScreen
 from bwconsole.tui.screens.number_search import NumberSearchScreen
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Application, Client, PhoneNumber
@@ -231,20 +232,20 @@ class NumbersPane(Pane):
     def action_rename(self) -> None:
         """Give the highlighted number a new name."""
         if (target := self._highlighted()) is not None:
-            self.run_worker(self._rename(*target), group="numbers-action", exclusive=True)
+            run_guarded(self, self._rename(*target), group="numbers-action", exclusive=True)
 
     def action_assign(self) -> None:
         """Choose the application whose URLs receive this number's events."""
         if (target := self._highlighted()) is not None:
-            self.run_worker(self._assign(*target), group="numbers-action", exclusive=True)
+            run_guarded(self, self._assign(*target), group="numbers-action", exclusive=True)
 
     def action_release(self) -> None:
         """Release the highlighted number, after asking."""
         if (target := self._highlighted()) is not None:
-            self.run_worker(self._release(*target), group="numbers-action", exclusive=True)
+            run_guarded(self, self._release(*target), group="numbers-action", exclusive=True)
 
     def action_applications(self) -> None:
         """Open the applications list (create/edit callback URLs, delete)."""
         if not self._connected():
             return
-        self.run_worker(self._applications(), group="numbers-action", exclusive=True)
+        run_guarded(self, self._applications(), group="numbers-action", exclusive=True)

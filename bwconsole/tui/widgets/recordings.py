@@ -21,6 +21,7 @@ from bwconsole.tui.screens.recording_download import (
     resolve_destination,
 )
 from bwconsole.tui.widgets.pane import Pane
+from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -148,7 +149,7 @@ class RecordingsPane(Pane):
             # The event does not name the media file: read it back once (history: the
             # listing does).
             if not getattr(live, "history", False):
-                self.run_worker(self._refresh(event.recording_id), group="recordings-refresh")
+                run_guarded(self, self._refresh(event.recording_id), group="recordings-refresh")
         elif isinstance(event, TranscriptionEvent) and event.recording_id:
             state = event.state or event.status
             text = event.text if state == "completed" else f"({state})"
@@ -178,7 +179,7 @@ class RecordingsPane(Pane):
         if key not in self._transcripts_asked and row.get("state") == "complete":
             # Transcriptions are fetched the first time a recording is looked at, not for all.
             self._transcripts_asked.add(key)
-            self.run_worker(self._load_transcripts(key), group="recordings-transcripts")
+            run_guarded(self, self._load_transcripts(key), group="recordings-transcripts")
         text = Text()
         for label, value in (
             ("Recording", key),
@@ -223,7 +224,7 @@ class RecordingsPane(Pane):
                 severity="warning",
             )
             return
-        self.run_worker(self._download(str(row["media"])), group="recordings-download")
+        run_guarded(self, self._download(str(row["media"])), group="recordings-download")
 
     async def _download(self, media_name: str) -> None:
         values = await self.app.push_screen_wait(destination_form(media_name))
@@ -259,7 +260,7 @@ class RecordingsPane(Pane):
                 severity="warning",
             )
             return
-        self.run_worker(self._transcribe(key), group="recordings-transcribe")
+        run_guarded(self, self._transcribe(key), group="recordings-transcribe")
 
     async def _transcribe(self, recording_id: str) -> None:
         transcription_id = await self.console.call_api(
