@@ -323,7 +323,12 @@ class LiveClient:
 
     async def _answer(self, ws: ClientConnection, frame: dict[str, Any]) -> None:
         assert self._on_request is not None
-        request = BxmlRequest(str(frame.get("id", "")), event_from_frame(frame))
+        deadline = frame.get("deadline")
+        request = BxmlRequest(
+            str(frame.get("id", "")),
+            event_from_frame(frame),
+            deadline=deadline if isinstance(deadline, str) else None,
+        )
         try:
             body = await self._on_request(request)
         except Exception:

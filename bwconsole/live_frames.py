@@ -54,6 +54,21 @@ class BxmlRequest:
 
     id: str
     live: LiveEvent
+    deadline: str | None = None
+    """When the relay stops waiting and answers with its fallback (ISO 8601, the relay's
+    clock like `live.received_at`); None from a relay that does not say."""
+
+    @property
+    def budget(self) -> float | None:
+        """Seconds the relay gives this request from its arrival (`deadline - received_at`)."""
+        from datetime import datetime
+
+        try:
+            end = datetime.fromisoformat(str(self.deadline).replace("Z", "+00:00"))
+            start = datetime.fromisoformat(self.live.received_at.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return (end - start).total_seconds()
 
 
 def _parse(payload: Any) -> tuple[Any, str | None]:

@@ -31,7 +31,6 @@ NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "relay.md"
 
 
-
 @pytest.fixture(autouse=True)
 def _nginx_installed() -> None:
     require_peer(NGINX, "nginx", "nginx-light")

@@ -26,7 +26,6 @@ DIALLED = "+15554030000"
 """Answers after 1 s, hangs up 3 s after answering (sandbox far end `+15554NN`)."""
 
 
-
 @pytest.fixture(autouse=True)
 def _tmux_installed() -> None:
     require_peer(shutil.which("tmux"), "tmux", "tmux")

@@ -284,3 +284,45 @@ async def test_late_keys_on_an_expired_prompt_on_top_answer_nothing(tmp_path: Pa
         document = await asyncio.wait_for(answer, 10)
         assert Record in {type(v) for v in parse(document).children}  # the default, voicemail
         assert app.is_running
+
+
+async def test_the_countdown_follows_the_relays_deadline_so_the_api_gets_our_default(
+    tmp_path: Path,
+) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        # The user allows 9 s to choose; this relay stops waiting after 1.5 s.
+        bxml = responder(app, tmp_path, mode="interactive", timeout=9, default="hangup")
+        asked: list[BxmlRequest] = []
+
+        async def answer(request: BxmlRequest) -> str:
+            asked.append(request)
+            return await bxml.answer(request)
+
+        states: list[str] = []
+        async with relay_server(bxml_timeout=1.5) as server:
+            live = LiveClient(
+                server.url,
+                "ivr",
+                TOKEN,
+                state_path=None,
+                on_event=lambda event: None,
+                on_state=states.append,
+                on_request=answer,
+            )
+            await live.start()
+            try:
+                await until(pilot, lambda: "connected" in states, "the relay")
+                async with httpx.AsyncClient(base_url=server.url, timeout=5) as http:
+                    response_task = asyncio.create_task(http.get("/bxml/ivr", params=INCOMING))
+                    await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "prompt")
+                    prompt = app.screen
+                    assert isinstance(prompt, BxmlPromptScreen)
+                    left = prompt.deadline - time.monotonic()
+                    response = await asyncio.wait_for(response_task, 5)
+            finally:
+                await live.stop()
+        assert asked[0].budget is not None and 1.4 <= asked[0].budget <= 1.6
+        assert left <= 1.1, left  # not the 9 s the user allows
+        assert response.headers["x-relay-bxml-source"] == "console"
+        assert parse(response.text).children == [Hangup()]

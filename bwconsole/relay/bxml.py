@@ -9,6 +9,7 @@ fallback document instead.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -97,8 +98,8 @@ class BxmlRouter:
     async def ask(self, incoming: Incoming, stored: StoredEvent, deadline: float) -> Routed:
         """Ask the newest connected console on the channel; fall back when none answers by `deadline`."""
         request_id = uuid.uuid4().hex
-        frame = encode_request(incoming, stored.seq, request_id)
         within = deadline - asyncio.get_running_loop().time()
+        frame = encode_request(incoming, stored.seq, request_id, time.time() + within)
         return await self.ask_frame(incoming.channel, request_id, frame, within)
 
     async def ask_frame(self, channel: str, request_id: str, frame: str, within: float) -> Routed:

@@ -91,6 +91,12 @@ def encode_event(incoming: Incoming, seq: int) -> StoredEvent:
     return StoredEvent(incoming.channel, seq, incoming.received_at, frame)
 
 
-def encode_request(incoming: Incoming, seq: int, request_id: str) -> str:
-    """The `request` frame asking one console for BXML (it carries the event's `seq` too)."""
-    return f'{{"type":"request","id":{json.dumps(request_id)},"seq":{seq},{incoming.fields}'
+def encode_request(incoming: Incoming, seq: int, request_id: str, deadline: float) -> str:
+    """The `request` frame asking one console for BXML (it carries the event's `seq` too).
+
+    `deadline` (epoch seconds) is when the relay stops waiting and answers with its
+    fallback; sent in the relay's clock like `received_at`, so a console counts down
+    `deadline - received_at` whatever its own clock says.
+    """
+    head = f'{{"type":"request","id":{json.dumps(request_id)},"seq":{seq}'
+    return f'{head},"deadline":"{iso_time(deadline)}",{incoming.fields}'

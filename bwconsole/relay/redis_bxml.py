@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 import uuid
 from typing import Any
 
@@ -86,7 +87,9 @@ class RedisBxmlRouter:
         message = {
             "id": request_id,
             "reply": reply_key,
-            "frame": encode_request(incoming, stored.seq, request_id),
+            "frame": encode_request(
+                incoming, stored.seq, request_id, time.time() + deadline - loop.time()
+            ),
             "timeout": deadline - loop.time(),
         }
         fallback = self.local.fallback

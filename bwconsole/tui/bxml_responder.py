@@ -31,6 +31,10 @@ __all__ = ["HANGUP", "BxmlResponder", "BxmlSettings", "Mode", "scripts_dir"]
 
 Mode = Literal["script", "interactive"]
 
+RELAY_MARGIN = 0.5
+"""Seconds before the relay's deadline the prompt gives up, so that the default script's
+answer still reaches the relay (and the API) before the relay's own fallback does."""
+
 HANGUP = '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Hangup />\n</Response>\n'
 """The answer of last resort, when even the default script cannot be used."""
 SETTINGS_FILE = "responder.toml"
@@ -116,9 +120,19 @@ class BxmlResponder:
 
     # --- answering --------------------------------------------------------------------------------
 
+    def time_allowed(self, request: BxmlRequest) -> float:
+        """How long the prompt may wait: the user's timeout, cut to what the relay allows
+        (its deadline in the request, less `RELAY_MARGIN`)."""
+        budget = getattr(request, "budget", None)
+        if budget is None:
+            return self.settings.timeout
+        return max(0.0, min(self.settings.timeout, budget - RELAY_MARGIN))
+
     async def answer(self, request: BxmlRequest) -> str:
         """Answer one BXML request (the relay waits for this, up to its timeout)."""
         if self.settings.mode == "interactive":
+            if self.time_allowed(request) <= 0:
+                return self._fallback(request, self.settings.default, "no time to ask")
             chosen, timed_out = await self._ask(request)
             if chosen is not None:
                 return chosen
@@ -176,10 +190,11 @@ class BxmlResponder:
             if not answered.done():
                 answered.set_result(result)
 
-        screen = BxmlPromptScreen(request, self, timeout=self.settings.timeout)
+        allowed = self.time_allowed(request)
+        screen = BxmlPromptScreen(request, self, timeout=allowed)
         await self.app.push_screen(screen, callback=done)
         try:
-            chosen = await asyncio.wait_for(answered, self.settings.timeout)
+            chosen = await asyncio.wait_for(answered, allowed)
         except TimeoutError:
             screen.expire()
             return None, True
