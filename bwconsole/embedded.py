@@ -35,7 +35,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,8 @@ _LOOPBACK_RELAY = re.compile(
 )
 INGRESS_USER = "sandbox"
 """The basic-auth user of the embedded relay's ingress (the password changes every start)."""
+_OWN_URL_FIELDS = ("callbackUrl", "fallbackUrl")
+"""Where a call's or a conference's own events go."""
 _APPLICATION_URL_FIELDS = (
     "incomingCallUrl",
     "incomingCallFallbackUrl",
@@ -267,17 +269,38 @@ def _with_userinfo(url: str, ingress: tuple[str, str]) -> str:
 
 def _repoint_applications(sandbox: Sandbox, relay_url: str) -> None:
     """Move callback URLs aimed at an earlier run's embedded relay (its port, its
-    ingress credential) to this run's (`relay_url` holds the credential)."""
-    applications = sandbox.collection("applications")
-    for record in applications:
+    ingress credential) to this run's (`relay_url` holds the credential): the
+    applications', and those of the calls a restart cut off and of conferences still
+    open, whose last events (their hangup, the members leaving) are about to go out."""
+    from bwconsole.sandbox.voice.engine import engine_for
+
+    _repoint(sandbox, "applications", _APPLICATION_URL_FIELDS, relay_url)
+    cut_off = set(engine_for(sandbox).interrupted)
+    _repoint(sandbox, "calls", _OWN_URL_FIELDS, relay_url, lambda r: r["id"] in cut_off)
+    _repoint(
+        sandbox, "conferences", _OWN_URL_FIELDS, relay_url, lambda r: r["state"] != "completed"
+    )
+
+
+def _repoint(
+    sandbox: Sandbox,
+    kind: str,
+    fields: tuple[str, ...],
+    relay_url: str,
+    which: Callable[[dict[str, Any]], bool] = lambda record: True,
+) -> None:
+    collection = sandbox.collection(kind)
+    for record in collection:
+        if not which(record):
+            continue
         changed = False
-        for name in _APPLICATION_URL_FIELDS:
+        for name in fields:
             match = _LOOPBACK_RELAY.match(str(record.get(name) or ""))
             if match and record[name] != relay_url + match.group(1):
                 record[name] = relay_url + match.group(1)
                 changed = True
         if changed:
-            applications.save(record["id"])
+            collection.save(record["id"])
 
 
 def _forget_state(data_dir: Path) -> None:
