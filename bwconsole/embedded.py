@@ -208,7 +208,7 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
         # cut off, messages resuming delivery) that must find it listening.
         await relay.start()
         await api.start()
-        _remember_ports(data_dir, token, relay=relay.port, sandbox=api.port)
+        _remember_ports(data_dir, token, ingress, relay=relay.port, sandbox=api.port)
         yield env
     finally:
         # The sandbox first: its lifespan cancels callbacks still heading for the relay.
@@ -323,13 +323,13 @@ def _previous_ports(data_dir: Path) -> dict[str, int]:
     return {k: v for k, v in saved.items() if isinstance(v, int) and 1024 <= v <= 65535}
 
 
-def _remember_ports(data_dir: Path, token: str, **ports: int) -> None:
+def _remember_ports(data_dir: Path, token: str, ingress: tuple[str, str], **ports: int) -> None:
     path = data_dir / PORTS_FILE
     with contextlib.suppress(OSError):
-        # created 0600 before the token is written: it lets anyone read this account's events
+        # created 0600 before the secrets are written: they let anyone read or post events
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump({**ports, "relay_token": token}, handle)
+            json.dump({**ports, "relay_token": token, "ingress": list(ingress)}, handle)
 
 
 @dataclass(frozen=True)
@@ -339,7 +339,14 @@ class RunningSandbox:
     sandbox_url: str
     relay_url: str
     relay_token: str
+    ingress: tuple[str, str]
+    """The basic-auth (user, password) the relay's ingress wants."""
     channel: str = CHANNEL
+
+    @property
+    def bxml_url(self) -> str:
+        """The relay's BXML ingress for the channel, with the ingress credential."""
+        return _with_userinfo(f"{self.relay_url}/bxml/{self.channel}", self.ingress)
 
 
 def running_sandbox(data_dir: Path) -> RunningSandbox | None:
@@ -363,6 +370,12 @@ def running_sandbox(data_dir: Path) -> RunningSandbox | None:
     try:
         saved = json.loads((data_dir / PORTS_FILE).read_text(encoding="utf-8"))
         relay, sandbox, token = saved["relay"], saved["sandbox"], saved["relay_token"]
+        user, password = saved["ingress"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return RunningSandbox(f"http://127.0.0.1:{sandbox}", f"http://127.0.0.1:{relay}", str(token))
+    return RunningSandbox(
+        f"http://127.0.0.1:{sandbox}",
+        f"http://127.0.0.1:{relay}",
+        str(token),
+        (str(user), str(password)),
+    )

@@ -66,13 +66,16 @@ class Running:
         async for raw in self.process.stdout:
             self.lines.append(raw.decode(errors="replace").rstrip())
 
-    async def wait_for(self, pattern: str, within: float = 30.0) -> str:
-        async with asyncio.timeout(within):
-            while True:
-                for line in self.lines:
-                    if re.search(pattern, line):
-                        return line
-                await asyncio.sleep(0.05)
+    async def wait_for(
+        self, pattern: str, within: float = 30.0, also: Running | None = None
+    ) -> str:
+        for _ in range(int(within / 0.05)):
+            for line in self.lines:
+                if re.search(pattern, line):
+                    return line
+            await asyncio.sleep(0.05)
+        other = "\n".join(also.lines) if also is not None else ""
+        raise AssertionError(f"no {pattern!r} in:\n" + "\n".join(self.lines) + "\n" + other)
 
 
 def test_the_doc_names_the_commands_it_walks_through() -> None:
@@ -120,7 +123,7 @@ async def test_the_sandbox_walk_through_works_word_for_word(tmp_path: Path) -> N
             if "trigger call" in command:
                 # what the doc promises: the app's Gather ran and its digit came back
                 app, listen = running
-                await app.wait_for(r"^\d+ gather 7$")
+                await app.wait_for(r"^\d+ gather 7$", also=listen)
                 await listen.wait_for(r"answer .* BXML 200 .*SpeakSentence, Gather")
                 await listen.wait_for(r"gather .* BXML 200 .*SpeakSentence, Hangup")
                 await listen.wait_for(r"hangup .* BXML 200", within=30)

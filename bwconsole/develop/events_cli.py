@@ -147,7 +147,7 @@ async def _resend(args: argparse.Namespace, target: RelayTarget) -> int:
     forwarder = Forwarder(
         args.forward_to,
         bxml_url=args.bxml_to,
-        relay_bxml_url=f"{target.url.rstrip('/')}/bxml/{target.channel}",
+        relay_bxml_url=target.bxml_door,
         timeout=args.timeout,
     )
     code = EXIT_OK

@@ -142,21 +142,22 @@ async def _main(args: argparse.Namespace, target: RelayTarget) -> int:
     if not target.sandbox:
         return await _listen(args, target, stop)
     from bwconsole.config import data_dir
+    from bwconsole.develop.target import join_sandbox
     from bwconsole.embedded import EmbeddedBusy, embedded, running_sandbox
 
-    joined = running_sandbox(data_dir())
-    if joined is not None:
-        sandbox_target = RelayTarget(
-            joined.relay_url, joined.channel, joined.relay_token, label="the sandbox"
-        )
-        return await _listen(args, sandbox_target, stop)
+    if running_sandbox(data_dir()) is not None:
+        return await _listen(args, join_sandbox(target), stop)
     try:
         async with embedded(data_dir=data_dir()) as env:
             print(f"sandbox API {env.api_url} (no console was running it: started here)")
             profile = env.profile
             assert profile.relay_token is not None
             sandbox_target = RelayTarget(
-                env.relay_url, env.profile.relay_channel or "", profile.relay_token
+                env.relay_url,
+                profile.relay_channel or "",
+                profile.relay_token,
+                label="the sandbox",
+                bxml_url=env.bxml_url,
             )
             return await _listen(args, sandbox_target, stop)
     except EmbeddedBusy as exc:
@@ -174,7 +175,7 @@ async def _listen(args: argparse.Namespace, target: RelayTarget, stop: asyncio.E
     forwarder = Forwarder(
         args.forward_to,
         bxml_url=args.bxml_to,
-        relay_bxml_url=f"{target.url.rstrip('/')}/bxml/{target.channel}",
+        relay_bxml_url=target.bxml_door,
         timeout=args.timeout,
         backoff=(0.25, args.retry_max),
         on_retry=printer.retrying,

@@ -37,6 +37,14 @@ class RelayTarget:
     sandbox: bool = False
     label: str = ""
     """What to call it in messages: `profile work`, `the sandbox`, the relay URL."""
+    bxml_url: str = ""
+    """The relay's BXML door as the API must call it (with the ingress credential when
+    known: the embedded sandbox's); default `{url}/bxml/{channel}`."""
+
+    @property
+    def bxml_door(self) -> str:
+        """`bxml_url`, or the door without credentials."""
+        return self.bxml_url or f"{self.url.rstrip('/')}/bxml/{self.channel}"
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -128,5 +136,10 @@ def join_sandbox(target: RelayTarget) -> RelayTarget:
             "the sandbox is not running: start `bwconsole` or `bwconsole listen --sandbox` first"
         )
     return RelayTarget(
-        running.relay_url, running.channel, running.relay_token, sandbox=True, label="the sandbox"
+        running.relay_url,
+        running.channel,
+        running.relay_token,
+        sandbox=True,
+        label="the sandbox",
+        bxml_url=running.bxml_url,
     )

@@ -19,6 +19,7 @@ import asyncio
 import sys
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -116,8 +117,9 @@ def _access(args: argparse.Namespace) -> SandboxAccess:
             "the sandbox is not running: start `bwconsole` or `bwconsole listen --sandbox` "
             "first, or pass --sandbox-url"
         )
-    door = f"{running.relay_url}/bxml/{running.channel}"
-    return SandboxAccess(running.sandbox_url, DEFAULT_USER_ID, DEFAULT_TOKEN, DEFAULT_SECRET, door)
+    return SandboxAccess(
+        running.sandbox_url, DEFAULT_USER_ID, DEFAULT_TOKEN, DEFAULT_SECRET, running.bxml_url
+    )
 
 
 async def _trigger(args: argparse.Namespace, access: SandboxAccess) -> str:
@@ -160,14 +162,22 @@ async def _pick(given: str | None, client: Any, field: str) -> str:
 
 async def _bxml_number(client: Any, door: str) -> tuple[str, str]:
     """A number whose application answers calls through the relay's BXML door (made once)."""
+    from bwconsole.callback_setup import display_url
+
     for number, app in await _numbers(client):
-        if app is not None and app.incoming_call_url == door:
+        if app is not None and _without_userinfo(app.incoming_call_url) == _without_userinfo(door):
             return str(number), ""
     app_id = await client.applications.create(name=BXML_APPLICATION, incoming_call_url=door)
     found = await client.available_numbers.search_local(area_code="919", quantity=1)
     number = str(found[0].number)
     await client.phone_numbers.order(number=number, name="BXML line", application_id=app_id)
-    return number, f"set up {number} for BXML: its application calls {door}\n"
+    return number, f"set up {number} for BXML: its application calls {display_url(door)}\n"
+
+
+def _without_userinfo(url: str | None) -> str:
+    """`url` without its credential (the embedded relay's password changes every start)."""
+    parts = urlsplit(url or "")
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 async def _call(
