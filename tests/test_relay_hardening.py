@@ -219,3 +219,20 @@ async def test_credentials_in_a_callback_query_never_reach_the_access_log(
     assert any("/callbacks/ch?" in line and "tag=x" in line for line in lines), lines
     assert not any("hunter2" in line or "v1api" in line for line in lines)
     assert redact_query("/b?x=1&apiToken=abc") == "/b?x=1&apiToken=***"
+
+
+async def test_a_connection_that_never_completes_its_headers_is_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bwconsole.relay import server as relay_server_module
+
+    monkeypatch.setattr(relay_server_module, "HEADER_TIMEOUT", 0.5)
+    async with relay_server() as server, httpx.AsyncClient(base_url=server.url) as http:
+        silent = await asyncio.open_connection(server.host, server.port)
+        dribbling = await asyncio.open_connection(server.host, server.port)
+        dribbling[1].write(b"POST /callbacks/ch HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        for reader, _ in (silent, dribbling):
+            assert await asyncio.wait_for(reader.read(), 5) == b""  # closed by the relay
+        assert time.monotonic() - started < 3
+        assert (await http.post("/callbacks/ch", json=CALLBACK)).json() == {"seq": 1}

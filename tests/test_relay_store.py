@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,55 @@ async def test_acks_are_recorded_per_subscriber(opened: Store) -> None:
     await opened.save_acks("ch", {"laptop": 2})
     assert await opened.acks("ch") == {"desk": 3, "laptop": 2}
     assert await opened.acks("other") == {}
+
+
+async def test_a_store_written_by_the_first_schema_is_converted_and_keeps_its_events(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "CREATE TABLE events (channel TEXT NOT NULL, seq INTEGER NOT NULL, "
+            "received_at REAL NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (channel, seq)) "
+            "WITHOUT ROWID;"
+            "CREATE INDEX events_received_at ON events (received_at);"
+            "CREATE TABLE channels (channel TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) "
+            "WITHOUT ROWID;"
+        )
+        conn.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?)",
+            [("acct", seq, 1000.0 + seq, f'{{"type":"event","seq":{seq}}}') for seq in (1, 2, 3)],
+        )
+        conn.execute("INSERT INTO channels VALUES ('acct', 3)")
+    store = open_store(f"sqlite:{path}")
+    await store.open()
+    try:
+        assert [e.seq for e in await store.read("acct", 1, 10)] == [2, 3]
+        assert (await store.append(incoming("acct", 4))).seq == 4
+        assert [e.seq for e in await store.read("acct", 0, 10)] == [1, 2, 3, 4]
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'events'").fetchone()
+    assert "WITHOUT ROWID" not in sql.upper()
+
+
+async def test_after_a_restart_seq_continues_even_when_retention_emptied_the_channel(
+    tmp_path: Path,
+) -> None:
+    spec = f"sqlite:{tmp_path / 'relay.db'}"
+    for expected_first in (1, 4, 6):
+        store = open_store(spec)
+        await store.open()
+        try:
+            seqs = [
+                (await store.append(incoming("acct", i))).seq
+                for i in range(3 if expected_first == 1 else 2)
+            ]
+            assert seqs[0] == expected_first
+            if expected_first == 4:
+                assert await store.prune(time.time() + 1) == 5
+        finally:
+            await store.close()

@@ -129,6 +129,9 @@ def _finite_float(text: str) -> float:
     return number
 
 
+_decoder = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
 def _too_deep(value: Any) -> bool:
     """Whether `value` nests deeper than `MAX_DEPTH` (walked without recursion)."""
     level: list[Any] = [value]
@@ -146,7 +149,7 @@ def _too_deep(value: Any) -> bool:
 
 def _parse_json(text: str) -> Any:
     try:
-        payload = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        payload = _decoder.decode(text)
     except RecursionError:
         raise Rejected(400, f"body is nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:

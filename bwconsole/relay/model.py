@@ -14,6 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 __all__ = [
@@ -24,6 +25,9 @@ __all__ = [
     "encode_request",
     "iso_time",
 ]
+
+_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+_string: Any = encode_basestring_ascii  # a str -> its JSON string literal, in C
 
 #: every event frame starts with this, then its seq, then `,` and `Incoming.fields`
 EVENT_HEAD = '{"type":"event","seq":'
@@ -51,22 +55,17 @@ class Incoming:
     """Every frame field but `type`, `seq` and `id`, encoded: `"channel":…,"event":{…}}`."""
 
     def __post_init__(self) -> None:
-        head = json.dumps(
-            {
-                "channel": self.channel,
-                "received_at": iso_time(self.received_at),
-                "method": self.method,
-                "query": self.query,
-                "headers": self.headers,
-                "body": self.body,
-            },
-            separators=(",", ":"),
-        )
-        event = self.raw_event
-        if event is None:
-            event = json.dumps(self.payload, separators=(",", ":"), allow_nan=False)
+        # strings through the C string encoder, once each: json.dumps would build an
+        # encoder per call, which cost more than the encoding of a whole event
+        headers = ",".join(f"{_string(k)}:{_string(v)}" for k, v in self.headers.items())
+        event = self.raw_event if self.raw_event is not None else _encode(self.payload)
         tail = ',"bxml":true}' if self.bxml else "}"
-        object.__setattr__(self, "fields", f'{head[1:-1]},"event":{event}{tail}')
+        fields = (
+            f'"channel":{_string(self.channel)},"received_at":"{iso_time(self.received_at)}",'
+            f'"method":{_string(self.method)},"query":{_string(self.query)},'
+            f'"headers":{{{headers}}},"body":{_string(self.body)},"event":{event}{tail}'
+        )
+        object.__setattr__(self, "fields", fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +78,22 @@ class StoredEvent:
     frame: str
 
 
+_second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+
+
 def iso_time(timestamp: float) -> str:
-    """UTC ISO 8601 with milliseconds, e.g. `2026-11-26T23:14:26.123Z`."""
-    moment = datetime.fromtimestamp(timestamp, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """UTC ISO 8601 with milliseconds, e.g. `2026-11-26T23:14:26.123Z`.
+
+    Called once per event: the text up to the second is reused while the second lasts.
+    """
+    whole = int(timestamp)
+    micros = round((timestamp - whole) * 1_000_000)  # rounded as datetime rounds
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    if _second[0] != whole:
+        _second[0] = whole
+        _second[1] = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+    return f"{_second[1]}{micros // 1000:03d}Z"
 
 
 def encode_event(incoming: Incoming, seq: int) -> StoredEvent:

@@ -66,12 +66,30 @@ def raise_fd_limit() -> int:
 
 
 def _http_protocol(max_connections: int, header_timeout: float) -> type[asyncio.Protocol]:
-    """An httptools protocol class with its own registry of connections awaiting headers."""
-    waiting: dict[RelayHttpProtocol, None] = {}  # insertion order: oldest first
+    """An httptools protocol class with its own registry of connections awaiting headers.
+
+    The registry maps each connection to its header deadline, oldest first; one
+    timer a second sweeps it, so a request costs a dict insert and a pop, not
+    a timer of its own.
+    """
+    waiting: dict[RelayHttpProtocol, float] = {}
+    sweeping: list[asyncio.TimerHandle] = []
+
+    def sweep() -> None:
+        sweeping.clear()
+        if not waiting:
+            return
+        now = next(iter(waiting)).loop.time()
+        for late, deadline in list(waiting.items()):
+            if deadline > now:
+                break
+            del waiting[late]
+            if not late.transport.is_closing():
+                late.transport.close()
+        if waiting:
+            sweeping.append(next(iter(waiting)).loop.call_later(1.0, sweep))
 
     class RelayHttpProtocol(HttpToolsProtocol):
-        _header_timer: asyncio.TimerHandle | None = None
-
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.access_logger = _access_log
@@ -83,37 +101,26 @@ def _http_protocol(max_connections: int, header_timeout: float) -> type[asyncio.
             if len(self.connections) > max_connections:
                 idle = next((c for c in waiting if c is not self), None)
                 if idle is not None:
-                    idle._headers_done()
+                    del waiting[idle]
                     idle.transport.close()
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            if self._header_timer is None:
+            if self not in waiting:
                 self._await_headers()
 
         def on_headers_complete(self) -> None:
-            self._headers_done()
+            waiting.pop(self, None)
             super().on_headers_complete()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._headers_done()
+            waiting.pop(self, None)
             super().connection_lost(exc)
 
         def _await_headers(self) -> None:
-            waiting[self] = None
-            self._header_timer = self.loop.call_later(header_timeout, self._headers_late)
-
-        def _headers_done(self) -> None:
-            waiting.pop(self, None)
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-                self._header_timer = None
-
-        def _headers_late(self) -> None:
-            self._header_timer = None
-            waiting.pop(self, None)
-            if not self.transport.is_closing():
-                self.transport.close()
+            waiting[self] = self.loop.time() + header_timeout
+            if not sweeping:
+                sweeping.append(self.loop.call_later(1.0, sweep))
 
     return RelayHttpProtocol
 
