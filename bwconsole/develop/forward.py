@@ -219,24 +219,37 @@ class Forwarder:
             NotOk: with `within`, the app answered, but not 2xx.
             httpx.TransportError: the app was unreachable until `within` ran out.
         """
-        attempts = 0
         timeout = self.timeout if within is None else min(self.timeout, within)
+        retryable = (httpx.TransportError, NotOk) if within is None else httpx.TransportError
+        started = perf_counter()
+        try:  # most deliveries succeed at once: tenacity is set up only for the retries
+            return await self._attempt(live, timeout)
+        except retryable as exc:
+            failed: BaseException | None = exc
+        attempts = 1
         retrying = AsyncRetrying(
             wait=wait_exponential_jitter(initial=self.backoff[0], max=self.backoff[1]),
-            retry=retry_if_exception_type(
-                (httpx.TransportError, NotOk) if within is None else httpx.TransportError
-            ),
-            stop=stop_never if within is None else stop_after_delay(within),
+            retry=retry_if_exception_type(retryable),
+            stop=stop_never
+            if within is None
+            else stop_after_delay(max(0.0, within - (perf_counter() - started))),
             before_sleep=lambda state: self._retrying(live, state),
             reraise=True,
         )
         async for attempt in retrying:
             with attempt:
+                if failed is not None:  # tenacity's attempt 1 is the one that just failed
+                    error, failed = failed, None
+                    raise error
                 attempts += 1
-                answer = await self.send_once(live, limit=timeout)
-                if not answer.ok:
-                    raise NotOk(answer)
+                answer = await self._attempt(live, timeout)
         return Answer(answer.status, answer.content_type, answer.body, answer.latency, attempts)
+
+    async def _attempt(self, live: LiveEvent, limit: float) -> Answer:
+        answer = await self.send_once(live, limit=limit)
+        if not answer.ok:
+            raise NotOk(answer)
+        return answer
 
     def _retrying(self, live: LiveEvent, state: RetryCallState) -> None:
         if self.on_retry is None:
