@@ -157,7 +157,13 @@ class Engine:
                 elapsed = (time.perf_counter() - started) * 1000
                 retrying = method in _IDEMPOTENT and may_retry
                 self._log(
-                    request, None, elapsed, attempt, "connection-error", str(exc), final=not retrying
+                    request,
+                    None,
+                    elapsed,
+                    attempt,
+                    "connection-error",
+                    str(exc),
+                    final=not retrying,
                 )
                 if retrying:
                     await self._sleep(self._backoff * 2 ** (attempt - 1))

@@ -24,6 +24,7 @@ import asyncio
 import base64
 import codecs
 import contextlib
+import functools
 import importlib
 import json
 import logging
@@ -37,6 +38,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import aiohttp
+    import yarl
 
 __all__ = [
     "DEFAULT_TIMEOUT_MS",
@@ -140,14 +142,37 @@ class _Request:
     body: bytes
 
 
-def _build(url: str, delivery: Delivery) -> _Request:
+@dataclass(frozen=True)
+class _Target:
+    origin: tuple[str, str, int]
+    base: str  # scheme://host:port/path, percent-encoded
+    query: str
+    authorization: str | None
+
+
+@functools.lru_cache(maxsize=4096)
+def _target(url: str) -> _Target:
+    """A callback URL taken apart once: the same few URLs get every event of a call."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {split_credentials(url)[0]}")
     port = parts.port or (443 if scheme == "https" else 80)
-    target = quote(parts.path or "/", safe=PATH_SAFE)
-    query = quote(parts.query, safe=PATH_SAFE + "?")
+    authorization = None
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        authorization = "Basic " + base64.b64encode(pair).decode()
+    return _Target(
+        (scheme, parts.hostname, port),
+        f"{scheme}://{_authority(parts)}" + quote(parts.path or "/", safe=PATH_SAFE),
+        quote(parts.query, safe=PATH_SAFE + "?"),
+        authorization,
+    )
+
+
+def _build(url: str, delivery: Delivery) -> _Request:
+    target = _target(url)
+    query = target.query
     body = b""
     headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
     if delivery.method.upper() == "GET":
@@ -159,11 +184,18 @@ def _build(url: str, delivery: Delivery) -> _Request:
         method = "POST"
         body = json.dumps(delivery.payload).encode()
         headers["Content-Type"] = "application/json; charset=utf-8"
-    if parts.username is not None:
-        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-    full = f"{scheme}://{_authority(parts)}{target}" + (f"?{query}" if query else "")
-    return _Request((scheme, parts.hostname, port), method, full, headers, body)
+    if target.authorization is not None:
+        headers["Authorization"] = target.authorization
+    full = target.base + (f"?{query}" if query else "")
+    return _Request(target.origin, method, full, headers, body)
+
+
+@functools.lru_cache(maxsize=4096)
+def _encoded(url: str) -> yarl.URL:
+    """An already percent-encoded URL as yarl's (built once per distinct URL)."""
+    import yarl
+
+    return yarl.URL(url, encoded=True)
 
 
 class _Failure(Exception):
@@ -276,12 +308,11 @@ class CallbackSender:
         reply is sent once more on a fresh one, as aiohttp itself does for GET.
         """
         import aiohttp
-        from yarl import URL
 
         try:
             async with self._session().request(
                 request.method,
-                URL(request.url, encoded=True),
+                _encoded(request.url),
                 headers=request.headers,
                 data=request.body or None,
                 allow_redirects=False,
