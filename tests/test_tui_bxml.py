@@ -20,8 +20,9 @@ from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen
 from tests.console_helpers import until
 from tests.relay_helpers import TOKEN, relay_server
 
-INCOMING = {
-    "eventType": "incomingcall",
+INCOMING = {  # an inbound call answered in BXML mode: the API runs the reply to `answer`
+    "eventType": "answer",
+    "callState": "active",
     "callId": "c-42",
     "from": "+13233326955",
     "to": "+19195551234",
@@ -158,7 +159,7 @@ async def test_the_prompt_shows_the_event_and_answers_with_the_picked_script(
         screen = app.screen
         assert isinstance(screen, BxmlPromptScreen)
         shown = str(screen.query_one("#bxml-event").render())
-        assert "incomingcall" in shown and "+13233326955" in shown
+        assert "answer" in shown and "+13233326955" in shown
         await until(pilot, lambda: "s left" in str(screen.countdown.render()), "the countdown")
         screen.choices.highlighted = bxml.choices().index("ivr-menu")
         await pilot.press("enter")
@@ -207,12 +208,19 @@ async def test_the_settings_screen_changes_and_keeps_the_mode(tmp_path: Path) ->
         await until(pilot, lambda: isinstance(app.screen, BxmlSettingsScreen), "the form")
         screen = app.screen
         assert isinstance(screen, BxmlSettingsScreen)
-        screen.inputs["mode"].value = "scripted"
+        assert "/bxml/" in screen.form_title or "/bxml/<channel>" in screen.form_title
+        modes = [value for _, value in screen.selects["mode"]._options]
+        assert modes == ["interactive", "script"]  # picked, never mistyped
+        assert "ivr-menu" in [value for _, value in screen.selects["script"]._options]
+        screen.inputs["timeout"].value = "30"
+        screen.inputs["timeout"].focus()
         await pilot.press("enter")
-        assert app.screen is screen  # refused: not a mode
-        screen.inputs["mode"].value = "script"
-        screen.inputs["script"].value = "ivr-menu"
+        assert app.screen is screen  # refused: longer than any relay waits
+        screen.inputs["timeout"].value = "4"
+        screen.selects["mode"].value = "script"
+        screen.selects["script"].value = "ivr-menu"
         screen.inputs["forward_to"].value = "+19195550123"
+        screen.inputs["forward_to"].focus()
         await pilot.press("enter")
         await until(pilot, lambda: bxml.settings.mode == "script", "the new settings")
         again = BxmlResponder(app, directory=tmp_path).settings
@@ -291,7 +299,7 @@ async def test_the_countdown_follows_the_relays_deadline_so_the_api_gets_our_def
 ) -> None:
     app = BwConsoleApp()
     async with app.run_test(size=(120, 45)) as pilot:
-        # The user allows 9 s to choose; this relay stops waiting after 1.5 s.
+        # The user allows 9 s to choose; this relay stops waiting after 2 s.
         bxml = responder(app, tmp_path, mode="interactive", timeout=9, default="hangup")
         asked: list[BxmlRequest] = []
 
@@ -300,7 +308,7 @@ async def test_the_countdown_follows_the_relays_deadline_so_the_api_gets_our_def
             return await bxml.answer(request)
 
         states: list[str] = []
-        async with relay_server(bxml_timeout=1.5) as server:
+        async with relay_server(bxml_timeout=2) as server:
             live = LiveClient(
                 server.url,
                 "ivr",
@@ -322,7 +330,78 @@ async def test_the_countdown_follows_the_relays_deadline_so_the_api_gets_our_def
                     response = await asyncio.wait_for(response_task, 5)
             finally:
                 await live.stop()
-        assert asked[0].budget is not None and 1.4 <= asked[0].budget <= 1.6
-        assert left <= 1.1, left  # not the 9 s the user allows
+        assert asked[0].budget is not None and 1.9 <= asked[0].budget <= 2.1
+        assert left <= 1.3, left  # not the 9 s the user allows
         assert response.headers["x-relay-bxml-source"] == "console"
         assert parse(response.text).children == [Hangup()]
+
+
+async def test_only_requests_whose_answer_the_api_runs_are_prompted(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=9, default="hangup")
+        for kind in ("incomingcall", "hangup", "timeout"):
+            document = await asyncio.wait_for(
+                bxml.answer(request({**INCOMING, "eventType": kind})), 1
+            )
+            assert parse(document).children == [], kind  # acknowledged, nothing to run
+            assert not isinstance(app.screen, BxmlPromptScreen), kind
+        calls = app.pane("calls")
+        calls.upsert("c-42", {"id": "c-42", "state": "completed"})  # hung up meanwhile
+        document = await asyncio.wait_for(bxml.answer(request()), 1)
+        assert parse(document).children == []
+        await pilot.pause()
+
+
+async def test_what_answered_and_its_verbs_go_on_the_calls_timeline(tmp_path: Path) -> None:
+    app = BwConsoleApp()
+    async with app.run_test(size=(120, 45)) as pilot:
+        bxml = responder(app, tmp_path, mode="interactive", timeout=9, default="hangup")
+        answer = asyncio.create_task(bxml.answer(request()))
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the prompt")
+        prompt = app.screen
+        assert isinstance(prompt, BxmlPromptScreen)
+        prompt.choices.highlighted = bxml.choices().index("ivr-menu")
+        await pilot.press("enter")
+        document = await asyncio.wait_for(answer, 3)
+        assert any(isinstance(verb, Gather) for verb in parse(document).children)
+        notes = "\n".join(app.pane("calls").model.get("c-42")["notes"])  # type: ignore[index]
+        assert "BXML for answer: ivr-menu -> " in notes and "Gather" in notes
+
+
+async def test_f4_links_a_number_whose_calls_come_to_the_bxml_prompt(tmp_path: Path) -> None:
+    from calls_console import control
+
+    from tests.console_helpers import connected_console
+
+    async with connected_console(tmp_path, pane="numbers") as (app, pilot):
+        app.bxml = responder(app, tmp_path / "bxml", mode="interactive", timeout=9)
+        sandbox = app.backend.sandbox  # type: ignore[union-attr]
+        await pilot.press("f4")
+        demo = lambda: [a for a in sandbox.collection("applications") if "BXML" in a["name"]]  # noqa: E731
+        await until(
+            pilot,
+            lambda: (
+                demo()
+                and any(
+                    n.get("applicationId") == demo()[0]["id"]
+                    for n in sandbox.collection("phoneNumbers")
+                )
+            ),
+            "the BXML demo number",
+        )
+        (application,) = demo()
+        assert "/bxml/" in application["incomingCallUrl"]
+        number = next(
+            n["number"]
+            for n in sandbox.collection("phoneNumbers")
+            if n.get("applicationId") == application["id"]
+        )
+        await pilot.press("f4")  # a second time reuses the application
+        await pilot.pause(0.5)
+        assert len(demo()) == 1
+        await control(app, "/sandbox/inject/call", {"from": "+19195550123", "to": number})
+        await until(pilot, lambda: isinstance(app.screen, BxmlPromptScreen), "the BXML prompt")
+        prompt = app.screen
+        assert isinstance(prompt, BxmlPromptScreen)
+        assert prompt.request.live.payload["eventType"] == "answer"

@@ -125,6 +125,14 @@ class BwConsoleApp(App[None]):
             id="bxml-settings",
         ),
         Binding(
+            "f4",
+            "bxml_demo",
+            "BXML demo number",
+            tooltip="Link a number to an application that asks this console for BXML",
+            show=False,
+            id="bxml-demo",
+        ),
+        Binding(
             "f6",
             "add_account",
             "Add account",
@@ -544,6 +552,12 @@ class BwConsoleApp(App[None]):
     def action_bxml_settings(self) -> None:
         """Choose how BXML requests are answered (a script, or a prompt)."""
         self.bxml.edit_settings()
+
+    def action_bxml_demo(self) -> None:
+        """Make a number's calls come to the BXML responder (creating its application)."""
+        from bwconsole.tui.bxml_demo import use_bxml_demo
+
+        run_guarded(self, use_bxml_demo(self), group="bxml-demo", exclusive=True)
 
     def action_add_account(self) -> None:
         """Add a real account: the form checks it, then saves it to config.toml."""

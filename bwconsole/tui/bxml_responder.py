@@ -31,9 +31,14 @@ __all__ = ["HANGUP", "BxmlResponder", "BxmlSettings", "Mode", "scripts_dir"]
 
 Mode = Literal["script", "interactive"]
 
-RELAY_MARGIN = 0.5
+RELAY_MARGIN = 0.75
 """Seconds before the relay's deadline the prompt gives up, so that the default script's
 answer still reaches the relay (and the API) before the relay's own fallback does."""
+
+EXECUTED = frozenset({"answer", "gather", "redirect"})
+"""Events whose BXML reply the API runs; the rest get `ACKNOWLEDGE`."""
+ACKNOWLEDGE = '<?xml version="1.0" encoding="UTF-8"?>\n<Response />\n'
+"""The reply to a request whose answer the API does not run: nothing to decide."""
 
 HANGUP = '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Hangup />\n</Response>\n'
 """The answer of last resort, when even the default script cannot be used."""
@@ -129,16 +134,50 @@ class BxmlResponder:
         return max(0.0, min(self.settings.timeout, budget - RELAY_MARGIN))
 
     async def answer(self, request: BxmlRequest) -> str:
-        """Answer one BXML request (the relay waits for this, up to its timeout)."""
-        if self.settings.mode == "interactive":
-            if self.time_allowed(request) <= 0:
-                return self._fallback(request, self.settings.default, "no time to ask")
-            chosen, timed_out = await self._ask(request)
-            if chosen is not None:
-                return chosen
-            why = "time is up" if timed_out else "default chosen"
-            return self._fallback(request, self.settings.default, why)
-        return self._fallback(request, self.settings.script, "")
+        """Answer one BXML request (the relay waits for this, up to its timeout).
+
+        Only the replies to `answer`, `gather` and `redirect` are run by the API
+        (SEMANTICS.md, docs/sandbox.md); any other request (an `incomingcall`, a
+        `hangup`), or one for a call the console knows has ended, is acknowledged at
+        once with an empty document and no prompt. What answered, and its verbs, go on
+        the call's timeline in the Calls pane.
+        """
+        payload = request.live.payload if isinstance(request.live.payload, Mapping) else {}
+        kind = str(payload.get("eventType") or "")
+        if kind not in EXECUTED or self._call_over(payload.get("callId")):
+            return ACKNOWLEDGE
+        document, label = await self._choose(request)
+        self._record(payload.get("callId"), kind, label, document)
+        return document
+
+    async def _choose(self, request: BxmlRequest) -> tuple[str, str]:
+        """The document to answer with and, in words, where it came from."""
+        if self.settings.mode != "interactive":
+            name = self.settings.script
+            return self._fallback(request, name, ""), name
+        default = self.settings.default
+        if self.time_allowed(request) <= 0:
+            return self._fallback(request, default, "no time to ask"), f"{default} (no time)"
+        chosen, timed_out, label = await self._ask(request)
+        if chosen is not None:
+            return chosen, label
+        why = "time is up" if timed_out else "default chosen"
+        return self._fallback(request, default, why), f"{default} ({why})"
+
+    def _call_over(self, call_id: object) -> bool:
+        calls = getattr(self.app, "panes", {}).get("calls")
+        row = calls.model.get(call_id) if calls is not None and isinstance(call_id, str) else None
+        return row is not None and row.get("state") in ("completed", "rejected")
+
+    def _record(self, call_id: object, kind: str, label: str, document: str) -> None:
+        calls = getattr(self.app, "panes", {}).get("calls")
+        if calls is None or not isinstance(call_id, str) or not call_id:
+            return
+        try:
+            verbs = ", ".join(type(verb).__name__ for verb in parse(document).children)
+        except BxmlError:
+            verbs = "not valid BXML"
+        calls.note(call_id, f"BXML for {kind}: {label} -> {verbs or 'no verbs'}")
 
     def apply_settings(self, settings: BxmlSettings | None) -> None:
         """Use new settings and keep them for the next start (None: unchanged)."""
@@ -153,7 +192,7 @@ class BxmlResponder:
         """Show the settings screen; what it returns is applied and saved."""
         from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen, settings_from_form
 
-        screen = BxmlSettingsScreen(self.settings, self.choices())
+        screen = BxmlSettingsScreen(self.settings, self.choices(), bxml_url=self.bxml_url())
         self.app.push_screen(
             screen, callback=lambda values: self.apply_settings(settings_from_form(values))
         )
@@ -179,8 +218,9 @@ class BxmlResponder:
             self.app.notify(f"BXML: {why}, answered with {name!r}", timeout=5, markup=False)
         return document
 
-    async def _ask(self, request: BxmlRequest) -> tuple[str | None, bool]:
-        """The user's answer (None: the default) and whether the time ran out."""
+    async def _ask(self, request: BxmlRequest) -> tuple[str | None, bool, str]:
+        """The user's answer (None: the default), whether the time ran out, and what the
+        user answered with in words."""
         from bwconsole.tui.screens.bxml_prompt import BxmlPromptScreen
 
         loop = asyncio.get_running_loop()
@@ -197,18 +237,19 @@ class BxmlResponder:
             chosen = await asyncio.wait_for(answered, allowed)
         except TimeoutError:
             screen.expire()
-            return None, True
-        return chosen, screen.timed_out
+            return None, True, ""
+        return chosen, screen.timed_out, screen.answered_with
 
     def _context(self, request: BxmlRequest | None) -> TemplateContext:
         payload = request.live.payload if request is not None else None
         return TemplateContext(
             payload=payload if isinstance(payload, Mapping) else {},
-            bxml_url=self._bxml_url(),
+            bxml_url=self.bxml_url(),
             forward_to=self.settings.forward_to,
         )
 
-    def _bxml_url(self) -> str | None:
+    def bxml_url(self) -> str | None:
+        """The relay's BXML door for this channel, with the ingress credential (None: no relay)."""
         backend = getattr(self.app, "backend", None)
         profile = getattr(backend, "profile", None)
         relay, channel = (

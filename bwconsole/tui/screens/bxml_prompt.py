@@ -68,6 +68,8 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         """True if the countdown ran out before the user answered."""
         self.closed = False
         """True once dismissed: a screen's result can be set only once."""
+        self.answered_with = ""
+        """What the user answered with, in words: a script's name or "typed BXML"."""
         self.countdown = Label(id="bxml-countdown")
         self.choices = OptionList(
             *(Option(plain(self._label(name)), id=name) for name in responder.choices()),
@@ -126,7 +128,7 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         except (KeyError, BxmlError, OSError) as exc:
             self._show_problem(f"{name}: {exc}")
             return
-        self._answer(document)
+        self._answer(document, name)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -148,16 +150,17 @@ class BxmlPromptScreen(ModalScreen[str | None]):
             self.app.notify(
                 "\n".join(warnings), title="BXML normalised", severity="warning", markup=False
             )
-        self._answer(self.editor.text)
+        self._answer(self.editor.text, "typed BXML")
 
     def action_use_default(self) -> None:
         """Give up choosing: the default script answers."""
         self._answer(None)
 
-    def _answer(self, document: str | None) -> None:
+    def _answer(self, document: str | None, label: str = "") -> None:
         if self.expired:
             return  # a late key: the default has answered already
         self.expired = True
+        self.answered_with = label
         self._close(document)
 
     def _tick(self) -> None:

@@ -7,25 +7,16 @@ from collections.abc import Sequence
 from textual.validation import ValidationResult, Validator
 
 from bwconsole.tui.bxml_responder import BxmlSettings
-from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.screens.call_form import Choice, ChoiceFormScreen
+from bwconsole.tui.screens.form import Field
 from bwconsole.tui.validators import E164, Required
 
-__all__ = ["BxmlSettingsScreen", "OneOf", "settings_from_form"]
+__all__ = ["BxmlSettingsScreen", "settings_from_form", "strip_userinfo"]
 
-MODES = ("script", "interactive")
-
-
-class OneOf(Validator):
-    """The value must be one of a few names (listed in the failure)."""
-
-    def __init__(self, names: Sequence[str]) -> None:
-        super().__init__()
-        self.names = tuple(names)
-
-    def validate(self, value: str) -> ValidationResult:
-        if value.strip() in self.names:
-            return self.success()
-        return self.failure(f"choose one of: {', '.join(self.names)}")
+MODE_CHOICES = (
+    ("interactive: ask me, with a countdown", "interactive"),
+    ("script: answer at once with the script below", "script"),
+)
 
 
 class Seconds(Validator):
@@ -41,35 +32,44 @@ class Seconds(Validator):
         return self.success()
 
 
-class BxmlSettingsScreen(FormScreen):
-    """Edits `BxmlSettings`; dismisses with the settings, or None when cancelled."""
+class BxmlSettingsScreen(ChoiceFormScreen):
+    """Edits `BxmlSettings`; dismisses with the settings, or None when cancelled.
 
-    def __init__(self, settings: BxmlSettings, choices: Sequence[str]) -> None:
-        names = ", ".join(choices)
+    Mode and scripts are pick-lists (nothing to mistype); the title says where the
+    requests come from, since a number's application must point at the relay's
+    `/bxml/` URL for any to arrive.
+    """
+
+    def __init__(
+        self, settings: BxmlSettings, choices: Sequence[str], *, bxml_url: str | None = None
+    ) -> None:
+        scripts = [(name, name) for name in choices]
+
+        def known(name: str) -> str | None:  # a script file deleted since: nothing chosen
+            return name if name in choices else None
+
+        where = (
+            f"requests come to {strip_userinfo(bxml_url)}: an application's incoming-call "
+            "URL must point there (f4 links a number to one that does)"
+            if bxml_url
+            else "requests come to the relay's /bxml/<channel> URL"
+        )
         super().__init__(
-            "BXML responder",
+            f"BXML responder — {where}",
             [
-                Field(
-                    "mode",
-                    "Mode: script (answer at once) or interactive (ask me)",
-                    (Required(), OneOf(MODES)),
-                    settings.mode,
-                ),
-                Field(
-                    "script",
-                    f"Script for script mode ({names})",
-                    (Required(), OneOf(choices)),
-                    settings.script,
-                ),
-                Field(
+                Choice("mode", "Mode", MODE_CHOICES, settings.mode, allow_blank=False),
+                Choice("script", "Script for script mode", scripts, known(settings.script)),
+                Choice(
                     "default",
                     "Default when the prompt runs out of time",
-                    (Required(), OneOf(choices)),
-                    settings.default,
+                    scripts,
+                    known(settings.default),
                 ),
+            ],
+            [
                 Field(
                     "timeout",
-                    "Prompt countdown, seconds",
+                    "Prompt countdown, seconds (cut to the relay's own deadline)",
                     (Required(), Seconds()),
                     f"{settings.timeout:g}",
                 ),
@@ -81,6 +81,13 @@ class BxmlSettingsScreen(FormScreen):
                 ),
             ],
         )
+
+
+def strip_userinfo(url: str) -> str:
+    """The URL without `user:password@` (the ingress credential is no business of the eye)."""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{host.rpartition('@')[2]}{slash}{path}"
 
 
 def settings_from_form(values: dict[str, str] | None) -> BxmlSettings | None:
