@@ -95,6 +95,12 @@ class LiveClient:
         on_forwarders: called with the names of the channel's forwarders whenever
             they change (a `bwconsole listen` started or stopped).
         on_forwarded: called with each delivery report of a forwarder.
+        save_every: seconds between writes of the state file at most (each write is
+            an fsync); `bwconsole listen` writes after every ack, so a crash repeats
+            only the events of the last ack interval.
+        read_ahead: with N > 0, up to N event frames are read ahead of the one
+            `on_event` is handling, so BXML requests and pings still get through
+            while it waits (`bwconsole listen` retrying an app that is down).
         subscriber: the name acks are recorded under when the state file has none yet
             (default `{host}-{random}`); `bwconsole listen` names itself `listen-…` so a
             console can tell that events are also being forwarded.
@@ -115,6 +121,8 @@ class LiveClient:
         after: int | None = None,
         subscriber: str | None = None,
         forwarder: bool = False,
+        read_ahead: int = 0,
+        save_every: float = STATE_WRITE_INTERVAL,
         on_forwarders: Callable[[tuple[str, ...]], None] | None = None,
         on_forwarded: Callable[[Forwarded], None] | None = None,
     ) -> None:
@@ -125,6 +133,8 @@ class LiveClient:
         self._on_state = on_state
         self._on_request = on_request
         self._forwarder = forwarder
+        self._read_ahead = read_ahead
+        self._save_every = save_every
         self._on_forwarders = on_forwarders
         self._on_forwarded = on_forwarded
         self.forwarders: tuple[str, ...] = ()
@@ -228,8 +238,15 @@ class LiveClient:
         acker = asyncio.create_task(self._ack_loop(ws))
         silence = 3 * DEFAULT_PING_INTERVAL
         self._ws = ws
+        ahead: asyncio.Queue[dict[str, Any]] | None = None
+        worker: asyncio.Task[None] | None = None
+        if self._read_ahead > 0:
+            ahead = asyncio.Queue(self._read_ahead)
+            worker = asyncio.create_task(self._event_worker(ahead))
         try:
             while True:
+                if worker is not None and worker.done():
+                    worker.result()  # a failure of the worker ends the connection, said why
                 try:
                     async with asyncio.timeout(silence):
                         raw = await ws.recv()
@@ -237,8 +254,20 @@ class LiveClient:
                     raise _Dead(f"nothing from the relay for {silence:g} s") from None
                 text = raw if isinstance(raw, str) else raw.decode()
                 for line in text.split("\n"):  # batched messages carry one frame a line
-                    silence = await self._handle_frame(ws, json.loads(line), silence)
+                    frame = json.loads(line)
+                    if (
+                        ahead is not None
+                        and isinstance(frame, dict)
+                        and frame.get("type") == "event"
+                    ):
+                        await ahead.put(frame)  # waits while `read_ahead` frames are pending
+                    else:
+                        silence = await self._handle_frame(ws, frame, silence)
         finally:
+            if worker is not None:  # the event in hand stays unacked: it comes again
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
             self._ws = None
             self._set_forwarders([])
             acker.cancel()
@@ -246,6 +275,10 @@ class LiveClient:
                 await acker
             with contextlib.suppress(Exception):
                 await self._send_ack(ws)
+
+    async def _event_worker(self, ahead: asyncio.Queue[dict[str, Any]]) -> None:
+        while True:
+            await self._handle_event(await ahead.get())
 
     async def _handle_frame(self, ws: ClientConnection, frame: Any, silence: float) -> float:
         """Act on one frame; return the allowed silence (a ping may change it)."""
@@ -346,7 +379,7 @@ class LiveClient:
             await self._ack_wake.wait()
             self._ack_wake.clear()
             await self._send_ack(ws)
-            if time.monotonic() - self._saved >= STATE_WRITE_INTERVAL:
+            if time.monotonic() - self._saved >= self._save_every:
                 await asyncio.to_thread(self._save)
             await asyncio.sleep(ACK_INTERVAL)  # coalesce a burst into one ack
 

@@ -180,9 +180,10 @@ async def test_sigkilled_listen_resumes_from_its_last_ack(
             await app.wait_until(lambda hits: len({h.seq for h in hits}) >= total, 60)
             await asyncio.sleep(0.3)
             assert_in_order_once(app.hits, total, crashed_at=killed_at)
-            # it resumed near its last ack, not from the start of the channel
+            # it resumed from its last ack: only what the last ack interval (50 ms) and
+            # the state write after it had not covered comes again
             repeated = len(app.hits) - total
-            assert repeated < 100, f"{repeated} events delivered again"
+            assert repeated < 30, f"{repeated} events delivered again"
             assert await second.stop() == 0
 
 

@@ -170,3 +170,31 @@ async def test_failing_or_invalid_bxml_is_reported(tmp_path: Path, token_file: P
         assert "c-bad" in line and "Speak" in line
         assert "app answered 500" in await listen.wait_for_line("c-500")
         assert await listen.stop() == 0
+
+
+async def test_bxml_request_is_answered_while_a_callback_is_being_retried(
+    tmp_path: Path, token_file: Path
+) -> None:
+    def reply(hit: Hit) -> Response:
+        if hit.path == "/voice":
+            return Response("<Response><Hangup/></Response>", media_type="application/xml")
+        return Response("not yet", status_code=503)  # the callback handler is broken
+
+    async with (
+        relay_server(store="memory") as relay,
+        local_app(reply=reply) as app,
+        httpx.AsyncClient(base_url=relay.url) as http,
+    ):
+        voice = f"http://127.0.0.1:{app.port}/voice"
+        extra = ("--bxml-to", voice, "--retry-max", "0.2s")
+        async with listening(args(relay, token_file, app.url, *extra), listen_env(tmp_path)) as lt:
+            await lt.wait_for_line("forwarding")
+            await http.post(f"/callbacks/{CHANNEL}", json={"eventType": "sms", "messageId": "m-1"})
+            await lt.wait_for_line("retry 3")  # listen is stuck on the sms, retrying
+            answered = await http.post(
+                f"/bxml/{CHANNEL}", json={"eventType": "answer", "callId": "c-1"}
+            )
+            assert answered.headers["x-relay-bxml-source"] == "console"
+            assert answered.text == "<Response><Hangup/></Response>"
+            assert [hit.path for hit in app.hits if hit.path == "/voice"] == ["/voice"]
+            assert await lt.stop() == 0

@@ -4,7 +4,8 @@ The order of a channel is the order of delivery: one event at a time, the
 next only after the app answered the previous one 2xx and it was acked, so an
 app that is down holds the stream back instead of losing it. BXML requests
 are the exception: the API is waiting on the line, so each is forwarded at
-once, in its own task, and its answer (or, if the app fails or is too slow,
+once, in its own task (the live client reads ahead of the event being
+delivered, so a request is never stuck behind a retried callback), and its answer (or, if the app fails or is too slow,
 a request for the relay's fallback) goes back within `bxml_timeout`.
 
 A request received on the relay's `/bxml/` door reaches a subscriber twice:
@@ -32,6 +33,11 @@ __all__ = ["DEFAULT_BXML_TIMEOUT", "Listener", "RelayRefused", "inspect_bxml"]
 DEFAULT_BXML_TIMEOUT = 4.0
 """Seconds the app has for a BXML answer: inside the relay's default 5 s, so the
 fallback request still gets there first."""
+
+
+READ_AHEAD = 1000
+"""Event frames read ahead of the one being delivered: BXML requests and pings behind
+them still get through while a delivery is retried."""
 
 
 class RelayRefused(Exception):
@@ -85,6 +91,8 @@ class Listener:
             after=after,
             subscriber=subscriber,
             forwarder=True,
+            read_ahead=READ_AHEAD,
+            save_every=0.0,
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -178,7 +178,6 @@ async def _listen(args: argparse.Namespace, target: RelayTarget, stop: asyncio.E
         relay_bxml_url=target.bxml_door,
         timeout=args.timeout,
         backoff=(0.25, args.retry_max),
-        on_retry=printer.retrying,
     )
     events = [word.strip() for word in (args.events or "").split(",") if word.strip()]
     host = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())[:40] or "laptop"
