@@ -198,3 +198,20 @@ async def test_bxml_request_is_answered_while_a_callback_is_being_retried(
             assert answered.text == "<Response><Hangup/></Response>"
             assert [hit.path for hit in app.hits if hit.path == "/voice"] == ["/voice"]
             assert await lt.stop() == 0
+
+
+async def test_the_relays_shorter_deadline_wins(tmp_path: Path, token_file: Path) -> None:
+    async with (
+        relay_server(store="memory", bxml_timeout=1.5) as relay,
+        local_app(reply=ivr, delay=3.0) as app,
+        listening(args(relay, token_file, app.url), listen_env(tmp_path)) as listen,
+        httpx.AsyncClient(base_url=relay.url) as http,
+    ):
+        await listen.wait_for_line("forwarding")
+        response = await http.post(f"/bxml/{CHANNEL}", json={"eventType": "answer", "callId": "c"})
+        # listen's 4 s would be too late: it gave up at the relay's 1.5 s less 0.5 s and
+        # asked for the fallback itself, instead of the relay timing out
+        assert response.text == DEFAULT_FALLBACK_BXML
+        assert response.headers["x-relay-bxml-source"] == "console"
+        assert "within 1.0 s" in await listen.wait_for_line("fallback")
+        assert await listen.stop() == 0

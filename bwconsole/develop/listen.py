@@ -40,6 +40,10 @@ READ_AHEAD = 1000
 them still get through while a delivery is retried."""
 
 
+BXML_MARGIN = 0.5
+"""Seconds kept from the relay's deadline for the answer to travel back to it."""
+
+
 class RelayRefused(Exception):
     """The relay refused the token (HTTP 401/403): retrying will not help."""
 
@@ -162,14 +166,17 @@ class Listener:
         if not self._wanted(live):
             self.printer.bxml_failed(live, "filtered out by --events")
             return None
+        within = self.bxml_timeout
+        if request.budget is not None:  # the relay's own deadline, less time to get back
+            within = max(0.1, min(within, request.budget - BXML_MARGIN))
         try:
-            answer = await self.forwarder.deliver(live, within=self.bxml_timeout)
+            answer = await self.forwarder.deliver(live, within=within)
         except NotOk as exc:
             self.printer.bxml_failed(live, f"app answered {exc.answer.status}")
             self._report(live, f"BXML {exc.answer.status}: fallback")
             return None
         except httpx.TransportError as exc:
-            self.printer.bxml_failed(live, f"app {describe(exc)} within {self.bxml_timeout:g} s")
+            self.printer.bxml_failed(live, f"app {describe(exc)} within {within:.1f} s")
             self._report(live, "BXML: no answer, fallback")
             return None
         verbs, problem = inspect_bxml(answer.body)

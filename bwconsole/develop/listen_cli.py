@@ -115,7 +115,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=4.0,
         metavar="D",
-        help="time the app has for a BXML answer (default 4s, inside the relay's 5s)",
+        help="time the app has for a BXML answer (default 4s; never past the relay's own "
+        "--bxml-timeout, less 0.5s)",
     )
     add_target_options(parser)
 
