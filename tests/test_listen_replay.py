@@ -106,9 +106,10 @@ async def test_resend_delivers_stored_events_again_exactly(
 async def test_listen_from_seq_and_events_filter(relay_args: list[str], tmp_path: Path) -> None:
     async with local_app() as app:
         args = ["--forward-to", app.url, "--from", "3", "--events", "answer,hangup", *relay_args]
-        async with listening(args, listen_env(tmp_path)) as listen:
+        async with listening([*args, "--print-json"], listen_env(tmp_path)) as listen:
             await app.wait_until(lambda hits: len(hits) == 2, 20)
             await listen.wait_for_line("hangup")
+            await listen.wait_for_line('"callId": "c-5"')  # --print-json: the payload too
             await asyncio.sleep(0.3)
             assert [_payload(h)["eventType"] for h in app.hits] == ["answer", "hangup"]
             assert app.seqs() == [4, 5]
@@ -152,6 +153,13 @@ async def test_trigger_scenarios_reach_the_app_through_listen_sandbox(tmp_path: 
             await app.wait_until(lambda hits: bool(_about(hits, "messageId", message_id)), 20)
             (inbound,) = _about(app.hits, "messageId", message_id)
             assert inbound["direction"] == "in" and inbound["text"] == "hi there"
+
+            mms = await bwconsole(tmp_path, "trigger", "mms", "--media", "https://x.test/a.png")
+            assert mms.returncode == 0, mms.stderr
+            mms_id = mms.stdout.split()[1]
+            await app.wait_until(lambda hits: bool(_about(hits, "messageId", mms_id)), 20)
+            (picture,) = _about(app.hits, "messageId", mms_id)
+            assert picture["eventType"] == "mms" and picture["media"] == ["https://x.test/a.png"]
 
             failed = await bwconsole(tmp_path, "trigger", "failed-sms")
             assert failed.returncode == 0, failed.stderr
