@@ -7,6 +7,7 @@ import asyncio
 import json
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -221,3 +222,19 @@ def test_listen_help_documents_every_flag_and_the_exit_codes() -> None:
     ):
         assert flag in text
     assert "exit codes: 0 stopped" in text and "3 the relay refused the token" in text
+
+
+async def test_pruned_or_empty_channels_answer_at_once(
+    relay: BackgroundServer, relay_args: list[str], tmp_path: Path
+) -> None:
+    await relay.relay.store.prune(time.time() + 1)  # type: ignore[attr-defined]
+    started = time.monotonic()
+    listed = await bwconsole(tmp_path, "events", "list", *relay_args)
+    assert listed.returncode == 0 and listed.stdout == ""
+    resent = await bwconsole(
+        tmp_path, "events", "resend", "2", "--forward-to", "http://127.0.0.1:9/", *relay_args
+    )
+    assert resent.returncode == 4 and "#2: not stored" in resent.stdout
+    empty = [*relay_args[:3], "other", *relay_args[4:]]
+    assert (await bwconsole(tmp_path, "events", "list", *empty)).stdout == ""
+    assert time.monotonic() - started < 20  # no 30 s wait for events that are gone

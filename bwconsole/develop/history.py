@@ -13,6 +13,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
@@ -77,21 +78,42 @@ async def _read(
         async with connect(f"{base}?requests=0", additional_headers=headers) as ws:
             last = int(_first_ping(await ws.recv()).get("last_seq") or 0)
         after = max(0, last - newest)
+    if not await _stored_after(url, channel, headers, after):
+        return [], after  # nothing kept past `after` (none yet, or pruned by retention)
     events: list[LiveEvent] = []
     query = f"after={after}&requests=0&batch=1"
     async with connect(f"{base}?{query}", additional_headers=headers, max_size=None) as ws:
         last = int(_first_ping(await ws.recv()).get("last_seq") or 0)
         end = last if until is None else min(until, last)
-        while (events[-1].seq if events else after) < end:
+        seen = after  # the replay skips pruned seqs: stop on the seq reached, not the count
+        while seen < end:
             raw = await ws.recv()
             text = raw if isinstance(raw, str) else raw.decode()
             for line in text.split("\n"):
                 frame = json.loads(line)
                 if isinstance(frame, dict) and frame.get("type") == "event":
                     event = event_from_frame(frame)
+                    seen = max(seen, event.seq)
                     if event.seq <= end:
                         events.append(event)
     return events, last
+
+
+async def _stored_after(url: str, channel: str, headers: dict[str, str], after: int) -> bool:
+    """Whether the relay keeps an event of `channel` above `after` (its `/healthz` counts)."""
+    http_url = "http" + url[len("ws") :] if url.startswith("ws") else url
+    async with httpx.AsyncClient(trust_env=False) as http:
+        try:
+            response = await http.get(f"{http_url.rstrip('/')}/healthz", headers=headers)
+            channels = response.json().get("channels")
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return True  # cannot tell: read the log and see
+    if not isinstance(channels, dict):
+        return True  # no details for this token: the websocket will say why
+    stats = channels.get(channel)
+    if not isinstance(stats, dict):
+        return False  # nothing ever stored on this channel
+    return bool(stats.get("events")) and int(stats.get("last_seq") or 0) > after
 
 
 def _first_ping(raw: str | bytes) -> dict[str, Any]:
