@@ -212,3 +212,36 @@ async def test_ctrl_c_mid_delivery_leaves_that_event_unacked(
             await app.wait_until(lambda hits: [h.seq for h in hits][-2:] == [2, 3], 20)
             assert await again.stop() == 0
         assert app.seqs() == [1, 2, 3]  # #2 was recorded once: its first try never answered
+
+
+async def test_hop_by_hop_and_credentials_stay_behind(
+    relay: BackgroundServer, token_file: Path, tmp_path: Path
+) -> None:
+    body = b'{"eventType":"sms","messageId":"m-h", "text":"caf\\u00e9 \xe2\x98\x95"}'
+    async with httpx.AsyncClient(base_url=relay.url) as http:
+        response = await http.post(
+            f"/callbacks/{CHANNEL}",
+            content=body,
+            headers={
+                "content-type": "application/json; charset=utf-8",
+                "user-agent": "BandwidthAPI/v1",
+                "x-custom": "kept",
+                "x-private-hop": "dropped",
+                "connection": "keep-alive, X-Private-Hop",
+                "keep-alive": "timeout=5",
+                "cookie": "session=secret",
+                "authorization": "Basic c2VjcmV0OnNlY3JldA==",
+            },
+        )
+        assert response.status_code == 200
+    async with local_app() as app:
+        async with listening(listen_args(relay, token_file, app), listen_env(tmp_path)):
+            await app.wait_until(lambda hits: len(hits) == 1, 20)
+        (hit,) = app.hits
+        assert hit.body == body
+        assert hit.headers["x-custom"] == "kept"
+        assert hit.headers["user-agent"] == "BandwidthAPI/v1"
+        assert hit.headers["content-type"] == "application/json; charset=utf-8"
+        assert hit.headers["x-bwconsole-event-seq"] == "1"
+        for gone in ("x-private-hop", "keep-alive", "cookie", "authorization"):
+            assert gone not in hit.headers, gone

@@ -180,8 +180,13 @@ class Forwarder:
         return f"{url}{'&' if '?' in url else '?'}{live.query}"
 
     def headers(self, live: LiveEvent) -> list[tuple[str, str]]:
-        """The API's headers minus hop-by-hop and credentials, plus seq and receive time."""
-        kept = [(k, v) for k, v in live.headers.items() if k.lower() not in HOP_BY_HOP]
+        """The API's headers minus hop-by-hop and credentials, plus seq and receive time.
+
+        Hop-by-hop are the fixed ones and any that `Connection` names (RFC 9110 §7.6.1).
+        """
+        named = {token.strip().lower() for token in live.headers.get("connection", "").split(",")}
+        dropped = HOP_BY_HOP | named
+        kept = [(k, v) for k, v in live.headers.items() if k.lower() not in dropped]
         kept += [(SEQ_HEADER, str(live.seq)), (RECEIVED_HEADER, live.received_at)]
         if live.bxml and self.relay_bxml_url:
             kept.append((BXML_URL_HEADER, self.relay_bxml_url))
