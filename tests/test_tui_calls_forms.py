@@ -11,7 +11,13 @@ from textual.widgets import Static
 from bwconsole.events import parse
 from bwconsole.live import LiveEvent
 from bwconsole.tui.app import BwConsoleApp
-from bwconsole.tui.screens.call_dialogs import dial_form, gather_form, play_form, transfer_form
+from bwconsole.tui.screens.call_dialogs import (
+    dial_form,
+    gather_form,
+    play_form,
+    playable,
+    transfer_form,
+)
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.calls import CallsPane
@@ -196,3 +202,49 @@ async def test_transfer_form_refuses_a_bad_caller_id_and_keeps_the_whisper() -> 
         assert app.results == [
             {"to": "+15550021234", "caller_id": "private", "whisper": "A customer for you"}
         ]
+
+
+async def test_enter_on_the_caller_list_submits_and_an_open_list_takes_enter() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = dial_form(SOURCES, caller=None, to="+19195551234")
+        app.ask(screen)
+        await pilot.pause()
+        screen.selects["from"].focus()
+        await pilot.press("space")  # opens the list
+        await pilot.pause()
+        assert screen.selects["from"].expanded
+        await pilot.press("down", "enter")  # chooses in it, does not submit
+        await pilot.pause()
+        assert app.results == [] and not screen.selects["from"].expanded
+        await pilot.press("enter")  # on the closed list: submits
+        await pilot.pause()
+        assert app.results == [
+            {"from": "sip:me@x.sip.test", "to": "+19195551234", "timeout": "", "conference": ""}
+        ]
+
+
+def test_the_play_form_offers_audio_files_only() -> None:
+    media = [
+        ("r-abc.wav", "https://m/r-abc.wav"),
+        ("tr-abc", "https://m/tr-abc"),
+        ("hold.MP3", "https://m/hold.MP3"),
+        ("photo.png", "https://m/photo.png"),
+    ]
+    assert playable(media) == [
+        ("r-abc.wav", "https://m/r-abc.wav"),
+        ("hold.MP3", "https://m/hold.MP3"),
+    ]
+
+
+async def test_stop_with_nothing_playing_says_so_and_sends_nothing() -> None:
+    app = BwConsoleApp(initial_pane="calls")
+    async with app.run_test() as pilot:
+        pane = app.pane("calls")
+        assert isinstance(pane, CallsPane)
+        pane.update_call("c-1", state="active", direction="out", **{"from": "+1", "to": "+2"})
+        await pilot.pause()
+        await pane.actions.stop_audio("c-1")
+        await pilot.pause()
+        assert any("Nothing is playing" in n.message for n in app._notifications)
+        assert len(app.api_log.model) == 0

@@ -92,3 +92,38 @@ def test_validators_accept_empty_unless_required() -> None:
     assert not E164().validate("+0123").is_valid
     assert not E164().validate("+1234567890123456").is_valid
     assert not IntRange(1, 5).validate("two").is_valid
+
+
+async def test_focus_starts_on_the_first_empty_required_field() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        form = FormScreen(
+            "Rename",
+            [
+                Field("number", "Number", (Required(), E164()), value="+19195551234"),
+                Field("timeout", "Timeout (s)", (IntRange(1, 300),)),
+                Field("name", "Name", (Required(),)),
+            ],
+        )
+        app.ask(form)
+        await pilot.pause()
+        assert app.focused is form.inputs["name"]
+
+
+async def test_a_problem_goes_away_as_soon_as_the_field_is_fixed() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        form = dial_form()
+        app.ask(form)
+        await pilot.pause()
+        form.inputs["timeout"].value = "9000"
+        await pilot.press(*"555", "enter")
+        assert form.errors["to"].has_class("-shown") and form.errors["timeout"].has_class("-shown")
+        await pilot.press("backspace", "backspace", "backspace", *"+19195551234")
+        await pilot.pause()
+        assert not form.errors["to"].has_class("-shown"), "fixed: the problem is gone"
+        assert form.errors["timeout"].has_class("-shown"), "still wrong: still told"
+        form.inputs["timeout"].value = "30"
+        await pilot.pause()
+        assert not form.errors["timeout"].has_class("-shown")
+        assert app.results == []

@@ -71,12 +71,14 @@ class _Rule(Validator):
 def account_fields() -> list[Field]:
     """The form's fields, in the order `bwconsole config add` asks them."""
     return [
-        Field("name", "Profile name", (Required(), _Rule(check_profile_name)), placeholder="work"),
-        Field("user_id", "User id", (_Rule(check_user_id),), placeholder="u-abc123"),
+        Field(
+            "name", "Profile name", (Required(), _Rule(check_profile_name)), placeholder="e.g. work"
+        ),
+        Field("user_id", "User id", (_Rule(check_user_id),), placeholder="e.g. u-abc123"),
         Field("api_token", "API token", (Required(),), password=True),
         Field("api_secret", "API secret", (Required(),), password=True),
         Field("api_url", "API URL", (Required(), Url()), value=DEFAULT_API_URL),
-        Field("relay_url", "Relay URL (blank for none)", (Url(),), placeholder="https://…"),
+        Field("relay_url", "Relay URL (blank for none)", (Url(),), placeholder="e.g. https://…"),
         Field("relay_token", "Relay token (blank for none)", password=True),
         Field("relay_channel", "Relay channel", (_Rule(check_channel),)),
     ]

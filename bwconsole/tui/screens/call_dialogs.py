@@ -23,6 +23,7 @@ __all__ = [
     "conference_form",
     "dial_form",
     "gather_form",
+    "playable",
     "play_form",
     "speak_form",
     "transfer_form",
@@ -94,11 +95,25 @@ def _one_source(values: Mapping[str, str]) -> str | None:
     return None
 
 
+AUDIO_SUFFIXES = (".wav", ".mp3")
+"""What a call can play (the v1 audio docs: WAV or MP3)."""
+
+
+def playable(media: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (name, URL) pairs a call can play: audio files only. The media list also
+    holds transcriptions (`tr-…`, plain text) and MMS pictures, which would fail."""
+    return [
+        (name, url)
+        for name, url in media
+        if not name.startswith("tr-") and name.lower().endswith(AUDIO_SUFFIXES)
+    ]
+
+
 def play_form(media: Sequence[tuple[str, str]]) -> ChoiceFormScreen:
     """Play a file: one of the account's `media` ((name, URL) pairs) or any audio URL."""
     return ChoiceFormScreen(
         "Play audio",
-        [Choice("media", "Media file of the account", media)],
+        [Choice("media", "Media file of the account", playable(media))],
         [Field("url", "…or an audio URL (WAV or MP3)", (Url(),))],
         check=_one_source,
     )

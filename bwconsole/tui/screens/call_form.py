@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from bwconsole.tui.safe_text import markup, plain, visible
 from bwconsole.tui.screens.form import Field, FormScreen
@@ -173,6 +173,20 @@ class ChoiceFormScreen(FormScreen):
             for name, select in self.selects.items()
         }
         return chosen | {name: widget.value.strip() for name, widget in self.inputs.items()}
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._check_again()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # (FormScreen's own handler, which rechecks the field, runs as well.)
+        self._check_again()
+
+    def _check_again(self) -> None:
+        """The whole-form problem on screen goes as soon as the values fit together."""
+        if self.form_error.has_class("-shown") and self.check is not None:
+            problem = self.check(self.values())
+            self.form_error.update(visible(problem or "", lines=True))
+            self.form_error.set_class(bool(problem), "-shown")
 
     def submit(self) -> None:
         """Check every field, then the whole; close with the values when all pass."""

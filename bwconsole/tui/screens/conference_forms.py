@@ -25,7 +25,7 @@ def dial_form(conference_id: str, default_from: str) -> FormScreen:
                 "to",
                 "To (they join the conference when they answer)",
                 (Required(), E164()),
-                placeholder="+19195551234",
+                placeholder="e.g. +19195551234",
             ),
             Field("from", "From (a number the account owns)", (Required(), E164()), default_from),
         ],
@@ -41,7 +41,7 @@ def add_call_form(conference_id: str) -> FormScreen:
                 "call",
                 "Call id (an active call created with this conference's id)",
                 (Required(),),
-                placeholder="c-…",
+                placeholder="e.g. c-…",
             )
         ],
     )
@@ -51,7 +51,7 @@ def speak_form(target: str) -> FormScreen:
     """Text to speak to the whole conference or one member."""
     return FormScreen(
         f"Speak to {target}",
-        [Field("sentence", "Sentence", (Required(),), placeholder="Welcome to the call")],
+        [Field("sentence", "Sentence", (Required(),), placeholder="e.g. Welcome to the call")],
     )
 
 
@@ -59,5 +59,9 @@ def play_form(target: str) -> FormScreen:
     """An audio file URL to play to the whole conference or one member."""
     return FormScreen(
         f"Play audio to {target}",
-        [Field("url", "Audio file URL", (Required(), Url()), placeholder="https://…/hello.mp3")],
+        [
+            Field(
+                "url", "Audio file URL", (Required(), Url()), placeholder="e.g. https://…/hello.mp3"
+            )
+        ],
     )

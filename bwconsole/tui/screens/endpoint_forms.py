@@ -116,6 +116,6 @@ def dial_fields() -> list[Field]:
             "to",
             "To (E.164 number or sip: URI)",
             (Required(), Destination()),
-            placeholder="+19195551234 or sip:user@example.com",
+            placeholder="e.g. +19195551234 or sip:user@example.com",
         )
     ]

@@ -17,11 +17,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import Validator
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from bwconsole.tui.safe_text import markup, plain, visible
+from bwconsole.tui.validators import Required
 
-__all__ = ["Field", "FormScreen", "field_error", "field_input", "field_problems", "show_problems"]
+__all__ = [
+    "Field",
+    "FormScreen",
+    "field_error",
+    "field_input",
+    "field_problems",
+    "first_to_fill",
+    "show_problems",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,15 @@ def field_input(field: Field, *, compact: bool = False) -> Input:
     )
 
 
+def first_to_fill(fields: Sequence[Field], inputs: Mapping[str, Input]) -> Input | None:
+    """Where the cursor starts: the first required field still empty, else the first field."""
+    for field in fields:
+        required = any(isinstance(v, Required) for v in field.validators)
+        if required and not inputs[field.name].value.strip() and not inputs[field.name].disabled:
+            return inputs[field.name]
+    return inputs[fields[0].name] if fields else None
+
+
 def field_error(field: Field) -> Static:
     """Where the problems with `field` are told (hidden while there are none)."""
     return Static(classes="form--error", id=f"error-{field.name}", markup=False)
@@ -79,8 +98,11 @@ def show_problems(
     inputs: Mapping[str, Input],
     errors: Mapping[str, Static],
     problems: Mapping[str, Sequence[str]],
+    *,
+    focus: bool = True,
 ) -> bool:
-    """Tell each field's problems under it and focus the first bad input.
+    """Tell each field's problems under it and (unless `focus` is False) focus the
+    first bad input.
 
     Returns:
         True when there is no problem at all.
@@ -92,16 +114,22 @@ def show_problems(
         errors[field.name].set_class(bool(found), "-shown")
         if found and first_bad is None:
             first_bad = inputs[field.name]
-    if first_bad is not None:
+    if first_bad is not None and focus:
         first_bad.focus()
     return first_bad is None
 
 
 class FormScreen(ModalScreen[dict[str, str] | None]):
-    """Asks for some values; dismisses with {name: text} or None when cancelled."""
+    """Asks for some values; dismisses with {name: text} or None when cancelled.
+
+    Enter submits from any field, a pick-list included (`enter` is a priority binding
+    that stands aside only while a pick-list is open, to choose in it). A problem
+    shown under a field goes away as soon as the field is fixed.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form-cancel"),
+        Binding("enter", "submit", "Submit", show=False, priority=True, id="form-submit"),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field]) -> None:
@@ -121,12 +149,34 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             yield Static("enter submits · escape cancels", classes="form--hint")
 
     def on_mount(self) -> None:
-        if self.fields:
-            self.inputs[self.fields[0].name].focus()
+        first = first_to_fill(self.fields, self.inputs)
+        if first is not None:
+            first.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":
+            # An open pick-list takes enter to choose an option.
+            return not isinstance(self.focused, SelectOverlay) and not any(
+                select.expanded for select in self.query(Select)
+            )
+        return True
+
+    def action_submit(self) -> None:
+        """Enter, from whichever field."""
+        self.submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A problem shown under a field is checked again as the field changes."""
+        for field in self.fields:
+            if self.inputs[field.name] is event.input and self.errors[field.name].has_class(
+                "-shown"
+            ):
+                problems = field_problems([field], self.inputs)
+                show_problems([field], self.inputs, self.errors, problems, focus=False)
 
     def submit(self) -> None:
         """Check every field; close with the values if all pass, else say what is wrong."""

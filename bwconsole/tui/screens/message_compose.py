@@ -45,6 +45,7 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="compose-cancel"),
+        Binding("enter", "submit", "Send", show=False, priority=True, id="compose-send"),
     ]
 
     CSS_PATH = "../styles/messages.tcss"
@@ -67,7 +68,7 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
         )
         self.to = Input(
             visible(to or ""),
-            placeholder="+19195551234",
+            placeholder="e.g. +19195551234",
             validators=[Required(), E164()],
             validate_on=["submitted"],
             id="field-to",
@@ -96,9 +97,25 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
     def on_mount(self) -> None:
         (self.text if self.reply_to else self.to).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":  # enter sends from any field, but chooses in an open list
+            return not self.number.expanded
+        return True
+
+    def action_submit(self) -> None:
+        """Enter, from whichever field (the From list included)."""
+        self.submit()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Problems on screen are checked again as the fields change: fixed ones go."""
+        if self.problem.has_class("-shown"):
+            problems = self._problems()
+            self.problem.update(visible("; ".join(problems)))
+            self.problem.set_class(bool(problems), "-shown")
 
     def submit(self) -> None:
         """Check the fields; close with the draft if they pass, else say what is wrong."""
