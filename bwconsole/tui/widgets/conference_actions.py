@@ -76,6 +76,7 @@ class ConferenceActions:
         if conference_id is None:
             return
         pane.merge(conference_id, {"state": "created", "from": values["from"]})
+        pane.follow(conference_id)
         pane.table.move_cursor(pane.model.index_of(conference_id) or 0)
         pane.app.notify(
             f"Conference {conference_id} created: press d to dial someone in.", markup=False

@@ -344,6 +344,7 @@ class MessagesPane(Pane):
                     "state": "queued",
                 },
             )
+        self.follow(draft.to)  # the conversation, with the message just sent
         self.app.notify(f"Message to {draft.to} queued", timeout=3)
         return message_id
 

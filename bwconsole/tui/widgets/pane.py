@@ -92,6 +92,7 @@ class Pane(Vertical):
         self.detail = Static(classes="pane--detail-body")
         self._detail_shown_at = 0.0
         self._detail_timer: Timer | None = None
+        self._follow_key: str | None = None
 
     def compose(self) -> ComposeResult:
         yield self.filter_row
@@ -142,8 +143,29 @@ class Pane(Vertical):
     # --- feeding --------------------------------------------------------------------------------
 
     def upsert(self, key: str, row: dict[str, Any]) -> None:
-        """Add or update one row; the table redraws it within a frame."""
+        """Add or update one row; the table redraws it within a frame, and the detail
+        view follows when it shows this row (a rename, a new state, a new message)."""
         self.model.upsert(key, row)
+        if key == self._follow_key:
+            self._follow_key = None
+            self.table.flush()
+            index = self.model.index_of(key)
+            if index is not None:
+                self.table.move_cursor(index)
+        if key == self.table.cursor_key:
+            self._detail_changed()
+
+    def follow(self, key: str) -> None:
+        """Put the cursor on the row the user just created, now or as soon as it arrives
+        (often with the event that follows the API's answer)."""
+        self.table.flush()
+        index = self.model.index_of(key)
+        if index is None:
+            self._follow_key = key
+            return
+        self._follow_key = None
+        self.table.move_cursor(index)
+        self._show_detail(key)
 
     # --- events -----------------------------------------------------------------------------------
 
@@ -151,11 +173,14 @@ class Pane(Vertical):
         # Changing the detail costs a screen layout and a live log moves its cursor every
         # frame: a hidden pane skips it (`focus_list` catches up), a visible one redraws the
         # detail at most DETAIL_INTERVAL apart, the last highlight always winning.
+        self._detail_changed()
+
+    def _detail_changed(self) -> None:
         if not self.display or self._detail_timer is not None:
             return
         wait = self._detail_shown_at + DETAIL_INTERVAL - monotonic()
         if wait <= 0:
-            self._show_detail(event.key)
+            self._show_detail(self.table.cursor_key)
         else:
             self._detail_timer = self.set_timer(wait, self._show_pending_detail)
 
