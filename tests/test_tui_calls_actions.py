@@ -66,9 +66,14 @@ async def test_speak_play_media_or_a_url_and_stop_show_their_events(tmp_path: Pa
         await app.client.media.upload("hold.wav", b"RIFF....WAVE", content_type="audio/wav")
         call_id = await dial(pilot, "+15550011234")
         await pilot.press("k")
-        await form(pilot)
-        await pilot.press(*"Hello there", "enter")
+        speak = await form(pilot)
+        # 100 words: 40 API seconds, 2 s here, long enough to be stopped while it plays.
+        speak.inputs["sentence"].value = "Hello there " * 50
+        await pilot.press("enter")
         await until(pilot, lambda: "speak started" in notes(app, call_id), "the speak event")
+        await pilot.press("x")
+        await until(pilot, lambda: "playback stop requested" in notes(app, call_id), "the stop")
+        await until(pilot, lambda: "speak done" in notes(app, call_id), "the speech stopped")
 
         await pilot.press("l")
         screen = await form(pilot, ChoiceFormScreen)
@@ -78,11 +83,15 @@ async def test_speak_play_media_or_a_url_and_stop_show_their_events(tmp_path: Pa
         media = [value for _, value in screen.selects["media"]._options if value]
         screen.selects["media"].value = next(v for v in media if str(v).endswith("hold.wav"))
         await pilot.press("enter")
-        await until(pilot, lambda: "playback started" in notes(app, call_id), "playback")
-        await pilot.press("x")
-        await until(pilot, lambda: "playback stop requested" in notes(app, call_id), "the stop")
-        await until(pilot, lambda: "playback done" in notes(app, call_id), "playback stopped")
+        await until(pilot, lambda: "playback done" in notes(app, call_id), "playback (3 s)")
         assert "play: " in notes(app, call_id) and "hold.wav" in notes(app, call_id)
+        await pilot.press("x")  # nothing plays any more: said, and no request is sent
+        await until(
+            pilot,
+            lambda: any("Nothing is playing" in n.message for n in app._notifications),
+            "the nothing-playing notice",
+        )
+        assert notes(app, call_id).count("playback stop requested") == 1
 
         await pilot.press("l")
         await form(pilot, ChoiceFormScreen)

@@ -17,8 +17,10 @@ from textual.containers import VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static
 
+from bwconsole.tui.phone import to_e164
 from bwconsole.tui.safe_text import markup, plain, visible
 from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.validators import E164, normalised
 
 __all__ = [
     "CallerId",
@@ -30,31 +32,38 @@ __all__ = [
     "Pattern",
 ]
 
-_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _SIP = re.compile(r"sip:[^@\s]+@[^@\s]+")
 DTMF_CHARACTERS = "0123456789*#ABCDwW,"
 
 
 class Destination(Validator):
-    """Where a call can go: an E.164 number or a `sip:user@host` URI."""
+    """Where a call can go: a phone number (as people write it) or a `sip:user@host` URI."""
 
     def validate(self, value: str) -> ValidationResult:
         text = value.strip()
-        if not text or _E164.fullmatch(text) or _SIP.fullmatch(text):
+        if not text or to_e164(text) is not None or _SIP.fullmatch(text):
             return self.success()
         return self.failure(
-            f"{text!r} is neither an E.164 number (+19195551234) nor a SIP URI (sip:user@host)"
+            f"{text!r} is neither a phone number (+19195551234) nor a SIP URI (sip:user@host)"
         )
+
+    def normalise(self, value: str) -> str:
+        """A number in E.164; a SIP URI as it is."""
+        return value.strip() if _SIP.fullmatch(value.strip()) else E164().normalise(value)
 
 
 class CallerId(Validator):
-    """A transfer's caller id: `private` or an E.164 number."""
+    """A transfer's caller id: `private` or a phone number."""
 
     def validate(self, value: str) -> ValidationResult:
         text = value.strip()
-        if not text or text == "private" or _E164.fullmatch(text):
+        if not text or text == "private" or to_e164(text) is not None:
             return self.success()
-        return self.failure(f"{text!r} must be private or an E.164 number (+19195551234)")
+        return self.failure(f"{text!r} must be private or a phone number (+19195551234)")
+
+    def normalise(self, value: str) -> str:
+        """A number in E.164; `private` as it is."""
+        return "private" if value.strip() == "private" else E164().normalise(value)
 
 
 class DtmfString(Validator):
@@ -172,7 +181,8 @@ class ChoiceFormScreen(FormScreen):
             name: "" if select.is_blank() else str(select.value)
             for name, select in self.selects.items()
         }
-        return chosen | {name: widget.value.strip() for name, widget in self.inputs.items()}
+        typed = {f.name: normalised(f.validators, self.inputs[f.name].value) for f in self.fields}
+        return chosen | typed
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._check_again()

@@ -21,11 +21,19 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from bwconsole.tui.phone import national
 from bwconsole.tui.safe_text import visible
 
 __all__ = ["IncomingCallScreen", "IncomingChoice"]
 
 IncomingChoice = Literal["answer", "reject"]
+
+
+def _who(number: str) -> str:
+    """A number as sent, and as a person of the account's country dials it."""
+    spoken = national(number)
+    shown = visible(number)
+    return f"{shown} ({spoken})" if spoken and spoken != shown else shown
 
 
 class IncomingCallScreen(ModalScreen[IncomingChoice | None]):
@@ -49,7 +57,7 @@ class IncomingCallScreen(ModalScreen[IncomingChoice | None]):
         with Vertical(classes="calls--incoming-body") as body:
             body.border_title = "Incoming call"
             yield Static(
-                f"{visible(self.caller) or 'unknown caller'} is calling {visible(self.callee)}",
+                f"{_who(self.caller) or 'unknown caller'} is calling {_who(self.callee)}",
                 classes="calls--incoming-parties",
                 markup=False,
             )

@@ -83,8 +83,12 @@ class Destination(Validator):
         if not text or _SIP_URI.fullmatch(text) or E164().validate(text).is_valid:
             return self.success()
         return self.failure(
-            f"{text!r} is neither an E.164 number (+19195551234) nor a SIP URI (sip:user@host)"
+            f"{text!r} is neither a phone number (+19195551234) nor a SIP URI (sip:user@host)"
         )
+
+    def normalise(self, value: str) -> str:
+        """A number in E.164; a SIP URI as it is."""
+        return value.strip() if _SIP_URI.fullmatch(value.strip()) else E164().normalise(value)
 
 
 def domain_fields() -> list[Field]:

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from bwconsole.tui.safe_text import markup, plain, visible
-from bwconsole.tui.validators import Required
+from bwconsole.tui.validators import Required, normalised
 
 __all__ = [
     "Field",
@@ -181,7 +181,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def submit(self) -> None:
         """Check every field; close with the values if all pass, else say what is wrong."""
         if self.fields_pass():
-            self.dismiss({name: widget.value.strip() for name, widget in self.inputs.items()})
+            self.dismiss(
+                {f.name: normalised(f.validators, self.inputs[f.name].value) for f in self.fields}
+            )
 
     def fields_pass(self) -> bool:
         """Run every field's validators, telling the problems; True when there are none."""

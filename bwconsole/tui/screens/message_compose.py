@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from bwconsole.tui.safe_text import markup, visible
-from bwconsole.tui.validators import E164, Required
+from bwconsole.tui.validators import E164, Required, normalised
 
 __all__ = ["Draft", "MessageComposeScreen"]
 
@@ -128,7 +128,7 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
         self.dismiss(
             Draft(
                 number=str(self.number.value),
-                to=self.to.value.strip(),
+                to=normalised(self.to.validators, self.to.value),
                 text=self.text.value,
                 attachment=Path(path).expanduser() if path else None,
             )

@@ -263,7 +263,7 @@ class CallActions:
         if values is None:
             return
         if await self._request(self.client.calls.play_audio(call_id, sentence=values["sentence"])):
-            self.pane.update_call(call_id, playing=True)
+            self.pane.update_call(call_id, speak_on=True)
             self.pane.note(call_id, f"speak: {values['sentence']}")
 
     async def play(self, call_id: str) -> None:
@@ -275,12 +275,13 @@ class CallActions:
             return
         url = values["url"] or values["media"]
         if await self._request(self.client.calls.play_audio(call_id, file_url=url)):
-            self.pane.update_call(call_id, playing=True)
+            self.pane.update_call(call_id, playback_on=True)
             self.pane.note(call_id, f"play: {url}")
 
     async def stop_audio(self, call_id: str) -> None:
         """Stop what is playing on a call; with nothing playing, say so and send nothing."""
-        if not (self.pane.model.get(call_id) or {}).get("playing"):
+        row = self.pane.model.get(call_id) or {}
+        if not (row.get("speak_on") or row.get("playback_on")):
             self.pane.app.notify("Nothing is playing on this call.", severity="warning")
             return
         if await self._request(self.client.calls.stop_audio(call_id)):

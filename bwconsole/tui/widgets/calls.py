@@ -370,10 +370,11 @@ class CallsPane(Pane):
     def _on_audio(self, call_id: str, event: Any) -> None:
         kind = getattr(event, "event_type", "audio")
         status = getattr(event, "status", None) or getattr(event, "state", None) or ""
+        # What is playing, by kind: a speak's `done` may arrive after a playback started.
         if status in ("started", "PLAYBACK_START"):
-            self.update_call(call_id, playing=True)
+            self.update_call(call_id, **{f"{kind}_on": True})
         elif status in ("done", "PLAYBACK_STOP"):
-            self.update_call(call_id, playing=False)
+            self.update_call(call_id, **{f"{kind}_on": False})
         self.note(call_id, f"{kind} {status}".strip())
 
     def _on_dtmf(self, call_id: str, event: Any) -> None:

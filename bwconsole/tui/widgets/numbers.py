@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.phone import national, remember_account_number
 from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
 from bwconsole.tui.screens.applications import ApplicationsScreen
 from bwconsole.tui.screens.confirm import ConfirmScreen
@@ -110,6 +113,7 @@ class NumbersPane(Pane):
         """Show (or update) one owned number from what the API said about it."""
         if not number.id:
             return
+        remember_account_number(number.number)  # forms read typed numbers in its country
         self.upsert(
             number.id,
             {
@@ -124,6 +128,15 @@ class NumbersPane(Pane):
                 "createdTime": number.created_time,
             },
         )
+
+    def describe(self, key: str, row: Row) -> RenderableType:
+        """The columns, and the number as a person of the account's country dials it."""
+        text = super().describe(key, row)
+        spoken = national(str(row.get("number") or ""))
+        if isinstance(text, Text) and spoken:
+            text.append("Dialled as: ", style="bold")
+            text.append(f"{spoken}\n")
+        return text
 
     def set_applications(self, applications: list[Application]) -> None:
         """Use a fresh list of applications: relabel every row (a name may have changed or gone)."""
