@@ -72,6 +72,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
 
+def _keymap_problems() -> list[str]:
+    """What the console would ignore in `[keymap]` (a typo'd id or key name)."""
+    try:
+        keymap = load_config().keymap
+    except ConfigError:
+        return []  # already said
+    if not keymap:
+        return []
+    from bwconsole.tui.app import binding_ids
+    from bwconsole.tui.keys import keymap_problems
+
+    return keymap_problems(keymap, binding_ids())
+
+
 def run(args: argparse.Namespace) -> int:
     """Run every check on the chosen profile and print one line each; 0 when all pass."""
     try:
@@ -85,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
     warning = readable_by_others(config_path())
     if warning:
         report.warn(f"config: {warning}")
+    for problem in _keymap_problems():
+        report.warn(f"config: {problem}")
     try:
         if profile is None:
             return asyncio.run(_doctor_sandbox(args.timeout, report))

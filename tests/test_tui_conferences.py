@@ -218,6 +218,14 @@ async def test_remove_a_member_then_end_a_conference_after_confirming(tmp_path: 
     async with connected_console(tmp_path, pane="conferences") as (app, pilot):
         conference_id, member_id, call_id = await conference_with_member(app, pilot)
         await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert member_id in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert member(app, conference_id, member_id)["state"] == "active"  # asked, kept
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
         await until(
             pilot, lambda: member(app, conference_id, member_id)["state"] == "completed", "left"
         )

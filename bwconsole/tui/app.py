@@ -23,7 +23,13 @@ from bwconsole.tui.backend import Backend, BackendOptions, open_backend
 from bwconsole.tui.bxml_responder import BxmlResponder
 from bwconsole.tui.commands import ConsoleCommands
 from bwconsole.tui.formatting import money
-from bwconsole.tui.keys import KeyEntry, Owner, bwconsole_bindings, effective_key
+from bwconsole.tui.keys import (
+    KeyEntry,
+    Owner,
+    bwconsole_bindings,
+    effective_key,
+    keymap_problems,
+)
 from bwconsole.tui.safe_text import visible
 from bwconsole.tui.screens.account_setup import AccountSetupScreen
 from bwconsole.tui.screens.callback_offer import point_callbacks, restore_callbacks
@@ -50,7 +56,7 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.live import BxmlRequest, LiveEvent
 
-__all__ = ["PANES", "BwConsoleApp", "NotConnected"]
+__all__ = ["PANES", "BwConsoleApp", "NotConnected", "binding_ids"]
 
 T = TypeVar("T")
 
@@ -77,6 +83,26 @@ PANES: tuple[type[Pane], ...] = (
     ErrorsPane,
 )
 """Every pane, in pane-bar order."""
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a `[keymap]` may rebind: the app's, the panes' and every screen's."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    from bwconsole.tui import screens
+
+    for module in pkgutil.iter_modules(screens.__path__):  # some are imported only when used
+        importlib.import_module(f"{screens.__name__}.{module.name}")
+    classes: list[type] = [BwConsoleApp, VirtualTable, Pane, *PANES]
+    pending: list[type] = [Screen]
+    while pending:
+        screen = pending.pop()
+        pending.extend(screen.__subclasses__())
+        classes.append(screen)
+    return {b.id for cls in classes for b in bwconsole_bindings(cls) if b.id is not None}
 
 
 class BwConsoleApp(App[None]):
@@ -250,16 +276,8 @@ class BwConsoleApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-            known = {entry.binding.id for entry in self.key_entries()}
-            unknown = sorted(set(self.keymap) - known)
-            if unknown:
-                self.notify(
-                    f"config.toml [keymap]: no binding has the id {', '.join(unknown)}; "
-                    "press ? to see every id",
-                    severity="warning",
-                    timeout=10,
-                    markup=False,
-                )
+            for problem in keymap_problems(self.keymap, binding_ids()):
+                self.notify(f"config.toml {problem}", severity="warning", timeout=15)
         self._composed_bar = True
         self._update_pane_bar()
         self.current_pane.focus_list()
@@ -533,7 +551,16 @@ class BwConsoleApp(App[None]):
             entry.binding.id: entry.key for entry in self.key_entries() if entry.pane_id is None
         }
         bar.entries = tuple((p.PANE_ID, keys[f"show-{p.PANE_ID}"], p.TITLE) for p in PANES)
-        bar.hints = ((keys["help"], "all keys"), (keys["command-palette-colon"], "commands"))
+        # How to leave is on screen too (Textual's ctrl+q, otherwise only in the palette).
+        quit_binding = next(
+            b for b in App.BINDINGS if isinstance(b, Binding) and b.action == "quit"
+        )
+        quit_key = self.get_key_display(quit_binding)
+        bar.hints = (
+            (keys["help"], "all keys"),
+            (keys["command-palette-colon"], "commands"),
+            (quit_key, "quit"),
+        )
         bar.current = self.current_pane.PANE_ID
 
     # --- actions ----------------------------------------------------------------------------------

@@ -199,11 +199,17 @@ class ConferenceActions:
         )
 
     def remove_member(self) -> None:
-        """Remove the marked member from its conference (the call itself stays up)."""
+        """Remove the marked member from its conference, after a yes (as hang-up and end ask)."""
         selected = self.pane.selected_member()
         if selected is None:
             return
         conference_id, member_id, _ = selected
+        run_guarded(self.pane, self._remove(conference_id, member_id), group="conferences-remove")
+
+    async def _remove(self, conference_id: str, member_id: str) -> None:
+        question = f"Remove member {member_id} from conference {conference_id}?"
+        if not await self.pane.app.push_screen_wait(ConfirmScreen(question)):
+            return
         self._act(
             lambda: self.client.conferences.update_member(
                 conference_id, member_id, state="completed"

@@ -11,7 +11,7 @@ __all__ = ["PaneBar"]
 
 
 class PaneBar(Static):
-    """One line such as `1 Numbers  2 Calls  …   ? all keys  : commands`.
+    """One line such as `1 Numbers  2 Calls  …   ? all keys  : commands  ^q quit`.
 
     The app sets `entries`, `current` and `hints`. When the line is wider than the
     terminal, other panes shrink to their keys, the last first (the current one keeps
