@@ -64,8 +64,8 @@ async def test_dial_refuses_a_bad_destination_in_words(tmp_path: Path) -> None:
         calls_before = len(app.backend.sandbox.collection("calls"))  # type: ignore[union-attr]
         await pilot.press("d")
         screen = await form(pilot, ChoiceFormScreen)
-        await pilot.press(*"919-555-1234", "enter")
-        assert "neither an E.164 number" in str(screen.errors["to"].content)
+        await pilot.press(*"919-555", "enter")  # 919-555-1234 would be read as +19195551234
+        assert "neither a phone number" in str(screen.errors["to"].content)
         await pilot.press("escape")
         await pilot.pause()
         assert len(app.backend.sandbox.collection("calls")) == calls_before  # type: ignore[union-attr]
@@ -105,6 +105,24 @@ async def test_busy_and_unanswered_calls_end_with_their_cause(tmp_path: Path) ->
         assert pane.model.get(silent)["cause"] == "NO_ANSWER"  # type: ignore[index]
 
 
+async def test_failed_calls_say_so_in_words_colour_and_a_notice(tmp_path: Path) -> None:
+    """Issue 19: a call to an unallocated number ended `completed` like any other."""
+    async with connected_console(tmp_path, pane="calls") as (app, pilot):
+        pane = calls_pane(app)
+        gone = await dial(pilot, "+15555000009", answered=False)
+        await until(pilot, lambda: (pane.model.get(gone) or {}).get("endAt"), "the hangup")
+        ended = pane.model.get(gone)
+        assert ended is not None and ended["outcome"] == "failed: unallocated number"
+        assert ended["flagged"] and pane.model.is_flagged(gone)
+        told = [n.message for n in app._notifications if n.severity == "error"]
+        assert "Call to +15555000009: failed: unallocated number" in told
+        busy = await dial(pilot, "+15551000009", answered=False)
+        await until(pilot, lambda: (pane.model.get(busy) or {}).get("outcome") == "busy", "busy")
+        ok = await dial(pilot, "+15550011234")
+        assert pane.model.get(ok)["outcome"] == "active"  # type: ignore[index]
+        assert not pane.model.get(ok)["flagged"]  # type: ignore[index]
+
+
 async def test_a_call_made_elsewhere_is_fetched_once_and_followed(tmp_path: Path) -> None:
     async with connected_console(tmp_path, pane="calls") as (app, pilot):
         pane = calls_pane(app)
@@ -141,9 +159,8 @@ async def test_incoming_call_notifies_from_any_pane_and_a_answers(tmp_path: Path
         )
         call_id = injected["id"]
         await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen), "the notification")
-        assert "+19195550123 is calling" in str(
-            app.screen.query_one(".calls--incoming-parties").content
-        )  # type: ignore[attr-defined]
+        parties = str(app.screen.query_one(".calls--incoming-parties").content)  # type: ignore[attr-defined]
+        assert "+19195550123 ((919) 555-0123) is calling" in parties
         assert state(app, call_id) == "started"
         await pilot.press("a")
         await until(pilot, lambda: state(app, call_id) == "active", "the answer event")

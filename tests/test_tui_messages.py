@@ -110,9 +110,14 @@ async def test_an_undeliverable_sms_ends_in_the_failed_state(tmp_path: Path) -> 
         await until(pilot, lambda: "+19195550142" in pane.model, "the conversation")
         await until(
             pilot,
-            lambda: row(pane, "+19195550142")["state"] == "not-delivered",
-            "the error receipt",
+            lambda: row(pane, "+19195550142")["state"].startswith("not delivered: "),
+            "the error receipt, in words",
         )
+        assert row(pane, "+19195550142")["flagged"], "drawn in the error colour"
+        told = [
+            n for n in app._notifications if n.severity == "error" and "Message to" in n.message
+        ]
+        assert len(told) == 1 and "+19195550142: not delivered: " in told[0].message
         pane.table.move_cursor(pane.model.index_of("+19195550142") or 0)
         await until(pilot, lambda: "not-delivered: " in str(pane.detail.render()), "the reason")
 

@@ -181,6 +181,7 @@ class CallActions:
             **{"from": values["from"], "to": values["to"]},
         )
         pane.note(call_id, f"dialed {values['to']} from {values['from']}")
+        pane.started_here.add(call_id)  # its failure is told (busy, no answer, unallocated…)
         pane.highlight(call_id)
         pane.fetch(call_id)
 

@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 
 from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.outcomes import call_outcome
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen, IncomingChoice
 from bwconsole.tui.widgets.call_actions import FINAL_STATES, CallActions
 from bwconsole.tui.widgets.pane import Pane
@@ -139,7 +140,7 @@ class CallsPane(Pane):
     NEWEST_FIRST = True
     COLUMNS = (
         Column("mark", "", 1),
-        Column("state", "State", 12),
+        Column("outcome", "State", 14),
         Column("direction", "Dir", 3),
         Column("from", "From", 16),
         Column("to", "To", 16),
@@ -157,6 +158,8 @@ class CallsPane(Pane):
         self._fetch_slots = asyncio.Semaphore(FETCH_CONCURRENCY)
         self._answered_at: dict[str, float] = {}
         """Active calls -> wall-clock moment their timer counts from."""
+        self.started_here: set[str] = set()
+        """Calls the user placed in this session: their failures raise a notice."""
         self.incoming: dict[str, IncomingCallScreen] = {}
         """Incoming-call notifications on screen, by call id."""
         self.actions = CallActions(self)
@@ -175,7 +178,7 @@ class CallsPane(Pane):
         text = Text()
         text.append(f"{row.get('from') or '?'} -> {row.get('to') or '?'}\n", style="bold")
         fields = (
-            ("State", row.get("state")),
+            ("State", row.get("outcome") or row.get("state")),
             ("Direction", row.get("direction")),
             ("Started", clock_time(row.get("startTime"))),
             ("Answered", clock_time(row.get("activeAt"))),
@@ -201,9 +204,15 @@ class CallsPane(Pane):
                 text.append(f"{note}\n")
         return text
 
+    def upsert(self, key: str, row: dict[str, Any]) -> None:
+        """A row as given, with its state in words (`outcome`) and failures flagged."""
+        outcome, failed = call_outcome(row.get("state"), row.get("cause"))
+        super().upsert(key, {**row, "outcome": outcome, "flagged": failed})
+
     def update_call(self, call_id: str, **fields: Any) -> dict[str, Any]:
         """Merge fields into a call's row (creating it) and redraw it; returns the row."""
         row = _merge(self.model.get(call_id), {"id": call_id, **fields})
+        row["outcome"], row["flagged"] = call_outcome(row.get("state"), row.get("cause"))
         if row.get("state") == "active" and row.get("endAt") is None:
             self._answered_at.setdefault(call_id, _timer_origin(row.get("activeAt")))
             row["duration"] = time.time() - self._answered_at[call_id]
@@ -358,6 +367,11 @@ class CallsPane(Pane):
             mark="",
         )
         self._tell_incoming(call_id, f"The call ended ({cause or state}).", final=True)
+        outcome, failed = call_outcome(state, cause)
+        if failed and call_id in self.started_here:
+            self.started_here.discard(call_id)
+            row = self.model.get(call_id) or {}
+            self.console.show_error(f"Call to {row.get('to') or '?'}: {outcome}", title="Call")
 
     def _tell_incoming(self, call_id: str, text: str, *, final: bool = False) -> None:
         screen = self.incoming.get(call_id)

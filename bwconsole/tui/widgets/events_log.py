@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.outcomes import event_meaning
 from bwconsole.tui.screens.event_view import EventViewScreen, wrapped_json
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.widgets.virtual_table import VirtualTable
@@ -113,14 +114,17 @@ def event_row(live_event: Any, fallback_seq: int) -> tuple[str, dict[str, Any]]:
     resource = next((fields[name] for name in RESOURCE_FIELDS if fields.get(name)), "")
     state = next((fields[name] for name in STATE_FIELDS if fields.get(name)), "")
     problem = _problem(live_event, payload, event_type)
+    # The Note says what the event means (a hangup's cause, a delivery state, digits
+    # gathered); a problem with the event itself, or a failure it reports, is flagged.
+    meaning, failed = event_meaning(event_type or "", fields) if not problem else ("", False)
     row = {
         "seq": seq,
         "received_at": getattr(live_event, "received_at", None),
         "type": event_type or "?",
         "resource": resource,
         "state": state,
-        "note": problem,
-        "flagged": bool(problem),
+        "note": problem or meaning,
+        "flagged": bool(problem) or failed,
         "raw": raw,
         "search": search_text(fields) if fields else raw,
     }

@@ -28,6 +28,7 @@ from textual.binding import Binding, BindingType
 from bwconsole.events import SmsEvent
 from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.outcomes import message_outcome
 from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
 from bwconsole.tui.screens.message_upload import UploadScreen
 from bwconsole.tui.widgets.pane import DETAIL_INTERVAL, Pane
@@ -97,6 +98,13 @@ def _state(message: dict[str, Any]) -> str:
     return str(message.get("delivery_state") or message.get("state") or "")
 
 
+def _outcome(message: dict[str, Any]) -> tuple[str, bool]:
+    """The message's state in words (`not delivered: invalid destination`), failed?"""
+    return message_outcome(
+        _state(message), message.get("delivery_description"), message.get("direction")
+    )
+
+
 class MessagesPane(Pane):
     """Conversations keyed by the other party's number, newest first.
 
@@ -133,7 +141,7 @@ class MessagesPane(Pane):
         Column("party", "With", 16),
         Column("number", "Our number", 16),
         Column("count", "Msgs", 5),
-        Column("state", "State", 10),
+        Column("state", "State", 16),
         Column("text", "Last message", 50),
     )
 
@@ -147,6 +155,8 @@ class MessagesPane(Pane):
         self._unread: dict[str, int] = {}
         self._last: dict[str, str] = {}  # party -> id of its newest message
         self._detail_due = False
+        self._sent_here: set[str] = set()
+        """Messages the user sent in this session: a failed delivery of one is told."""
         self._numbers: list[str] = []
         self._order = count()  # breaks ties between messages of the same second
 
@@ -170,6 +180,12 @@ class MessagesPane(Pane):
             }
             self.messages[message_id] = known
         known.update(fields)
+        words, failed = _outcome(known)
+        if failed and message_id in self._sent_here:
+            self._sent_here.discard(message_id)  # told once
+            self.console.show_error(
+                f"Message to {known.get('to') or '?'}: {words}", title="Message"
+            )
         party, _ = _party(known)
         if party:
             self._threads.setdefault(party, set()).add(message_id)
@@ -265,7 +281,8 @@ class MessagesPane(Pane):
                 "party": party,
                 "number": _party(last)[1],
                 "count": len(self._threads[party]),
-                "state": _state(last),
+                "state": _outcome(last)[0],
+                "flagged": _outcome(last)[1],
                 "text": str(last.get("text") or "") or ("[media]" if last.get("media") else ""),
             },
         )
@@ -332,6 +349,7 @@ class MessagesPane(Pane):
         )
         if message_id is None:
             return None
+        self._sent_here.add(message_id)  # a failed delivery of it is told
         if message_id not in self.messages:
             self.add_message(
                 message_id,
