@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
+from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher
 
 from bwconsole.tui.backend import Backend, BackendOptions, open_backend
@@ -269,8 +271,10 @@ class BwConsoleApp(App[None]):
             BwConsoleApp.balance,
         )
         yield PaneBar(id="pane-bar")
+        # Only the first pane is composed now; the others on their first visit (`_mount_pane`):
+        # styling nine panes' widgets made the first frame wait (docs/performance.md).
         with ContentSwitcher(initial=f"pane-{self._initial_pane}", id="panes"):
-            yield from self.panes.values()
+            yield self.panes[self._initial_pane]
         yield KeyFooter(show_command_palette=False)  # `:` (pinned with `?`) opens it too
 
     def on_mount(self) -> None:
@@ -539,7 +543,7 @@ class BwConsoleApp(App[None]):
             await self.run_action(entry.binding.action)
             return
         if entry.pane_id is not None:
-            self.action_show_pane(entry.pane_id)
+            await self.action_show_pane(entry.pane_id)  # its table exists before the action
         pane = self.current_pane
         await self.run_action(entry.binding.action, pane if entry.owner == "pane" else pane.table)
 
@@ -565,12 +569,34 @@ class BwConsoleApp(App[None]):
 
     # --- actions ----------------------------------------------------------------------------------
 
-    def action_show_pane(self, pane_id: str) -> None:
-        """Bring a pane forward and give it the keyboard."""
+    def action_show_pane(self, pane_id: str) -> AwaitComplete:
+        """Bring a pane forward and give it the keyboard; on its first visit the pane is
+        mounted first (await the result to know its table exists)."""
+        pane = self.panes[pane_id]
+        mounting = self._mount_pane(pane)
         self.query_one(ContentSwitcher).current = f"pane-{pane_id}"
         self.query_one(PaneBar).current = pane_id
-        self.panes[pane_id].focus_list()
-        self.load_pane(self.panes[pane_id])
+        if mounting is None:
+            pane.focus_list()
+            self.load_pane(pane)
+            return AwaitComplete.nothing()
+        return AwaitComplete(self._show_when_mounted(pane, mounting))
+
+    def _mount_pane(self, pane: Pane) -> AwaitMount | None:
+        """Mount a pane never shown before (None when it is mounted already). It is in
+        the DOM at once, its children once the returned awaitable is done."""
+        if pane.parent is not None:
+            return None
+        pane.display = False  # the switcher shows it
+        return self.query_one(ContentSwitcher).mount(pane)
+
+    async def _show_when_mounted(self, pane: Pane, mounting: AwaitMount) -> None:
+        """Focus and load a pane once it is mounted (its `on_mount` would undo what a load
+        finished before it had set, such as the border title)."""
+        await mounting
+        if self.current_pane is pane:
+            pane.focus_list()
+        self.load_pane(pane)
 
     def action_welcome(self) -> None:
         """Show the first-run panel again."""
