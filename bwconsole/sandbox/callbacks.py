@@ -28,8 +28,6 @@ import functools
 import importlib
 import json
 import logging
-import sys
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import Message
@@ -216,11 +214,7 @@ class CallbackSender:
         self._tails: dict[str, asyncio.Task[Outcome]] = {}
         self._pending: set[asyncio.Task[Outcome]] = set()
         self._client: aiohttp.ClientSession | None = None
-        if "aiohttp" not in sys.modules:
-            # Imported in the background: the first callback must not stall the event
-            # loop for the import (0.1-0.8 s on a busy machine, p99 delay 2 s at 1,000
-            # calls), and a sandbox that starts must not wait for it either.
-            threading.Thread(target=importlib.import_module, args=("aiohttp",), daemon=True).start()
+        self._imported: asyncio.Future[Any] | None = None
 
     def send(self, key: str, delivery: Delivery) -> asyncio.Task[Outcome]:
         """Queue a delivery behind earlier ones with the same key; the task yields its outcome.
@@ -236,6 +230,7 @@ class CallbackSender:
 
     async def deliver(self, delivery: Delivery) -> Outcome:
         """Send now, trying the fallback URL if the primary fails."""
+        await self._aiohttp_imported()
         outcome = await self._attempt(delivery.url, delivery)
         if not outcome.ok and delivery.fallback_url:
             outcome = await self._attempt(delivery.fallback_url, delivery)
@@ -263,6 +258,18 @@ class CallbackSender:
             _log.error("delivering a callback failed", exc_info=exc)  # a bug: never silent
         if self._tails.get(key) is task:
             del self._tails[key]
+
+    async def _aiohttp_imported(self) -> None:
+        """Import aiohttp on the first delivery, in a thread: the import must not stall the
+        event loop (0.1-0.8 s on a busy machine, p99 delay 2 s at 1,000 calls), and a
+        console starting on the embedded sandbox must not pay for it before its first
+        screen (0.2 s of CPU, docs/performance.md) when no callback is due yet."""
+        if self._imported is None:
+            self._imported = asyncio.ensure_future(
+                asyncio.to_thread(importlib.import_module, "aiohttp")
+            )
+        # Shielded: a delivery cancelled while waiting must not cancel the others' import.
+        await asyncio.shield(self._imported)
 
     def _session(self) -> aiohttp.ClientSession:
         """The shared session, made on first use."""
