@@ -168,24 +168,28 @@ async def test_a_call_dialed_with_a_conference_id_joins_it(tmp_path: Path) -> No
         await until(pilot, lambda: sandbox_call_ids(app) - before, "the call")
         (call_id,) = sandbox_call_ids(app) - before
         await until(pilot, lambda: state(app, call_id) == "active", "the answer")
-        await pilot.press("c")
-        screen = await form(pilot)
-        assert screen.inputs["conference"].value == conference_id
-        await pilot.press("enter")
+        await pilot.press("c")  # it was dialled for this conference: it joins at once
         await until(pilot, lambda: "member active" in notes(app, call_id), "the member event")
         members = await app.client.conferences.list_members(conference_id)
         assert [m.call for m in members if m.call and m.call.endswith(call_id)]
 
 
-async def test_adding_an_existing_call_to_a_new_conference_is_explained(tmp_path: Path) -> None:
+async def test_c_on_an_ordinary_call_explains_and_leaves_no_empty_conference(
+    tmp_path: Path,
+) -> None:
     async with connected_console(tmp_path, pane="calls") as (app, pilot):
         call_id = await dial(pilot, "+15550011234")
+        conferences = app.backend.sandbox.collection("conferences")  # type: ignore[union-attr]
+        before = len(conferences)
         await pilot.press("c")
-        await form(pilot)
-        await pilot.press("enter")
-        await until(pilot, lambda: "created conference" in notes(app, call_id), "the conference")
         await until(
             pilot,
-            lambda: any("must be a call created" in str(n.message) for n in app._notifications),
+            lambda: any(
+                "not dialled for a conference" in str(n.message) for n in app._notifications
+            ),
             "the explanation",
         )
+        await pilot.pause(0.3)
+        assert len(conferences) == before, "no conference is created for nothing"
+        assert all("None" not in str(n.message) for n in app._notifications)
+        assert "conference" not in notes(app, call_id)

@@ -42,7 +42,8 @@ def add_member(conferences: Conferences, conference: Record, body: Body) -> Reco
         raise ApiFault(
             403,
             "invalid-call-conference-id",
-            f"Invalid conference Id in call. conferenceId {call.get('conferenceId')}",
+            f"Invalid conference Id in call. conferenceId "
+            f"{call.get('conferenceId') or '(none: the call was not created for a conference)'}",
         )
     active = conferences.active_members(conference["id"])
     if any(member["_callId"] == call_id for member in active):

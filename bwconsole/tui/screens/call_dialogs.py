@@ -20,7 +20,6 @@ from bwconsole.tui.screens.form import Field, FormScreen
 from bwconsole.tui.validators import IntRange, Required, Url
 
 __all__ = [
-    "conference_form",
     "dial_form",
     "gather_form",
     "playable",
@@ -134,20 +133,5 @@ def gather_form() -> FormScreen:
             Field(
                 "inter_digit", "Seconds to wait between digits (1-30, optional)", (IntRange(1, 30),)
             ),
-        ],
-    )
-
-
-def conference_form(conference_id: str) -> FormScreen:
-    """Which conference to join (blank creates one)."""
-    return FormScreen(
-        "Add to a conference",
-        [
-            Field(
-                "conference",
-                "Conference id (blank: create a new conference)",
-                (Pattern(r"[A-Za-z0-9_-]+", "a conference id looks like conf-..."),),
-                value=conference_id,
-            )
         ],
     )

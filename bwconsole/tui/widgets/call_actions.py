@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from bwconsole.tui.screens.call_dialogs import (
-    conference_form,
     dial_form,
     gather_form,
     play_form,
@@ -35,10 +34,10 @@ FINAL_STATES = frozenset({"completed", "rejected", "error"})
 """States of a call that has ended (no action but dial applies to it)."""
 SOURCE_LIMIT = 200
 """How many numbers (and endpoints per domain) the dial form offers to call from."""
-CONFERENCE_REFUSED = (
-    "The API refused to add this call to the conference. In v1 a conference member must be a "
-    "call created with that conference's id: dial the party again with d and fill in "
-    "Conference id, then press c on the new call once it is answered."
+CONFERENCE_NEEDS_ID = (
+    "This call was not dialled for a conference, and in v1 only such a call can join one. "
+    "Dial the party again with d, filling in Conference id (or use d in the Conferences "
+    "pane), then press c on the new call once it is answered."
 )
 
 CallWork = Callable[[str], Coroutine[Any, Any, None]]
@@ -334,28 +333,22 @@ class CallActions:
             self.pane.note(call_id, "recording switched on" if want else "recording switched off")
 
     async def conference(self, call_id: str) -> None:
-        """Add a call to a conference, creating one when no id is given."""
+        """Join a call to the conference it was dialled for.
+
+        In v1 a member must be a call created with the conference's id, so a call
+        dialled without one cannot join any conference: that is said at once, and no
+        conference is created for nothing.
+        """
         pane = self.pane
         row = pane.model.get(call_id) or {}
-        values = await pane.app.push_screen_wait(conference_form(row.get("conferenceId") or ""))
-        if values is None:
-            return
-        conference_id: str | None = values["conference"]
+        conference_id = row.get("conferenceId")
         if not conference_id:
-            owned = row.get("from") if row.get("direction") == "out" else row.get("to")
-            conference_id = await self.console.call_api(
-                self.client.conferences.create(
-                    from_=str(owned or ""), callback_url=self.console.relay_callback_url
-                )
-            )
-            if conference_id is None:
-                return
-            pane.note(call_id, f"created conference {conference_id}")
+            pane.app.notify(CONFERENCE_NEEDS_ID, title="Conference", severity="warning", timeout=12)
+            return
         member = await self.console.call_api(
             self.client.conferences.add_member(conference_id, call_id=call_id)
         )
         if member is None:
-            pane.app.notify(CONFERENCE_REFUSED, title="Conference", severity="warning", timeout=15)
-            return
+            return  # the API's refusal was shown in words
         pane.update_call(call_id, conferenceId=conference_id)
         pane.note(call_id, f"joined conference {conference_id} as member {member}")
