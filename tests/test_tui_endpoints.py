@@ -172,7 +172,10 @@ def test_validators_follow_the_docs() -> None:
     assert not DomainName().validate("a" * 64).is_valid
     assert Destination().validate("sip:bob@example.com").is_valid
     assert Destination().validate("+19195551234").is_valid
-    assert not Destination().validate("9195551234").is_valid
+    assert Destination().validate("9195551234").is_valid  # read in the account's region
+    assert Destination().normalise("919-555-1234") == "+19195551234"
+    assert Destination().normalise("sip:bob@example.com") == "sip:bob@example.com"
+    assert not Destination().validate("+12").is_valid
 
 
 async def test_the_domain_limit_is_shown_and_enforced(tmp_path: Path) -> None:
