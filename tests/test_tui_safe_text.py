@@ -72,3 +72,11 @@ async def test_the_bxml_editor_shows_pasted_control_characters(tmp_path: Path) -
         await until(pilot, lambda: "␛]52" in screen.editor.text, "the editor cleaned")
         assert "\n  <SpeakSentence>" in screen.editor.text  # lines are kept
         answer.cancel()
+
+
+def test_the_full_screen_event_view_shows_control_characters() -> None:
+    from bwconsole.tui.screens.event_view import wrapped_json
+
+    assert wrapped_json('{"text": "\\u009b2J"}').plain.count("\\x9b") == 1
+    not_json = wrapped_json("text=\x1b]52;c;eA==\x07")
+    assert UNSAFE.search(not_json.plain) is None and "␛]52" in not_json.plain

@@ -30,7 +30,7 @@ from rich.json import JSON
 from rich.text import Span, Text
 from textual.markup import escape
 
-__all__ = ["UNSAFE", "clean", "markup", "plain", "visible"]
+__all__ = ["UNSAFE", "clean", "clean_text", "markup", "plain", "visible"]
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Characters a terminal may act on (C0, DEL, C1) or that reorder text (bidi controls)."""
@@ -89,14 +89,15 @@ def clean(renderable: RenderableType) -> RenderableType:
     if isinstance(renderable, Group):
         return Group(*(clean(part) for part in renderable.renderables), fit=renderable.fit)
     if isinstance(renderable, JSON):
-        renderable.text = _clean_text(renderable.text)
+        renderable.text = clean_text(renderable.text)
         return renderable
     if isinstance(renderable, Text):
-        return _clean_text(renderable)
+        return clean_text(renderable)
     return renderable
 
 
-def _clean_text(text: Text) -> Text:
+def clean_text(text: Text) -> Text:
+    """`text` with its control characters made visible, styles kept (itself when clean)."""
     source = text.plain
     found = list(_KEPT_IN_LINES.finditer(source))
     if not found:

@@ -17,6 +17,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from bwconsole.tui.safe_text import clean_text, markup, plain
+
 __all__ = ["EventViewScreen", "pretty_json", "wrapped_json"]
 
 
@@ -38,7 +40,7 @@ def wrapped_json(raw: str) -> Text:
         text = Text(raw)
     text.no_wrap = False
     text.overflow = "fold"  # a long token (a URL, an id) breaks rather than hides
-    return text
+    return clean_text(text)  # a callback's control characters are shown, never sent
 
 
 class EventViewScreen(ModalScreen[None]):
@@ -64,10 +66,10 @@ class EventViewScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="event-view--body") as body:
-            body.border_title = self.event_title
+            body.border_title = markup(self.event_title)
             body.border_subtitle = "y copies · escape closes"
             if self.heading:
-                yield Static(Text(self.heading, style="bold red"), classes="event-view--note")
+                yield Static(plain(self.heading, "bold red"), classes="event-view--note")
             yield Static(wrapped_json(self.text), classes="event-view--json")
         yield Footer()
 
