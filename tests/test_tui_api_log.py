@@ -72,3 +72,11 @@ async def test_a_failure_that_a_retry_fixed_is_logged_but_not_told() -> None:
         ]
         assert any("(retried)" in str(r["error"]) for r in rows if r)
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+def test_paths_are_shown_relative_to_the_user() -> None:
+    from bwconsole.tui.widgets.api_log import short_path
+
+    assert short_path("/v1/users/u-sandbox0000000000000000000/calls/c-1") == "~/calls/c-1"
+    assert short_path("/users/u-1/messages?size=100") == "~/messages?size=100"
+    assert short_path("/v1/availableNumbers/local") == "/v1/availableNumbers/local"

@@ -210,3 +210,18 @@ async def test_the_notification_closes_when_the_caller_gives_up(tmp_path: Path) 
         await control(app, f"/sandbox/calls/{call_id}/hangup", {})
         await until(pilot, lambda: not isinstance(app.screen, IncomingCallScreen), "it closed")
         assert state(app, call_id) == "completed"
+
+
+async def test_the_balance_shows_cents_and_follows_a_call_charge_at_once(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="calls") as (app, pilot):
+        await until(pilot, lambda: app.balance, "the balance")
+        before = app.balance
+        assert before.rsplit(".", 1)[1].isdigit() and len(before.rsplit(".", 1)[1]) == 2
+        call_id = await dial(pilot, "+15550011234")
+        pane = calls_pane(app)
+        await until(
+            pilot, lambda: (pane.model.get(call_id) or {}).get("duration", 0) >= 1, "a minute"
+        )
+        await app.client.calls.hang_up(call_id)
+        await until(pilot, lambda: state(app, call_id) == "completed", "the hangup")
+        await until(pilot, lambda: app.balance != before, "the charge in the header")

@@ -12,7 +12,8 @@ from bwconsole.tui.formatting import duration_ms, epoch, money
 @pytest.mark.parametrize(
     ("given", "shown"),
     [
-        ("538.37250000", "538.3725"),  # the API's eight decimals; sub-cent amounts kept
+        ("538.37250000", "538.37"),  # the API's eight decimals, shown as cents
+        ("996.6775", "996.68"),
         ("996.77000", "996.77"),
         ("12345.5", "12,345.50"),
         (0, "0.00"),

@@ -65,6 +65,11 @@ T = TypeVar("T")
 BALANCE_REFRESH_SECONDS = 60.0
 """No event reports the balance, so the header re-reads it this often."""
 
+CHARGING_EVENTS = frozenset({"hangup", "sms", "mms"})
+"""Events after which the account may have been charged (a call's minutes, a message)."""
+BALANCE_AFTER_CHARGE_SECONDS = 1.0
+"""How long after such an event the header re-reads the balance."""
+
 BACKEND_CLOSE_SECONDS = 5.0
 """At exit, how long the embedded servers and the relay subscription get to close."""
 
@@ -382,6 +387,10 @@ class BwConsoleApp(App[None]):
                 pane.apply_event(live)
             except Exception as exc:  # a bad event must never stop the console
                 self.show_error(f"{pane.TITLE} could not apply event #{live.seq}: {exc}")
+        kind = getattr(getattr(live, "event", None), "event_type", None)
+        if kind in CHARGING_EVENTS and not getattr(live, "history", False) and self.backend:
+            # the charge is booked as the event goes out: read the balance a moment later
+            self.set_timer(BALANCE_AFTER_CHARGE_SECONDS, self.refresh_balance)
 
     async def answer_bxml(self, request: BxmlRequest) -> str:
         """Answer a BXML request from the relay."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 __all__ = ["clock_time", "duration_ms", "epoch", "money", "yes_no"]
@@ -49,23 +49,21 @@ def epoch(value: Any) -> float | None:
 
 
 def money(value: Any) -> str:
-    """Show an account balance: thousands grouped, at least two decimals, no padding zeros.
+    """Show an account balance: thousands grouped, always two decimals.
 
-    The API sends the balance as text with eight decimals ("538.37250000"); sub-cent
-    amounts are real (calls are billed per second), so they are kept, not rounded.
-    Text that is not a number passes through unchanged.
+    The API sends the balance as text with eight decimals ("538.37250000"); the header
+    shows cents (half up), so the figure keeps its width as charges land. Text that is
+    not a number passes through unchanged.
     """
-    if value is None:
+    if value is None or value == "":
         return ""
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    exponent = amount.normalize().as_tuple().exponent
-    if not isinstance(exponent, int):  # NaN or infinity
+    if not amount.is_finite():
         return str(value)
-    places = max(2, -exponent)
-    return f"{amount:,.{places}f}"
+    return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
 def yes_no(value: Any) -> str:

@@ -7,6 +7,7 @@ as `error` or as `error_code` / `error_message` (`bwconsole.api.Exchange`).
 
 from __future__ import annotations
 
+import re
 import time
 from itertools import count
 from typing import Any
@@ -16,6 +17,17 @@ from bwconsole.tui.model import Column, Row
 from bwconsole.tui.widgets.pane import Pane
 
 __all__ = ["ApiLogPane", "exchange_row"]
+
+
+_USER_PREFIX = re.compile(r"^(?:https?://[^/]+)?(?:/v1)?/users/[^/?]+")
+
+
+def short_path(path: Any) -> str:
+    """A path as the user reads it: relative to `/users/{id}` (the id is the same on every
+    row and ate the column), e.g. `~/calls/c-1`; other paths stay as they are."""
+    text = str(path or "")
+    shortened, found = _USER_PREFIX.subn("~", text, count=1)
+    return shortened if found else text
 
 
 def exchange_row(exchange: Any) -> dict[str, Any]:
@@ -50,7 +62,7 @@ class ApiLogPane(Pane):
     COLUMNS = (
         Column("time", "Time", 8, clock_time),
         Column("method", "Method", 6),
-        Column("path", "Path", 48),
+        Column("path", "Path", 48, short_path),
         Column("status", "Status", 6),
         Column("duration_ms", "Took", 8, duration_ms),
         Column("error", "Error", 40),
