@@ -89,6 +89,11 @@ async def test_a_console_leaving_mid_request_hands_it_to_another(store: str) -> 
             await next_frame(steady, "ping")
             async with console(server, "ivr") as leaving:
                 await next_frame(leaving, "ping")
+                # the first ping comes before a console joins live fan-out: wait for the join
+                hub = server.relay.hub  # type: ignore[attr-defined]
+                async with asyncio.timeout(5):
+                    while len(hub.subscribers("ivr")) < 2:  # noqa: ASYNC110
+                        await asyncio.sleep(0.01)
                 pending = asyncio.create_task(http.get(f"/bxml/ivr?{QUERY}"))
                 await next_frame(leaving, "request")  # the newest console is asked first
             request = await next_frame(steady, "request")
