@@ -46,6 +46,13 @@ def invoked_subcommand(argv: Sequence[str]) -> str | None:
 COMPLETION_SHELLS = ("bash", "zsh", "tcsh")
 
 
+FRESH_HELP = (
+    "start over on the embedded sandbox with a newly seeded account "
+    "(its account, events and the console's position are forgotten)"
+)
+"""Also the wording of docs/getting-started.md (tests/test_cli.py holds them together)."""
+
+
 def build_parser(configure: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
     """The argument parser; only the subcommand named by `configure` gets its options.
 
@@ -70,7 +77,7 @@ def build_parser(configure: str | None = None, *, every: bool = False) -> argpar
     parser.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
     parser.add_argument("--profile", metavar="NAME", help="use this profile")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (dark, light, contrast)")
-    parser.add_argument("--fresh", action="store_true", help="start the sandbox with empty state")
+    parser.add_argument("--fresh", action="store_true", help=FRESH_HELP)
     parser.add_argument(
         "--log-level",
         choices=LEVELS,

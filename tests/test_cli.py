@@ -37,3 +37,15 @@ def test_help_does_not_import_the_servers() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_fresh_is_described_the_same_in_help_and_getting_started() -> None:
+    from pathlib import Path
+
+    from bwconsole.cli import FRESH_HELP
+
+    guide = (Path(__file__).parent.parent / "docs" / "getting-started.md").read_text()
+    assert FRESH_HELP.removeprefix("start over") in " ".join(guide.split())
+    assert any(
+        a.help == FRESH_HELP for a in build_parser()._actions if "--fresh" in a.option_strings
+    )

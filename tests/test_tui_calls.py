@@ -153,12 +153,15 @@ async def _without_auto_answer(app: object) -> str:
 
 async def test_incoming_call_notifies_from_any_pane_and_a_answers(tmp_path: Path) -> None:
     async with connected_console(tmp_path, pane="numbers") as (app, pilot):
+        rings: list[None] = []
+        app.bell = lambda: rings.append(None)  # type: ignore[method-assign]
         number = await _without_auto_answer(app)
         injected = await control(
             app, "/sandbox/inject/call", {"from": "+19195550123", "to": number}
         )
         call_id = injected["id"]
         await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen), "the notification")
+        assert rings, "the terminal bell rang"
         parties = str(app.screen.query_one(".calls--incoming-parties").content)  # type: ignore[attr-defined]
         assert "+19195550123 ((919) 555-0123) is calling" in parties
         assert state(app, call_id) == "started"

@@ -319,6 +319,7 @@ class CallsPane(Pane):
         if call_id not in self.incoming:
             screen = IncomingCallScreen(call_id, caller, callee)
             self.incoming[call_id] = screen
+            self.app.bell()  # the user may be looking elsewhere than the terminal
             self.app.push_screen(screen, lambda choice: self._incoming_chosen(call_id, choice))
 
     def _incoming_chosen(self, call_id: str, choice: IncomingChoice | None) -> None:
