@@ -49,3 +49,21 @@ async def test_unknown_keymap_id_is_reported() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert any("no-such-action" in n.message for n in app._notifications)
+
+
+async def test_a_theme_picked_in_the_palette_is_kept_for_the_next_start() -> None:
+    from textual.command import CommandPalette
+
+    from bwconsole.config import load_config
+    from bwconsole.tui.run import save_theme
+
+    app = BwConsoleApp(theme="dark", save_theme=save_theme)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("colon")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"theme: light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.theme == "light"
+    assert load_config().theme == "light"

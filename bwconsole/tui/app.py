@@ -9,7 +9,7 @@ need to know Textual.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -223,6 +223,7 @@ class BwConsoleApp(App[None]):
         sandbox: bool = False,
         initial_pane: str = "numbers",
         backend: BackendOptions | None = None,
+        save_theme: Callable[[str], None] | None = None,
     ) -> None:
         """Create the console.
 
@@ -235,6 +236,8 @@ class BwConsoleApp(App[None]):
             initial_pane: Id of the pane shown first.
             backend: The account to connect to once the screen is up; None stays
                 offline (tests feed the panes directly).
+            save_theme: Keeps a theme the user picks (in the palette) for the next start;
+                a failure to keep it is told, the theme still switches.
 
         Raises:
             ThemeError: `theme` is not a known theme, or a theme file is broken.
@@ -255,6 +258,7 @@ class BwConsoleApp(App[None]):
         self.panes: dict[str, Pane] = {pane.PANE_ID: pane() for pane in PANES}
         self._initial_pane = initial_pane
         self._backend_options = backend
+        self._save_theme = save_theme
         self.backend: Backend | None = None
         """The connected account, once connected."""
         self._loaded: set[str] = set()
@@ -520,8 +524,13 @@ class BwConsoleApp(App[None]):
             self._update_pane_bar()
 
     def set_theme(self, name: str) -> None:
-        """Switch the colour theme live."""
+        """Switch the colour theme live, and keep it for the next start."""
         self.theme = name
+        if self._save_theme is not None:
+            try:
+                self._save_theme(name)
+            except Exception as exc:  # e.g. ConfigError: an unwritable config.toml
+                self.show_error(f"Theme {name} is on, but could not be kept: {exc}")
 
     # --- keys -------------------------------------------------------------------------------------
 

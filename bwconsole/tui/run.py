@@ -6,7 +6,7 @@ import argparse
 import gc
 import sys
 
-__all__ = ["run_console", "tune_gc"]
+__all__ = ["run_console", "save_theme", "tune_gc"]
 
 GC_THRESHOLD = (10_000, 10, 10)
 """Allocations between young collections, and young collections between older ones."""
@@ -22,6 +22,19 @@ def tune_gc() -> None:
     it is done here at start-up rather than by the app class.
     """
     gc.set_threshold(*GC_THRESHOLD)
+
+
+def save_theme(name: str) -> None:
+    """Keep the theme picked in the console as `theme` in config.toml.
+
+    Raises:
+        ConfigError: config.toml cannot be read or written.
+    """
+    from bwconsole.config import load_config, save_config
+
+    config = load_config()
+    config.theme = name
+    save_config(config)
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -57,6 +70,7 @@ def run_console(args: argparse.Namespace) -> int:
             profile_name=profile.name if profile is not None else "sandbox",
             sandbox=profile is None,
             backend=BackendOptions(profile=profile, fresh=bool(args.fresh)),
+            save_theme=save_theme,
         )
     except ThemeError as exc:
         print(f"bwconsole: {exc}", file=sys.stderr)
