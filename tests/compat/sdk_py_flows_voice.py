@@ -71,13 +71,18 @@ def call_answer_reject(ctx: SdkContext) -> None:
     legs = [e["callId"] for e in incoming if e["eventType"] == "incomingcall"]
     ctx.voice.answer_call(legs[0])
     eventually(lambda: ctx.voice.get_call(legs[0]), lambda c: c["state"] == "active")
-    eventually(lambda: ctx.voice.get_call(first), lambda c: c["state"] == "active")
+    # Nothing says which outbound call rang first: the one that is up now is legs[0]'s.
+    (answered,) = eventually(
+        lambda: [c for c in (first, second) if ctx.voice.get_call(c)["state"] == "active"],
+        lambda up: len(up) == 1,
+    )
+    other = second if answered == first else first
     ctx.voice.reject_call(legs[1])
     eventually(lambda: ctx.voice.get_call(legs[1]), lambda c: c["state"] == "rejected")
     eventually(
-        lambda: ctx.voice.get_call(second), lambda c: c["state"] in ("rejected", "completed")
+        lambda: ctx.voice.get_call(other), lambda c: c["state"] in ("rejected", "completed")
     )
-    ctx.voice.hangup_call(first)
+    ctx.voice.hangup_call(answered)
 
 
 @flow("calls", "speak, play audio, DTMF, events")
