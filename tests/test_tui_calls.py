@@ -228,3 +228,29 @@ async def test_the_balance_shows_cents_and_follows_a_call_charge_at_once(tmp_pat
         await app.client.calls.hang_up(call_id)
         await until(pilot, lambda: state(app, call_id) == "completed", "the hangup")
         await until(pilot, lambda: app.balance != before, "the charge in the header")
+
+
+async def test_quitting_with_a_call_up_says_what_happens_and_asks(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="calls") as (app, pilot):
+        await dial(pilot, "+15550011234")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "1 call is up" in app.screen.message and "SANDBOX_RESTARTED" in app.screen.message
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.return_code is None, "still running"
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question again")
+        await pilot.press("y")
+        await until(pilot, lambda: app.return_code is not None, "the exit")
+
+
+async def test_quitting_with_no_call_up_asks_nothing() -> None:
+    from bwconsole.tui.app import BwConsoleApp
+
+    app = BwConsoleApp()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code is not None

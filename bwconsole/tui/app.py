@@ -35,6 +35,7 @@ from bwconsole.tui.keys import (
 from bwconsole.tui.safe_text import visible
 from bwconsole.tui.screens.account_setup import AccountSetupScreen
 from bwconsole.tui.screens.callback_offer import point_callbacks, restore_callbacks
+from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.screens.welcome import WelcomeScreen, first_run
 from bwconsole.tui.themes import DEFAULT_THEME, ThemeError, load_themes
@@ -69,6 +70,9 @@ CHARGING_EVENTS = frozenset({"hangup", "sms", "mms"})
 """Events after which the account may have been charged (a call's minutes, a message)."""
 BALANCE_AFTER_CHARGE_SECONDS = 1.0
 """How long after such an event the header re-reads the balance."""
+
+LIVE_CALL_STATES = frozenset({"started", "active", "transferring"})
+"""Call states in which quitting would leave (or end) a call."""
 
 BACKEND_CLOSE_SECONDS = 5.0
 """At exit, how long the embedded servers and the relay subscription get to close."""
@@ -615,6 +619,31 @@ class BwConsoleApp(App[None]):
         if self.current_pane is pane:
             pane.focus_list()
         self.load_pane(pane)
+
+    async def action_quit(self) -> None:
+        """Quit; with calls up, first say what becomes of them and ask."""
+        live = [
+            row
+            for key in self.pane("calls").model
+            if (row := self.pane("calls").model.get(key)) is not None
+            and row.get("state") in LIVE_CALL_STATES
+        ]
+        if live and self.backend is not None:
+            fate = (
+                "the embedded sandbox stops with the console, so they end (cause "
+                "SANDBOX_RESTARTED when it starts again)"
+                if self.backend.on_sandbox
+                else "they stay up on the account until hung up (h in Calls) or ended"
+            )
+            count = f"{len(live)} call{'s are' if len(live) > 1 else ' is'} up"
+            question = f"{count}: {fate}. Quit anyway?"
+            self.push_screen(ConfirmScreen(question, title="Quit"), self._quit_if)
+            return
+        self.exit()
+
+    def _quit_if(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.exit()
 
     def action_welcome(self) -> None:
         """Show the first-run panel again."""
