@@ -81,3 +81,14 @@ def test_store_specs_name_every_kind() -> None:
     assert not isinstance(open_store("memory"), SharedStore)
     with pytest.raises(ValueError, match="redis://HOST:PORT/DB"):
         open_store("postgres://x")
+
+
+def test_a_standalone_relay_keeps_its_own_log_not_the_consoles() -> None:
+    import platformdirs
+
+    from bwconsole.embedded import RELAY_STATE
+    from bwconsole.relay.store import default_sqlite_path
+
+    embedded_log = Path(platformdirs.user_data_dir("bwconsole")) / RELAY_STATE
+    assert default_sqlite_path().parent == embedded_log.parent
+    assert default_sqlite_path() != embedded_log

@@ -183,8 +183,10 @@ class MemoryStore:
 
 
 def default_sqlite_path() -> Path:
-    """`relay.sqlite3` under platformdirs' user data dir for bwconsole."""
-    return Path(platformdirs.user_data_dir("bwconsole")) / "relay.sqlite3"
+    """`standalone-relay.sqlite3` under platformdirs' user data dir for bwconsole: a file
+    of its own, not the embedded relay's `relay.sqlite3` beside it (a console running
+    there would otherwise share, and fight over, one log)."""
+    return Path(platformdirs.user_data_dir("bwconsole")) / "standalone-relay.sqlite3"
 
 
 def open_store(spec: str) -> Store:

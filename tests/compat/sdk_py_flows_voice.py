@@ -79,9 +79,7 @@ def call_answer_reject(ctx: SdkContext) -> None:
     other = second if answered == first else first
     ctx.voice.reject_call(legs[1])
     eventually(lambda: ctx.voice.get_call(legs[1]), lambda c: c["state"] == "rejected")
-    eventually(
-        lambda: ctx.voice.get_call(other), lambda c: c["state"] in ("rejected", "completed")
-    )
+    eventually(lambda: ctx.voice.get_call(other), lambda c: c["state"] in ("rejected", "completed"))
     ctx.voice.hangup_call(answered)
 
 
