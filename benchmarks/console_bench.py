@@ -191,12 +191,20 @@ async def console_lag(rate: int, seconds: float, pane: str = "calls") -> dict[st
         await pilot.pause()
         clock = FrameClock(app.screen)
         table = app.pane(pane).table
-        pending: list[float] = []
+        pending: list[tuple[float, str | None]] = []
+        """(emission time, the call row it changed; None on the Events log: always on top)"""
         original_flush = table.flush
 
         def flush() -> None:
             original_flush()
-            clock.applied.extend(pending)
+            # An update to a row off screen needs no frame: it is not waited for (it used to
+            # be timed to whatever frame came next, which only came because the hidden
+            # Events log repainted every frame; the console now mounts panes on first visit).
+            top, shown = int(table.scroll_y), max(table.size.height - 1, 0)
+            for sent, key in pending:
+                index = None if key is None else table.model.index_of(key)
+                if key is None or (index is not None and top <= index < top + shown):
+                    clock.applied.append(sent)
             pending.clear()
 
         table.flush = flush  # type: ignore[method-assign]
@@ -205,7 +213,7 @@ async def console_lag(rate: int, seconds: float, pane: str = "calls") -> dict[st
             call_id, payload = call_body(n)
             app.add_event(LiveEvent(seq=n + 1, received_at=time.time(), body=json.dumps(payload)))
             calls.upsert(call_id, {"id": call_id, "state": f"{payload['callState']} {n}"})
-            pending.append(sent)
+            pending.append((sent, call_id if pane == "calls" else None))
 
         frames_before = clock.frames
         sent = await generate(rate, seconds, emit)
