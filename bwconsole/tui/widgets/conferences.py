@@ -289,14 +289,24 @@ class ConferencesPane(Pane):
             text.append("▶ " if member_id == marked else "  ", style="bold")
             flags = _flags(member)
             state = " ".join(filter(None, (member.get("state"), flags)))
-            # Two lines a member: ids are long and the detail panel is narrow.
+            # Two lines a member: who (the far party's number), then the ids.
+            call_id = str(member.get("call") or "").rsplit("/", 1)[-1]
             text.append(
-                f"{member_id}  {state}\n    call {member.get('call') or '?'}\n",
+                f"{self._party(call_id) or 'unknown party'}  {state}\n"
+                f"    {member_id} · call {call_id or '?'}\n",
                 style="" if active else "dim",
             )
         if ids:
             text.append("[ ] mark a member · m h r T U act on it", style="dim")
         return text
+
+    def _party(self, call_id: str) -> str:
+        """The number (or SIP URI) at the other end of a member's call, from the Calls pane."""
+        calls = self.console.panes.get("calls")
+        row = calls.model.get(call_id) if calls is not None and call_id else None
+        if row is None:
+            return ""
+        return str(row.get("from") if row.get("direction") == "in" else row.get("to") or "")
 
     def _marked(self, conference_id: str) -> str | None:
         ids = self._member_ids(conference_id)
