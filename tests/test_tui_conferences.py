@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.widgets.conferences import ConferencesPane
@@ -46,6 +47,10 @@ async def fill(pilot: Pilot[None], app: BwConsoleApp, **values: str) -> None:
     for name, value in values.items():
         app.screen.query_one(f"#field-{name}", Input).value = value
     await pilot.press("enter")
+
+
+def calls_of(app: BwConsoleApp) -> Any:
+    return app.pane("calls").model
 
 
 async def conference_with_member(app: BwConsoleApp, pilot: Pilot[None]) -> tuple[str, str, str]:
@@ -133,7 +138,9 @@ async def test_dial_in_to_a_busy_number_says_nobody_joined(tmp_path: Path) -> No
         assert row(app, conference_id)["activeMembers"] == 1
 
 
-async def test_add_call_joins_a_call_made_for_it_and_explains_a_refusal(tmp_path: Path) -> None:
+async def test_add_call_offers_the_calls_made_for_it_and_says_when_there_are_none(
+    tmp_path: Path,
+) -> None:
     async with connected_console(tmp_path, pane="conferences") as (app, pilot):
         conference_id, _, _ = await conference_with_member(app, pilot)
         assert app.backend is not None
@@ -148,18 +155,30 @@ async def test_add_call_joins_a_call_made_for_it_and_explains_a_refusal(tmp_path
             lambda: calls.get(fitting)["state"] == calls.get(stranger)["state"] == "active",
             "both calls to be answered",
         )
+        await until(
+            pilot,
+            lambda: (calls_of(app).get(fitting) or {}).get("conferenceId") == conference_id,
+            "the Calls pane to know the call",
+        )
         await pilot.press("a")
-        await fill(pilot, app, call=fitting)
+        await until(pilot, lambda: isinstance(app.screen, ApplicationPickerScreen), "picker")
+        picker = app.screen
+        assert isinstance(picker, ApplicationPickerScreen)
+        offered = [
+            picker.options.get_option_at_index(i).id for i in range(picker.options.option_count)
+        ]
+        assert offered == [fitting], "only the answered call dialled for it, not yet a member"
+        await pilot.press("enter")
         await until(pilot, lambda: row(app, conference_id).get("activeMembers") == 2, "join")
         await pilot.press("a")
-        await fill(pilot, app, call=stranger)
         await until(
             pilot,
             lambda: any(
-                f"Call {stranger} was not added" in str(n.message) for n in app._notifications
+                "No answered call was dialled" in str(n.message) for n in app._notifications
             ),
-            "the refusal in words",
+            "nothing left to add, in words",
         )
+        assert stranger not in str(app._notifications)
         assert row(app, conference_id)["activeMembers"] == 2
 
 

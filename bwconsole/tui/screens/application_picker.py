@@ -1,4 +1,5 @@
-"""Choose one of the account's applications (or, for a number, none)."""
+"""Choose one of a list by id: an application (or, for a number, none), or a call for a
+conference (the Conferences pane's add-call list)."""
 
 from __future__ import annotations
 

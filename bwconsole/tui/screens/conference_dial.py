@@ -114,12 +114,41 @@ class Recruiter:
                 markup=False,
             )
 
-    async def add_call(self, conference_id: str) -> None:
-        """Ask for a call id and add that call; a refusal is explained in words."""
-        values = await self.app.push_screen_wait(forms.add_call_form(conference_id))
-        if values is None:
+    def _candidates(self, conference_id: str, members: set[str]) -> list[tuple[str, str]]:
+        """(call id, who and state) of the Calls pane's answered calls made for it."""
+        calls = self.app.panes["calls"].model
+        found = []
+        for call_id in calls:
+            row = calls.get(call_id) or {}
+            if row.get("conferenceId") != conference_id or call_id in members:
+                continue
+            if row.get("state") == "active":
+                party = row.get("from") if row.get("direction") == "in" else row.get("to")
+                found.append((call_id, f"{party or '?'}  {row.get('direction') or ''} active"))
+        return found
+
+    async def add_call(self, conference_id: str, members: set[str] | None = None) -> None:
+        """Offer the answered calls dialled for this conference (the only ones v1 admits)
+        that are not members yet, and add the one picked; a refusal is explained in words."""
+        from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
+
+        candidates = self._candidates(conference_id, members or set())
+        if not candidates:
+            self.app.notify(
+                f"No answered call was dialled for {conference_id} and left out of it: "
+                "d dials someone in (v1 admits only calls created with the conference's id).",
+                title="Add call",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
-        call_id = values["call"]
+        picker = ApplicationPickerScreen(
+            f"Add a call to {conference_id}", candidates, offer_none=False
+        )
+        call_id = await self.app.push_screen_wait(picker)
+        if not call_id:
+            return
         try:
             member_id = await self.client.conferences.add_member(conference_id, call_id=call_id)
         except ApiError as exc:

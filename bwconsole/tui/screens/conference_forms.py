@@ -5,7 +5,7 @@ from __future__ import annotations
 from bwconsole.tui.screens.form import Field, FormScreen
 from bwconsole.tui.validators import E164, Required, Url
 
-__all__ = ["add_call_form", "create_form", "dial_form", "play_form", "speak_form"]
+__all__ = ["create_form", "dial_form", "play_form", "speak_form"]
 
 
 def create_form(default_from: str) -> FormScreen:
@@ -28,21 +28,6 @@ def dial_form(conference_id: str, default_from: str) -> FormScreen:
                 placeholder="e.g. +19195551234",
             ),
             Field("from", "From (a number the account owns)", (Required(), E164()), default_from),
-        ],
-    )
-
-
-def add_call_form(conference_id: str) -> FormScreen:
-    """Join an existing call (one created with this conference's id) by its id."""
-    return FormScreen(
-        f"Add a call to {conference_id}",
-        [
-            Field(
-                "call",
-                "Call id (an active call created with this conference's id)",
-                (Required(),),
-                placeholder="e.g. c-…",
-            )
         ],
     )
 

@@ -111,10 +111,16 @@ class ConferenceActions:
         await self.pane.recruiter.dial(conference_id, default_from, self.console.relay_callback_url)
 
     def add_call(self) -> None:
-        """Add an existing call, by id, to the highlighted conference."""
+        """Add an answered call dialled for the highlighted conference (picked from a list)."""
         selected = self.pane.selected()
         if selected is not None:
-            adding = self.pane.recruiter.add_call(selected[0])
+            conference_id = selected[0]
+            members = {
+                str(m.get("call") or "").rsplit("/", 1)[-1]
+                for m in self.pane.members.get(conference_id, {}).values()
+                if m.get("state") == "active"
+            }
+            adding = self.pane.recruiter.add_call(conference_id, members)
             run_guarded(self.pane, adding, group="conferences-add")
 
     def toggle_conference(self, flag: str, on: str, off: str) -> None:
