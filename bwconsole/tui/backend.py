@@ -119,6 +119,7 @@ async def _connected(
         profile.api_secret,
         base_url=profile.api_url,
         on_exchange=handlers.on_exchange,
+        transport=_loopback_transport() if sandbox is not None else None,
     )
     live: LiveClient | None = None
     if profile.relay_url and profile.relay_token and profile.relay_channel:
@@ -152,3 +153,17 @@ async def _connected(
         if live is not None:
             await live.stop()
         await client.aclose()
+
+
+def _loopback_transport() -> Any:
+    """The transport for the embedded sandbox (plain HTTP on 127.0.0.1, links included).
+
+    httpx's default transport loads the system's CA certificates when the client is made,
+    ~55 ms of CPU before the first pane can load (docs/performance.md, Start-up); the
+    sandbox never speaks TLS, so its client skips that.
+    """
+    import httpx
+
+    return httpx.AsyncHTTPTransport(
+        verify=False, limits=httpx.Limits(max_keepalive_connections=10, keepalive_expiry=30.0)
+    )
