@@ -72,7 +72,22 @@ async def test_search_mark_and_order_several(tmp_path: Path) -> None:
         marked = list(results.selected)
         assert len(marked) == 2 and all(n.startswith("+1919") for n in marked)
         await pilot.press("o")
-        await until(pilot, lambda: app.screen is not screen, "the order to finish")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert all(n in question.message for n in marked) and "$" in question.message
+        assert " a month" in question.message
+        await pilot.press("n")  # nothing bought on a no
+        await pilot.pause(0.2)
+        assert set(owned(app)) == before and app.screen is screen
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question again")
+        await pilot.press("y")
+        await until(
+            pilot,
+            lambda: app.screen is not screen and not isinstance(app.screen, ConfirmScreen),
+            "the order to finish",
+        )
         new = set(owned(app)) - before
         assert {owned(app)[i]["number"] for i in new} == set(marked)
         for number_id in new:
@@ -190,6 +205,8 @@ async def test_a_number_that_cannot_be_ordered_is_reported_and_the_rest_are_boug
         taken, wanted = screen.results.selected
         await app.client.phone_numbers.order(number=taken)  # someone else was faster
         await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
         await until(pilot, lambda: "1 failed" in str(screen.status.render()), "the failure")
         assert app.screen is screen  # stays open so the user sees what happened
         assert [o.id for o in (screen.results.get_option_at_index(0),)] == [taken]

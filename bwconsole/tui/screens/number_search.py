@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, SelectionList, 
 from textual.widgets.selection_list import Selection
 
 from bwconsole.tui.safe_text import plain, visible
+from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
@@ -266,12 +268,37 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         return phone
 
     def action_order(self) -> None:
-        """Buy every marked number, one after the other, with a progress bar."""
+        """Buy every marked number, one after the other, with a progress bar — after a yes
+        to the question that names them and what they cost (on a real account, money)."""
         marked = list(self.results.selected)
         if not marked:
             self._say("Mark numbers with space first.", error=True)
             return
-        run_guarded(self, self._order(marked), group="number-order", exclusive=True)
+        self.app.push_screen(
+            ConfirmScreen(self._order_question(marked), title="Order numbers"),
+            lambda yes: self._order_confirmed(marked, bool(yes)),
+        )
+
+    def _order_question(self, marked: list[str]) -> str:
+        prices = [self._found[n].price for n in marked if n in self._found]
+        try:
+            total = sum((Decimal(p) for p in prices if p), Decimal(0))
+        except InvalidOperation:
+            total = None
+        if total is not None and prices and all(prices):
+            cost = (
+                f" for ${total:,.2f} a month in all"
+                if len(marked) > 1
+                else f" for ${total:,.2f} a month"
+            )
+        else:
+            cost = " (the API gives no price; the account is charged its monthly price)"
+        names = ", ".join(marked[:5]) + (f" and {len(marked) - 5} more" if len(marked) > 5 else "")
+        return f"Order {names}{cost}?"
+
+    def _order_confirmed(self, marked: list[str], yes: bool) -> None:
+        if yes:
+            run_guarded(self, self._order(marked), group="number-order", exclusive=True)
 
     def action_close(self) -> None:
         """Close, handing back what was bought."""
