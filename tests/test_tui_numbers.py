@@ -223,3 +223,25 @@ async def test_actions_wait_for_a_connection() -> None:
             await pilot.press(key)
             assert not isinstance(app.screen, NumberSearchScreen | FormScreen)
         assert app.is_running
+
+
+async def test_the_created_column_fits_at_160_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    app = BwConsoleApp()
+    app.pane("numbers").upsert(
+        "n-1",
+        {"id": "n-1", "number": "+17046820055", "name": "main line", "numberState": "enabled",
+         "application": "bwconsole demo", "city": "Charlotte", "state": "NC",
+         "createdTime": "2026-11-26T09:02:00.000Z"},
+    )  # fmt: skip
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            line = app.pane("numbers").table.render_line(1).text
+            assert "2026-11-26 09:02" in line, line
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -6,11 +6,21 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["clock_time", "duration_ms", "epoch", "money", "yes_no"]
+__all__ = ["clock_time", "date_time", "duration_ms", "epoch", "money", "yes_no"]
 
 
 def clock_time(value: Any) -> str:
     """Show a moment as local HH:MM:SS (accepts datetime, epoch seconds or ISO 8601 text)."""
+    return _local(value, "%H:%M:%S")
+
+
+def date_time(value: Any) -> str:
+    """Show a moment as local `YYYY-MM-DD HH:MM` (a column with room for a date, not an
+    ISO stamp that runs off its edge)."""
+    return _local(value, "%Y-%m-%d %H:%M")
+
+
+def _local(value: Any, layout: str) -> str:
     if value is None or value == "":
         return ""
     moment: datetime
@@ -25,7 +35,7 @@ def clock_time(value: Any) -> str:
             return str(value)
     if moment.tzinfo is not None:
         moment = moment.astimezone()
-    return moment.strftime("%H:%M:%S")
+    return moment.strftime(layout)
 
 
 def duration_ms(value: Any) -> str:

@@ -14,6 +14,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from bwconsole.tui.formatting import date_time
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.phone import national, remember_account_number
 from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
@@ -84,12 +85,12 @@ class NumbersPane(Pane):
     PANE_KEY = "1"
     COLUMNS = (
         Column("number", "Number", 14),
-        Column("name", "Name", 20),
-        Column("application", "Application", 24),
-        Column("city", "City", 14),
+        Column("name", "Name", 16),
+        Column("application", "Application", 22),
+        Column("city", "City", 12),
         Column("state", "St", 3),
         Column("numberState", "Status", 9),
-        Column("createdTime", "Created", 20),
+        Column("createdTime", "Created", 16, date_time),
         Column("id", "Id", 24),
     )
 
