@@ -139,3 +139,36 @@ async def until_recording(app: BwConsoleApp, pilot: Pilot[None], call_id: str) -
 
     await until(pilot, made, "the recording to exist")
     return found[0]
+
+
+async def test_download_to_a_new_folder_remembers_it_and_asks_before_overwriting(
+    tmp_path: Path,
+) -> None:
+    from bwconsole.tui.screens.confirm import ConfirmScreen
+
+    async with connected_console(tmp_path / "env", pane="recordings") as (app, pilot):
+        pane = pane_of(app)
+        key = seeded_recording(app)
+        await until(pilot, lambda: key in pane.model, "the seeded recording to load")
+        media = str(pane.model.get(key)["media"])  # type: ignore[index]
+        select(pane, key)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen), "the destination form")
+        field = app.screen.query_one("#field-path", Input)
+        assert not field.value.startswith(str(Path.cwd())), "not the current directory"
+        folder = tmp_path / "recordings" / "new"
+        field.value = f"{folder}/"  # a trailing slash: a folder to create
+        await pilot.press("enter")
+        await until(pilot, lambda: (folder / media).is_file(), "the file inside the new folder")
+        await until(pilot, lambda: app.screen is app.screen_stack[0], "the modal to close")
+
+        await pilot.press("d")  # again: the folder is remembered, the file is there
+        await until(pilot, lambda: isinstance(app.screen, FormScreen), "the form again")
+        field = app.screen.query_one("#field-path", Input)
+        assert field.value == str(folder / media)
+        (folder / media).write_bytes(b"mine")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the overwrite question")
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert (folder / media).read_bytes() == b"mine", "kept on a no"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -13,20 +14,56 @@ from bwconsole.tui.safe_text import markup, visible
 from bwconsole.tui.screens.form import Field, FormScreen
 from bwconsole.tui.validators import Required
 
-__all__ = ["DownloadScreen", "default_destination", "destination_form", "resolve_destination"]
+__all__ = [
+    "DownloadScreen",
+    "default_destination",
+    "destination_form",
+    "remember_folder",
+    "resolve_destination",
+]
+
+
+LAST_FOLDER_FILE = "last-download-folder"
+"""In the data dir: the folder the last recording was saved to, offered next time."""
+
+
+def _remembered() -> Path:
+    from bwconsole.config import data_dir
+
+    return data_dir() / LAST_FOLDER_FILE
 
 
 def default_destination(media_name: str) -> Path:
-    """`~/Downloads/<name>` when that folder exists, else `<current dir>/<name>`."""
-    downloads = Path.home() / "Downloads"
-    folder = downloads if downloads.is_dir() else Path.cwd()
+    """`<last folder used>/<name>`; the first time, platformdirs' downloads folder (never
+    the current directory, often the user's checkout)."""
+    import platformdirs
+
+    try:
+        folder = Path(_remembered().read_text(encoding="utf-8").strip())
+    except OSError:
+        folder = Path()
+    if not folder.is_absolute() or not folder.is_dir():
+        folder = Path(platformdirs.user_downloads_dir())
     return folder / media_name
 
 
+def remember_folder(dest: Path) -> None:
+    """Offer `dest`'s folder next time (a failure to remember is not worth a word)."""
+    try:
+        path = _remembered()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(str(dest.parent.resolve()), encoding="utf-8")
+    except OSError:
+        pass
+
+
 def resolve_destination(text: str, media_name: str) -> Path:
-    """The file to write for what the user typed: `~` expanded, a folder gets the media name."""
+    """The file to write for what the user typed: `~` expanded; an existing folder, or a
+    path ending in `/` (a folder to create), gets the media name."""
     path = Path(text).expanduser()
-    return path / media_name if path.is_dir() else path
+    if text.rstrip().endswith(("/", os.sep)) or path.is_dir():
+        return path / media_name
+    return path
 
 
 def destination_form(media_name: str) -> FormScreen:
@@ -36,7 +73,7 @@ def destination_form(media_name: str) -> FormScreen:
         [
             Field(
                 "path",
-                "Save to (a file, or a folder to keep the recording's name)",
+                "Save to (a file, or a folder ending in / to keep the recording's name)",
                 (Required(),),
                 value=str(default_destination(media_name)),
             )

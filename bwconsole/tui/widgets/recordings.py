@@ -15,9 +15,11 @@ from textual.binding import Binding, BindingType
 from bwconsole.events import RecordingEvent, TranscriptionEvent
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.recording_download import (
     DownloadScreen,
     destination_form,
+    remember_folder,
     resolve_destination,
 )
 from bwconsole.tui.widgets.pane import Pane
@@ -231,6 +233,10 @@ class RecordingsPane(Pane):
         if values is None:
             return
         dest = resolve_destination(values["path"], media_name)
+        if dest.is_file():  # noqa: ASYNC240 (one stat)
+            question = f"{dest} exists. Replace it with {media_name}?"
+            if not await self.app.push_screen_wait(ConfirmScreen(question, title="Replace file")):
+                return
         screen = DownloadScreen(media_name, dest)
         await self.app.push_screen(screen)
         try:
@@ -241,6 +247,7 @@ class RecordingsPane(Pane):
         finally:
             screen.dismiss()
         if size is not None:
+            remember_folder(dest)
             self.app.notify(f"Saved {media_name} ({size:,} bytes) to {dest}", markup=False)
 
     async def _save(self, media_name: str, dest: Path, screen: DownloadScreen) -> int:
