@@ -3,6 +3,7 @@ notifications, compose (SMS and MMS with an upload progress bar) and reply."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +235,25 @@ async def test_an_inbound_mms_shows_its_media_in_the_thread(tmp_path: Path) -> N
         assert row(pane, "+13233326955")["number"] == numbers[1]
         pane.table.move_cursor(pane.model.index_of("+13233326955") or 0)
         await until(pilot, lambda: "[media cat.png]" in str(pane.detail.render()), "the media")
+
+
+async def test_an_attachment_over_the_limit_is_refused_before_upload_and_the_draft_stays(
+    tmp_path: Path,
+) -> None:
+    from bwconsole.api.media import MAX_MEDIA_BYTES
+
+    big = tmp_path / "film.mp4"
+    big.touch()
+    os.truncate(big, MAX_MEDIA_BYTES + 1)  # sparse: the size without the bytes
+    async with connected_console(tmp_path / "data", pane="messages") as (app, pilot):
+        media_before = len(app.backend.sandbox.collection("media"))  # type: ignore[union-attr]
+        screen = await open_compose(pilot, "c")
+        await pilot.press(*"+14155550999")
+        screen.text.value = "Here is the film"
+        screen.attachment.value = str(big)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is screen, "the form stays open"
+        assert "over the API's 65 MB media limit" in str(screen.problem.content)
+        assert screen.text.value == "Here is the film", "what was typed is kept"
+        assert len(app.backend.sandbox.collection("media")) == media_before  # type: ignore[union-attr]

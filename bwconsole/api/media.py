@@ -21,7 +21,10 @@ from bwconsole.api._resource import Resource
 from bwconsole.api.errors import ApiConnectionError
 from bwconsole.api.models import MediaFile
 
-__all__ = ["CHUNK_SIZE", "MediaApi", "Progress"]
+__all__ = ["CHUNK_SIZE", "MAX_MEDIA_BYTES", "MediaApi", "Progress"]
+
+MAX_MEDIA_BYTES = 65 * 1024 * 1024
+"""The largest media file the v1 API stores (methods/media/putMediaMediaName.md: 65 MB)."""
 
 CHUNK_SIZE = 256 * 1024
 """Bytes read or written per step; also the progress-report granularity."""

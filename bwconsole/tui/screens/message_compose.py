@@ -1,7 +1,8 @@
 """The form for a new SMS/MMS or a reply: from an owned number, to an E.164 number.
 
 A file path in the attachment field makes the message an MMS; the form checks
-the file exists before closing, so the upload that follows has something to send.
+the file exists and is within the API's media limit before closing, so the upload
+that follows has something it can send, and a refusal keeps the typed message.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from bwconsole.api.media import MAX_MEDIA_BYTES
 from bwconsole.tui.safe_text import markup, visible
 from bwconsole.tui.validators import E164, Required, normalised
 
@@ -142,6 +144,12 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
         path = self.attachment.value.strip()
         if path and not Path(path).expanduser().is_file():
             problems.append(f"Attach file: {path!r} is not a file")
+        elif path and (size := _size(Path(path).expanduser())) > MAX_MEDIA_BYTES:
+            # Said before any upload starts; the form (and what was typed) stays.
+            problems.append(
+                f"Attach file: {size / 1024 / 1024:.1f} MB is over the API's "
+                f"{MAX_MEDIA_BYTES // 1024 // 1024} MB media limit"
+            )
         if not path and not self.text.value.strip():
             problems.append("Text: write something (or attach a file)")
         return problems
@@ -149,3 +157,10 @@ class MessageComposeScreen(ModalScreen[Draft | None]):
     def action_cancel(self) -> None:
         """Close without sending."""
         self.dismiss(None)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
