@@ -107,6 +107,7 @@ async def test_enable_disable_toggles_the_endpoint(tmp_path: Path) -> None:
         await pilot.press("e")
         await until(pilot, lambda: row(pane, endpoint_id)["enabled"] is False, "disabled")
         assert collection(app, "endpoints")[endpoint_id]["enabled"] is False
+        await until(pilot, lambda: "Enabled: no" in str(pane.detail.content), "the detail")
         await pilot.press("e")
         await until(pilot, lambda: row(pane, endpoint_id)["enabled"] is True, "enabled")
         assert collection(app, "endpoints")[endpoint_id]["enabled"] is True
@@ -149,6 +150,11 @@ async def test_dial_from_an_endpoint_creates_a_call_from_its_sip_uri(tmp_path: P
         call = collection(app, "calls")[call_id]
         assert call["from"] == "sip:softphone@bwconsole-demo.bwapp.bwsipp.io"
         assert call["to"] == "+19195550123"
+        calls = app.pane("calls")
+        await until(pilot, lambda: call_id in calls.model, "the call in the Calls pane")
+        events = app.pane("events")
+        rows = lambda: [events.model.get(key) or {} for key in events.model]  # noqa: E731
+        await until(pilot, lambda: any(call_id in str(r) for r in rows()), "its events")
 
 
 async def test_dial_needs_an_endpoint_row(tmp_path: Path) -> None:

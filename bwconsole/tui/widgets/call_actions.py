@@ -171,17 +171,25 @@ class CallActions:
         )
         if call_id is None:
             return
+        self.track_dialed(call_id, values["from"], values["to"], conference)
+        self.pane.highlight(call_id)
+
+    def track_dialed(
+        self, call_id: str, caller: str, to: str, conference: str | None = None
+    ) -> None:
+        """Give a call this console just created its row before its first event arrives
+        (dialed here or from another pane: an endpoint's "Call from")."""
+        pane = self.pane
         pane.update_call(
             call_id,
             state=pane.state_or(call_id, "started"),
             direction="out",
             startTime=time.time(),
             conferenceId=conference,
-            **{"from": values["from"], "to": values["to"]},
+            **{"from": caller, "to": to},
         )
-        pane.note(call_id, f"dialed {values['to']} from {values['from']}")
+        pane.note(call_id, f"dialed {to} from {caller}")
         pane.started_here.add(call_id)  # its failure is told (busy, no answer, unallocated…)
-        pane.highlight(call_id)
         pane.fetch(call_id)
 
     # --- acting on a call -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from bwconsole.tui.screens.endpoint_forms import (
     endpoint_fields,
 )
 from bwconsole.tui.screens.form import FormScreen
+from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.workers import run_guarded
 
@@ -326,9 +327,16 @@ class EndpointsPane(Pane):
         values = await self.app.push_screen_wait(FormScreen(f"Call from {source}", dial_fields()))
         if values is None:
             return
-        call_id = await self._call(self.client.calls.create(from_=source, to=values["to"]))
+        # Like a call dialed in Calls: its events come through the relay, and Calls shows it.
+        create = self.client.calls.create(
+            from_=source, to=values["to"], callback_url=self.console.relay_callback_url
+        )
+        call_id = await self._call(create)
         if call_id is not None:
-            self.app.notify(f"Calling {values['to']} from {source} ({call_id}).")
+            calls = self.console.pane("calls")
+            if isinstance(calls, CallsPane):
+                calls.actions.track_dialed(call_id, source, values["to"])
+            self.app.notify(f"Calling {values['to']} from {source} ({call_id}): see Calls (2).")
 
     # --- actions ---------------------------------------------------------------------------
 
