@@ -253,3 +253,50 @@ async def test_a_restart_ends_live_calls_with_their_hangup_and_completes_their_c
     assert (hangup["callId"], hangup["cause"]) == (call_id, "SANDBOX_RESTARTED")
     left = [e for e in sent if e["eventType"] == "conference-member"]
     assert [(e["callId"], e["state"]) for e in left] == [(call_id, "completed")]
+
+
+async def _until(client: httpx.AsyncClient, path: str, field: str, value: str) -> Any:
+    async with asyncio.timeout(10):
+        while True:
+            found = (await client.get(path)).json()
+            items = found if isinstance(found, list) else [found]
+            if any(item.get(field) == value for item in items):
+                return found
+            await asyncio.sleep(0.02)
+
+
+async def test_a_recording_made_before_a_restart_transcribes_what_was_said(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "spoken.db"
+
+    async def first_run(client: httpx.AsyncClient) -> str:
+        ordered = await client.post("/../../availableNumbers/local?areaCode=919&quantity=1")
+        made = await client.post(
+            "/calls",
+            json={
+                "from": ordered.json()[0]["number"],
+                "to": "+15550000000",
+                "recordingEnabled": "true",
+            },
+        )
+        call_id = made.headers["location"].rsplit("/", 1)[1]
+        await _until(client, f"/calls/{call_id}", "state", "active")
+        said = await client.post(
+            "/../../../sandbox/calls/" + call_id + "/speak", json={"sentence": "Call me back"}
+        )
+        assert said.status_code == 200, said.text
+        await client.post(f"/calls/{call_id}", json={"state": "completed"})
+        recordings = await _until(client, f"/calls/{call_id}/recordings", "state", "complete")
+        return str(recordings[0]["id"])
+
+    recording_id = await run_against(state, first_run)
+
+    async def after_restart(client: httpx.AsyncClient) -> Any:
+        asked = await client.post(f"/recordings/{recording_id}/transcriptions", json={})
+        assert asked.status_code == 201, asked.text
+        path = f"/recordings/{recording_id}/transcriptions"
+        return await _until(client, path, "state", "completed")
+
+    transcriptions = await run_against(state, after_restart)
+    assert [t["text"] for t in transcriptions] == ["Call me back"]

@@ -207,6 +207,7 @@ def _voice_recording(sandbox: Sandbox, call: Record) -> tuple[Record, Record]:
         "_mediaName": name,
         "_started": started_at,
         "_ended": ended_at,
+        "_spoken": SEEDED_TRANSCRIPT,
     }
     sandbox.collection("recordings").put(recording_id, recording)
     call["recordingEnabled"] = True

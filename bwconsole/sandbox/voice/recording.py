@@ -5,7 +5,8 @@ is turned off, hits its maximum or the call ends; it then spends a moment
 `saving` and becomes `complete` with a real WAV file (a quiet 440 Hz tone of
 the recording's API-time length) stored as media `{callId}-{n}.wav`. A
 transcription's text is what was spoken or played on the call while it was
-recorded, so tests can predict it; its full text is stored as media named
+recorded (kept on the recording when it stops, so it survives a restart), so tests can
+predict it; its full text is stored as media named
 after the transcription, which is what `textUrl` points at.
 """
 
@@ -112,6 +113,9 @@ def stop(engine: CallEngine, call_id: str) -> None:
     record["endTime"] = sandbox.clock.iso(now)
     record["state"] = "saving"
     record["_ended"] = now.timestamp()
+    # What was heard lives in memory only; kept on the record, a transcription asked for
+    # after a sandbox restart still has the words.
+    record["_spoken"] = _spoken(engine, record)
     sandbox.collection("recordings").save(recording_id)
     sandbox.spawn(_save(engine, record, options))
 
@@ -150,6 +154,8 @@ async def _save(engine: CallEngine, record: Record, options: RecordOptions) -> N
 
 
 def _spoken(engine: CallEngine, record: Record) -> str:
+    if "_spoken" in record:
+        return str(record["_spoken"])
     live = engine.live(record["_callId"])
     start_at = datetime.fromtimestamp(record["_started"], tz=engine.sandbox.clock.now().tzinfo)
     end_at = datetime.fromtimestamp(record["_ended"], tz=start_at.tzinfo)
