@@ -94,6 +94,29 @@ async def test_receipts_and_segments_and_charges(
     assert sorted((t["units"], t["amount"]) for t in sms) == [(1, "0.00750"), (2, "0.01500")]
 
 
+async def test_an_mms_ends_delivered_or_with_an_error_event(
+    sandbox_http: httpx.AsyncClient,
+    user: str,
+    order_number: OrderNumber,
+    callback_receiver: CallbackReceiver,
+) -> None:
+    sender = (await order_number())["number"]
+    base = {"from": sender, "text": "pic", "media": ["http://example.com/a.jpg"]}
+    base["callbackUrl"] = callback_receiver.url + "/mms"
+    ok = await sandbox_http.post(f"{user}/messages", json={**base, "to": "+19195551212"})
+    bad = await sandbox_http.post(f"{user}/messages", json={**base, "to": "+19195550142"})
+    delivered = await wait_state(sandbox_http, ok.headers["location"], "deliveryState", "delivered")
+    assert delivered["receiptRequested"] == "none" and delivered["deliveryCode"] == 0
+    failed_location = bad.headers["location"]
+    failed = await wait_state(sandbox_http, failed_location, "deliveryState", "not-delivered")
+    assert failed["deliveryCode"] == 720
+    events = await callback_receiver.wait_for(lambda e: len(e) >= 3)
+    assert {e["state"] for e in events} == {"sent"} and {e["eventType"] for e in events} == {"mms"}
+    (error,) = [e for e in events if "deliveryState" in e]
+    assert error["messageUri"] == failed_location and error["deliveryState"] == "not-delivered"
+    assert error["deliveryCode"] == 720
+
+
 async def test_a_message_to_an_owned_number_arrives_on_its_application(
     sandbox_http: httpx.AsyncClient,
     user: str,

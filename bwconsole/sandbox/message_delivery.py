@@ -3,7 +3,8 @@
 Outbound: `queued` -> `sending` -> `sent`; an `sms`/`mms` event with the
 `sent` state goes to the message's `callbackUrl` (or, when it has none, to the
 sending number's application), and a requested receipt follows as a second
-event with `deliveryState`/`deliveryCode`/`deliveryDescription`. Destinations
+event with `deliveryState`/`deliveryCode`/`deliveryDescription`. An MMS, which
+cannot request one, gets that event only when it was not delivered. Destinations
 in the fictional range `NXX-555-01XX` are "not delivered" (code 720), so
 error receipts can be tried. Inbound (a message to an owned number, or one
 injected through the control route): a `received` message and an event to

@@ -176,7 +176,9 @@ def send_one(sandbox: Sandbox, data: Any) -> Record:
     if (timeout := callback_timeout(body, "callbackTimeout")) is not None:
         record["callbackTimeout"] = timeout
     record["receiptRequested"] = receipt
-    if receipt != "none":
+    if receipt != "none" or media:
+        # An MMS cannot ask for a receipt, but its event reports "certain errors"
+        # (apiCallbacks/mms.md): it waits like `error`, and its resource shows the outcome.
         record["deliveryState"] = "waiting"
     if (tag := body.text("tag")) is not None:
         record["_tag"] = tag  # echoed in events, never shown on the resource
