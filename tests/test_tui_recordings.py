@@ -172,3 +172,33 @@ async def test_download_to_a_new_folder_remembers_it_and_asks_before_overwriting
         await pilot.press("n")
         await pilot.pause(0.3)
         assert (folder / media).read_bytes() == b"mine", "kept on a no"
+
+
+async def test_a_transcription_of_silence_says_so_in_the_list(tmp_path: Path) -> None:
+    async with connected_console(tmp_path, pane="recordings") as (app, pilot):
+        pane = pane_of(app)
+        client = app.client
+        assert app.backend is not None
+        number = next(iter(app.backend.sandbox.collection("phoneNumbers")))["number"]  # type: ignore[union-attr]
+        call_id = await client.calls.create(
+            from_=number,
+            to="+15550010000",  # answers after 1 s
+            recording_enabled=True,
+            callback_url=app.relay_callback_url,
+        )
+        await until(pilot, lambda: client_state(app, call_id) == "active", "the answer")
+        await client.calls.hang_up(call_id)  # nothing was said
+        recording_id = await until_recording(app, pilot, call_id)
+        await until(
+            pilot,
+            lambda: (pane.model.get(recording_id) or {}).get("state") == "complete",
+            "the recording to be complete",
+        )
+        select(pane, recording_id)
+        await pilot.press("t")
+        await until(
+            pilot,
+            lambda: (pane.model.get(recording_id) or {}).get("transcriptionState") == "completed",
+            "the transcription event",
+        )
+        assert pane.model.cells(recording_id)[4] == "(nothing was said)"

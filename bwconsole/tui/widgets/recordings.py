@@ -59,6 +59,10 @@ def _with_duration(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: A completed transcription with no words, in the list and the detail.
+NOTHING_SAID = "(nothing was said)"
+
+
 def recording_row(recording: Recording) -> dict[str, Any]:
     """The pane's row for a recording as the API returns it."""
     return _with_duration(
@@ -155,6 +159,15 @@ class RecordingsPane(Pane):
         elif isinstance(event, TranscriptionEvent) and event.recording_id:
             state = event.state or event.status
             text = event.text if state == "completed" else f"({state})"
+            if state == "completed" and not text:
+                # An empty text would blank the column: say so, or read the text behind
+                # textUrl when the event carried only its size.
+                if event.text_size:
+                    run_guarded(
+                        self, self._load_transcripts(event.recording_id), group="recordings-text"
+                    )
+                    return
+                text = NOTHING_SAID
             self._merge(event.recording_id, {"transcription": text, "transcriptionState": state})
 
     async def _refresh(self, recording_id: str) -> None:
@@ -169,7 +182,7 @@ class RecordingsPane(Pane):
             latest = max(done, key=lambda t: t.time or "")
             self._merge(
                 recording_id,
-                {"transcription": latest.text or "", "transcriptionState": "completed"},
+                {"transcription": latest.text or NOTHING_SAID, "transcriptionState": "completed"},
             )
 
     async def _transcriptions(self, recording_id: str) -> list[Transcription]:
@@ -197,7 +210,7 @@ class RecordingsPane(Pane):
         text.append("\nTranscription\n", style="bold")
         state = row.get("transcriptionState")
         if state == "completed":
-            text.append(str(row.get("transcription") or "(nothing was said)"))
+            text.append(str(row.get("transcription") or NOTHING_SAID))
         elif state:
             text.append(f"{state}…", style="italic")
         else:
