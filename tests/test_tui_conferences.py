@@ -248,11 +248,16 @@ async def test_remove_a_member_then_end_a_conference_after_confirming(tmp_path: 
         await until(
             pilot, lambda: member(app, conference_id, member_id)["state"] == "completed", "left"
         )
-        assert sandbox(app, "calls").get(call_id)["state"] == "active"  # the call stays up
+        # The call stays up: the console says so and offers to hang it up; a no keeps it.
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the hang-up offer")
+        assert call_id in app.screen.message and "still up" in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("n")
+        assert sandbox(app, "calls").get(call_id)["state"] == "active"
+        assert "still up" in str(calls_of(app).get(call_id))
         # Nobody left: the API completes the conference, and the event says so.
         await until(pilot, lambda: row(app, conference_id)["state"] == "completed", "completed")
 
-        other, _, _ = await conference_with_member(app, pilot)
+        other, _, other_call = await conference_with_member(app, pilot)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("n")
@@ -264,6 +269,11 @@ async def test_remove_a_member_then_end_a_conference_after_confirming(tmp_path: 
         await until(pilot, lambda: row(app, other).get("state") == "completed", "ended")
         assert sandbox(app, "conferences").get(other)["state"] == "completed"
         assert row(app, other)["activeMembers"] == 0
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the hang-up offer")
+        assert other_call in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("y")
+        done = lambda: sandbox(app, "calls").get(other_call)["state"] == "completed"  # noqa: E731
+        await until(pilot, done, "the member's call hung up")
 
 
 async def test_member_mark_moves_between_members(tmp_path: Path) -> None:

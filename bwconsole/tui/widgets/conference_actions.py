@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from bwconsole.tui.screens import conference_forms as forms
 from bwconsole.tui.screens.confirm import ConfirmScreen
+from bwconsole.tui.widgets.call_actions import FINAL_STATES
+from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
@@ -182,10 +184,42 @@ class ConferenceActions:
         question = f"End conference {conference_id}? Every member is removed from it."
         if not await self.pane.app.push_screen_wait(ConfirmScreen(question)):
             return
+        members = self.pane.members.get(conference_id, {}).values()
+        calls = [str(m["call"]) for m in members if m.get("state") == "active" and m.get("call")]
         if await self.console.call_api(
             _succeeded(self.client.conferences.update(conference_id, state="completed"))
         ):
             self.pane.app.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)
+            await self._offer_hang_up(conference_id, calls)
+
+    async def _offer_hang_up(self, conference_id: str, call_ids: list[str]) -> None:
+        """Say that the calls of members who left are still up, and hang them up on a yes.
+
+        The v1 docs only take the member out of the conference; the sandbox, like the API,
+        leaves its call connected (docs/sandbox.md), so it would go on silently (and cost)."""
+        calls = self.console.panes.get("calls")
+        up = [
+            call_id
+            for call_id in call_ids
+            if calls is None or (calls.model.get(call_id) or {}).get("state") not in FINAL_STATES
+        ]
+        if not up:
+            return
+        for call_id in up:
+            if isinstance(calls, CallsPane):
+                calls.note(call_id, f"left conference {conference_id}; the call is still up")
+        parties = ", ".join(self.pane.party(call_id) or call_id for call_id in up)
+        question = (
+            f"The call{'s' if len(up) > 1 else ''} of {parties} ({', '.join(up)}) "
+            f"{'are' if len(up) > 1 else 'is'} still up: leaving a conference does not "
+            "end a call. Hang up?"
+        )
+        if not await self.pane.app.push_screen_wait(ConfirmScreen(question, title="Hang up")):
+            return
+        for call_id in up:
+            if await self.console.call_api(_succeeded(self.client.calls.hang_up(call_id))):
+                if isinstance(calls, CallsPane):
+                    calls.note(call_id, "hang-up requested")
 
     # --- the marked member ----------------------------------------------------------------------
 
@@ -209,19 +243,25 @@ class ConferenceActions:
         selected = self.pane.selected_member()
         if selected is None:
             return
-        conference_id, member_id, _ = selected
-        run_guarded(self.pane, self._remove(conference_id, member_id), group="conferences-remove")
+        conference_id, member_id, member = selected
+        call_id = str(member.get("call") or "")
+        run_guarded(
+            self.pane, self._remove(conference_id, member_id, call_id), group="conferences-remove"
+        )
 
-    async def _remove(self, conference_id: str, member_id: str) -> None:
+    async def _remove(self, conference_id: str, member_id: str, call_id: str) -> None:
         question = f"Remove member {member_id} from conference {conference_id}?"
         if not await self.pane.app.push_screen_wait(ConfirmScreen(question)):
             return
-        self._act(
-            lambda: self.client.conferences.update_member(
-                conference_id, member_id, state="completed"
-            ),
+        remove = self.client.conferences.update_member(conference_id, member_id, state="completed")
+        if await self.console.call_api(_succeeded(remove)) is None:
+            return
+        self.pane.app.notify(
             f"Member {member_id} removed from conference {conference_id}.",
+            timeout=3,
+            markup=False,
         )
+        await self._offer_hang_up(conference_id, [call_id] if call_id else [])
 
 
 async def _succeeded(request: Awaitable[Any]) -> bool:

@@ -292,7 +292,7 @@ class ConferencesPane(Pane):
             # Two lines a member: who (the far party's number), then the ids.
             call_id = str(member.get("call") or "").rsplit("/", 1)[-1]
             text.append(
-                f"{self._party(call_id) or 'unknown party'}  {state}\n"
+                f"{self.party(call_id) or 'unknown party'}  {state}\n"
                 f"    {member_id} · call {call_id or '?'}\n",
                 style="" if active else "dim",
             )
@@ -300,7 +300,7 @@ class ConferencesPane(Pane):
             text.append("[ ] mark a member · m h r T U act on it", style="dim")
         return text
 
-    def _party(self, call_id: str) -> str:
+    def party(self, call_id: str) -> str:
         """The number (or SIP URI) at the other end of a member's call, from the Calls pane."""
         calls = self.console.panes.get("calls")
         row = calls.model.get(call_id) if calls is not None and call_id else None
