@@ -74,6 +74,9 @@ BALANCE_AFTER_CHARGE_SECONDS = 1.0
 LIVE_CALL_STATES = frozenset({"started", "active", "transferring"})
 """Call states in which quitting would leave (or end) a call."""
 
+LOADING = "loading…"
+"""A pane's border subtitle while its first fetch runs."""
+
 BACKEND_CLOSE_SECONDS = 5.0
 """At exit, how long the embedded servers and the relay subscription get to close."""
 
@@ -381,6 +384,8 @@ class BwConsoleApp(App[None]):
         if self.backend is None or pane.PANE_ID in self._loaded:
             return
         self._loaded.add(pane.PANE_ID)
+        # Until the first fetch ends an empty list would read as "nothing there".
+        pane.border_subtitle = LOADING
         run_guarded(self, self._load(pane), group=f"load-{pane.PANE_ID}")
 
     def refresh_balance(self) -> None:
@@ -438,6 +443,8 @@ class BwConsoleApp(App[None]):
             pass  # shown through the API log
         except Exception as exc:
             self.show_error(f"{pane.TITLE} could not load: {exc}")
+        finally:
+            pane.border_subtitle = ""
 
     async def _refresh_balance(self) -> None:
         account = await self.call_api(self.client.account.get())
