@@ -170,6 +170,11 @@ class LiveClient:
         """The seq of the last event processed (and acked) on this channel."""
         return self._last_seq
 
+    @property
+    def replaying(self) -> bool:
+        """True from `start` until the last event of the history has been handed on."""
+        return self._replayed is not None and self._replayed < self._last_seq
+
     async def start(self) -> None:
         """Load the saved position and start following in the background."""
         if self._task is not None:

@@ -75,7 +75,7 @@ LIVE_CALL_STATES = frozenset({"started", "active", "transferring"})
 """Call states in which quitting would leave (or end) a call."""
 
 LOADING = "loading…"
-"""A pane's border subtitle while its first fetch runs."""
+"""A pane's border subtitle while its first fetch runs or the relay replays history."""
 
 BACKEND_CLOSE_SECONDS = 5.0
 """At exit, how long the embedded servers and the relay subscription get to close."""
@@ -269,6 +269,10 @@ class BwConsoleApp(App[None]):
         self.backend: Backend | None = None
         """The connected account, once connected."""
         self._loaded: set[str] = set()
+        self._fetching: set[str] = set()
+        """Panes whose first fetch runs (their border says loading…)."""
+        self._replaying = False
+        """While the relay replays earlier runs' events every pane says loading…."""
         self._connected = asyncio.Event()
         self._backend_closing = asyncio.Event()
         self._backend_task: asyncio.Task[None] | None = None
@@ -373,6 +377,9 @@ class BwConsoleApp(App[None]):
         self.profile_name = backend.profile.name
         self.sandbox = backend.on_sandbox
         self._connected.set()
+        self._replaying = backend.live is not None and backend.live.replaying
+        for pane in self.panes.values():
+            self._show_loading(pane)
         self.load_pane(self.current_pane)
         self.refresh_balance()
         if backend.on_sandbox and first_run(backend.data_dir):
@@ -385,7 +392,8 @@ class BwConsoleApp(App[None]):
             return
         self._loaded.add(pane.PANE_ID)
         # Until the first fetch ends an empty list would read as "nothing there".
-        pane.border_subtitle = LOADING
+        self._fetching.add(pane.PANE_ID)
+        self._show_loading(pane)
         run_guarded(self, self._load(pane), group=f"load-{pane.PANE_ID}")
 
     def refresh_balance(self) -> None:
@@ -400,6 +408,13 @@ class BwConsoleApp(App[None]):
                 pane.apply_event(live)
             except Exception as exc:  # a bad event must never stop the console
                 self.show_error(f"{pane.TITLE} could not apply event #{live.seq}: {exc}")
+        follower = self.backend.live if self.backend else None
+        if self._replaying and (
+            follower is None or not getattr(live, "history", False) or live.seq >= follower.last_seq
+        ):
+            self._replaying = False
+            for pane in self.panes.values():
+                self._show_loading(pane)
         kind = getattr(getattr(live, "event", None), "event_type", None)
         if kind in CHARGING_EVENTS and not getattr(live, "history", False) and self.backend:
             # the charge is booked as the event goes out: read the balance a moment later
@@ -444,7 +459,12 @@ class BwConsoleApp(App[None]):
         except Exception as exc:
             self.show_error(f"{pane.TITLE} could not load: {exc}")
         finally:
-            pane.border_subtitle = ""
+            self._fetching.discard(pane.PANE_ID)
+            self._show_loading(pane)
+
+    def _show_loading(self, pane: Pane) -> None:
+        busy = self._replaying or pane.PANE_ID in self._fetching
+        pane.border_subtitle = LOADING if busy else ""
 
     async def _refresh_balance(self) -> None:
         account = await self.call_api(self.client.account.get())
