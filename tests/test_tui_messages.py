@@ -210,6 +210,8 @@ async def test_mms_uploads_the_file_with_a_progress_bar_then_sends_its_url(
         assert await app.client.media.download(name, target) == len(payload)
         assert target.read_bytes() == payload
         await until(pilot, lambda: row(pane, "+14155550999")["state"] == "sent", "the mms event")
+        # No receipt for an MMS: its delivery is read back from the API.
+        await until(pilot, lambda: row(pane, "+14155550999")["state"] == "delivered", "delivered")
 
 
 async def test_the_open_thread_follows_new_messages_and_states(tmp_path: Path) -> None:

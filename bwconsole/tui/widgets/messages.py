@@ -13,6 +13,7 @@ highlighted conversation.
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import time
 import uuid
@@ -46,6 +47,8 @@ PAGE_SIZE = 1000
 """Messages asked for per page while loading."""
 THREAD_SHOWN = 50
 """Most recent messages of a conversation shown in the detail panel."""
+MMS_CHECKS, MMS_CHECK_SECONDS = 6, 2.0
+"""How often, and how far apart, a sent MMS is read back for its delivery state."""
 
 
 def _message_from_api(message: Message) -> dict[str, Any]:
@@ -364,7 +367,19 @@ class MessagesPane(Pane):
             )
         self.follow(draft.to)  # the conversation, with the message just sent
         self.app.notify(f"Message to {draft.to} queued", timeout=3)
+        if media:
+            run_guarded(self, self._read_back(message_id), group="messages-mms")
         return message_id
+
+    async def _read_back(self, message_id: str) -> None:
+        """Learn an MMS's delivery from its resource: unable to ask for a receipt, it gets
+        an event only when it fails (apiCallbacks/mms.md), so "delivered" is read back."""
+        for _ in range(MMS_CHECKS):
+            await asyncio.sleep(MMS_CHECK_SECONDS)
+            message = await self.client.messages.get(message_id)
+            self.add_message(message_id, _message_from_api(message))
+            if message.delivery_state not in (None, "", "waiting"):
+                return
 
     async def _upload(self, path: Path) -> str | None:
         name = f"mms-{uuid.uuid4().hex[:12]}-{path.name}"
