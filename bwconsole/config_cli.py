@@ -1,4 +1,4 @@
-"""`bwconsole config add|list|remove|use|show|point-callbacks|restore-callbacks`.
+"""`bwconsole config add|list|remove|use|show|point-callbacks|restore-callbacks|create-application`.
 
 Profiles are managed here; `point-callbacks` and `restore-callbacks` move an
 application's callback URLs to the relay and back (`bwconsole.callback_setup`),
@@ -26,8 +26,10 @@ from bwconsole.callback_setup import (
     CallbackSetupError,
     apply_plan,
     backup_path,
+    display_url,
     plan_point,
     plan_restore,
+    relay_callback_url,
     saved_applications,
 )
 from bwconsole.config import (
@@ -113,13 +115,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="put back the callback URLs point-callbacks replaced",
         description="Restore the URLs saved by point-callbacks (shown before changing).",
     )
-    for parser_ in (point, restore):
+    create = actions.add_parser(
+        "create-application",
+        help="create an application whose call and message URLs go to the relay",
+        description=(
+            "Create an application on the profile's account (a real one too) with its "
+            "incomingCallUrl and incomingMessageUrl at the profile's relay "
+            "({relay_url}/callbacks/{channel}), as the console's Applications form does; "
+            "prints its id."
+        ),
+    )
+    create.add_argument("name", metavar="NAME", help="the application's name")
+    for parser_ in (point, restore, create):
         parser_.add_argument(
             "--application",
             metavar="ID",
             help="application id (default: the only application, or every one with saved URLs)",
         )
-        parser_.add_argument("--yes", action="store_true", help="do not ask before changing")
+        if parser_ is not create:
+            parser_.add_argument("--yes", action="store_true", help="do not ask before changing")
         # SUPPRESS: `bwconsole --profile X config ...` must not be reset by this default.
         parser_.add_argument(
             "--profile",
@@ -127,10 +141,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
             default=argparse.SUPPRESS,
             help="the profile whose account and relay to use (default: the active one)",
         )
-    point.add_argument("--ingress-user", metavar="U", help="basic-auth user the relay expects")
-    point.add_argument(
-        "--ingress-password-file", type=Path, metavar="F", help="file holding its password"
-    )
+    for parser_ in (point, create):
+        parser_.add_argument(
+            "--ingress-user", metavar="U", help="basic-auth user the relay expects"
+        )
+        parser_.add_argument(
+            "--ingress-password-file", type=Path, metavar="F", help="file holding its password"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -143,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
         "show": _show,
         "point-callbacks": _point_callbacks,
         "restore-callbacks": _restore_callbacks,
+        "create-application": _create_application,
     }
     args.config_action = args.config_action or "list"
     try:
@@ -351,6 +369,25 @@ def _point_callbacks(args: argparse.Namespace) -> int:
             return [await plan_point(client, profile, app_id, ingress=ingress) for app_id in ids]
 
     return _carry_out(args, profile, _talk(plans()))
+
+
+def _create_application(args: argparse.Namespace) -> int:
+    profile = _callback_profile(args)
+    url = relay_callback_url(profile, _ingress(args))
+
+    async def create() -> str:
+        async with _client(profile) as client:
+            return await client.applications.create(
+                name=args.name, incoming_call_url=url, incoming_message_url=url
+            )
+
+    app_id = _talk(create())
+    print(
+        f"created application {app_id} ({args.name}); its calls and messages go to "
+        f"{display_url(url)}"
+    )
+    print("assign numbers to it in the console's Numbers pane (a) to receive their events")
+    return 0
 
 
 def _restore_callbacks(args: argparse.Namespace) -> int:

@@ -171,3 +171,39 @@ def test_relay_url_helpers() -> None:
     assert points_at_relay("https://relay.example.com/bxml/work", profile)
     assert not points_at_relay("https://relay.example.com/callbacks/other", profile)
     assert not points_at_relay("https://elsewhere.example.com/callbacks/work", profile)
+
+
+async def test_create_application_points_its_urls_at_the_profiles_relay(
+    config: Run, env: Embedded, client: Client
+) -> None:
+    before = {a.id for a in await client.applications.list()}
+    code, out, err = await config("create-application", "support line")
+    assert code == 0, err
+    (created,) = [a for a in await client.applications.list() if a.id not in before]
+    relay = f"{env.relay_url}/callbacks/sandbox"
+    assert (created.name, created.incoming_call_url, created.incoming_message_url) == (
+        "support line",
+        relay,
+        relay,
+    )
+    assert f"created application {created.id} (support line)" in out
+
+
+async def test_create_application_with_ingress_puts_the_credentials_in_the_url(
+    config: Run, env: Embedded, client: Client, tmp_path: Path
+) -> None:
+    secret = tmp_path / "ingress"
+    secret.write_text("s3cret\n")
+    code, out, err = await config(
+        "create-application",
+        "guarded",
+        "--ingress-user",
+        "hook",
+        "--ingress-password-file",
+        str(secret),
+    )
+    assert code == 0, err
+    assert "s3cret" not in out  # a password in a URL is never printed
+    app_id = out.split()[2]
+    relay = env.relay_url.replace("http://", "http://hook:s3cret@") + "/callbacks/sandbox"
+    assert await urls(client, app_id) == (relay, relay)
