@@ -180,10 +180,12 @@ async def test_sigkilled_listen_resumes_from_its_last_ack(
             await app.wait_until(lambda hits: len({h.seq for h in hits}) >= total, 60)
             await asyncio.sleep(0.3)
             assert_in_order_once(app.hits, total, crashed_at=killed_at)
-            # it resumed from its last ack: only what the last ack interval (50 ms) and
-            # the state write after it had not covered comes again
+            # it resumed from its last ack, not from the start (that would repeat every one
+            # of the >= 150 it had delivered): only what the last coalesced ack (50 ms) and
+            # the state write after it had not covered comes again; on a loaded machine
+            # that was up to ~50
             repeated = len(app.hits) - total
-            assert repeated < 30, f"{repeated} events delivered again"
+            assert repeated < 100, f"{repeated} events delivered again"
             assert await second.stop() == 0
 
 
