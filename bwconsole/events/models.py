@@ -100,7 +100,7 @@ class Event:
     def to_wire(self) -> dict[str, Any]:
         """The JSON body Bandwidth would POST for this event (camelCase, None omitted).
 
-        `parse(event.to_wire())` equals `event`; the sandbox builds its callbacks this way.
+        `parse(event.to_wire())` equals `event`, so a test or a script can build a callback by keyword.
         """
         return {wire_name(f.name): _wire_value(v) for f, v in _set_fields(self)}
 

@@ -1,4 +1,4 @@
-"""A realistic starting account for the console's embedded mode (issue 7).
+"""A realistic starting account for the console's embedded mode.
 
 `seed(sandbox, relay_url=...)` gives a newcomer something to look at and
 drive: three owned numbers (two linked to an application whose callback URLs

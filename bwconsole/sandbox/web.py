@@ -1,7 +1,7 @@
 """Request and response helpers shared by every sandbox route.
 
 They hold the wire rules programs written for the real API rely on
-(SEMANTICS.md and issue 3): JSON `null` means "not given", booleans and numbers
+(SEMANTICS.md, the v1 docs' conventions): JSON `null` means "not given", booleans and numbers
 may arrive as strings, creates answer 201 with an absolute `Location`, lists
 page with `page`/`size` and an absolute `Link: <...>; rel="next"` that repeats
 every filter, and success is never 204.
@@ -230,7 +230,7 @@ def ok(body: Any = None, *, status: int = 200, headers: dict[str, str] | None = 
 
     An empty body carries no `Content-Type`: bandwidth-sdk 3.1.0 decodes every
     `application/json` answer, so an empty one claiming JSON breaks every create
-    (issue 14; docs/decisions/005-sdk-compatibility.md).
+    (docs/decisions/005-sdk-compatibility.md).
     """
     if body is None:
         return Response(b"", status_code=status, headers=headers)
