@@ -1,4 +1,4 @@
-"""Console benchmarks (issue 8, "Console"): event-to-screen lag and large panes, headless.
+"""Console benchmarks: event-to-screen lag and large panes, headless (docs/performance.md, "Console").
 
 Run: `uv run python benchmarks/console_bench.py [--seconds 30] [--rows 100000]`
 
@@ -471,7 +471,7 @@ def lag_run(label: str, rate: int, seconds: float, tuned_gc: bool) -> dict[str, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--seconds", type=float, default=10.0, help="duration of each lag run (issue 8: 30)"
+        "--seconds", type=float, default=10.0, help="seconds per lag run (performance.md: 30)"
     )
     parser.add_argument("--rows", type=int, default=100_000, help="rows per large pane")
     parser.add_argument("--rates", default="100,1000", help="event rates to measure, per second")

@@ -51,7 +51,7 @@ async def test_profile_reaches_the_seeded_account(tmp_path: Path) -> None:
 
 
 async def test_the_relay_ingress_wants_this_starts_credential(tmp_path: Path) -> None:
-    """Issue 18: the ingress port is in embedded.json; without auth anyone on the machine
+    """The ingress port is in embedded.json; without auth anyone on the machine
     could post events (and words) to the console."""
     event = {"eventType": "incomingcall", "callId": "c-1", "from": "+1", "to": "+2"}
     async with embedded(data_dir=tmp_path) as env:

@@ -1,4 +1,4 @@
-"""Issue 7: a newcomer with an empty config dir lands on the seeded sandbox, is
+"""A newcomer with an empty config dir lands on the seeded sandbox, is
 welcomed, and can place a call from the keyboard."""
 
 from __future__ import annotations

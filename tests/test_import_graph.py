@@ -1,4 +1,4 @@
-"""No new import cycle inside bwconsole/ (issue 16).
+"""No new import cycle inside bwconsole/.
 
 The graph holds every import a module can run — at the top and inside functions
 (lazy imports hide cycles, they do not remove them) — except those under
@@ -31,7 +31,7 @@ KNOWN_CYCLES = {
     frozenset({"bwconsole.tui.bxml_responder", "bwconsole.tui.screens.bxml_settings"}),
     frozenset({"bwconsole.sandbox.conference_members", "bwconsole.sandbox.conferences"}),
 }
-"""Cycles to be taken apart (issue 16); none may be added."""
+"""Cycles still to be taken apart; none may be added."""
 
 
 def _module_name(path: Path) -> str:

@@ -1,5 +1,5 @@
 """Hostile and malformed input on every sandbox route: always a 4xx with the documented
-error body, never a 500, and the keep-alive connection survives it (issue 18, item 11).
+error body, never a 500, and the keep-alive connection survives it.
 
 The routes are enumerated from the Starlette app itself, so a route added later is
 fuzzed without touching this file.

@@ -1,6 +1,6 @@
-"""Hostile BXML and runaway call flows end their calls with a recorded reason (issue 18,
-items 13-15): nothing the application answers can crash a call's task silently, loop
-redirects forever, or grow a transfer loop without bound."""
+"""Hostile BXML and runaway call flows end their calls with a recorded reason: nothing
+the application answers can crash a call's task silently, loop redirects forever, or
+grow a transfer loop without bound."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7 inside the console: adding a real account (checked before it is saved) and
+"""A newcomer's first steps inside the console: adding a real account (checked before it is saved) and
 pointing an application's callbacks at the relay (shown first, confirmed, restorable).
 
 Everything runs against the embedded sandbox and relay: its profile's credentials

@@ -38,7 +38,7 @@ async def test_real_client_calls_land_in_the_api_log_and_failures_notify(
 
 
 async def test_a_failure_that_a_retry_fixed_is_logged_but_not_told() -> None:
-    """Issue 19: the first GET on a fresh sandbox raced the servers' start and raised a red
+    """Once, the first GET on a fresh sandbox raced the servers' start and raised a red
     `connection-error` toast although the client's retry succeeded 54 ms later."""
     from bwconsole.sandbox.app import create_app
     from bwconsole.sandbox.core import Sandbox

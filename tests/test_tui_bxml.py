@@ -249,7 +249,7 @@ async def test_scripts_and_settings_live_in_the_config_dir(
 async def test_a_prompt_that_expires_under_a_modal_closes_and_ignores_late_keys(
     tmp_path: Path,
 ) -> None:
-    """Issue 19: the countdown ran out while the incoming-call banner covered the
+    """Once, the countdown ran out while the incoming-call banner covered the
     prompt; Down x3 + Enter on it then raised InvalidStateError and closed the app."""
     from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 

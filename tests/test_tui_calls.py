@@ -106,7 +106,7 @@ async def test_busy_and_unanswered_calls_end_with_their_cause(tmp_path: Path) ->
 
 
 async def test_failed_calls_say_so_in_words_colour_and_a_notice(tmp_path: Path) -> None:
-    """Issue 19: a call to an unallocated number ended `completed` like any other."""
+    """A call to an unallocated number used to end `completed` like any other."""
     async with connected_console(tmp_path, pane="calls") as (app, pilot):
         pane = calls_pane(app)
         gone = await dial(pilot, "+15555000009", answered=False)

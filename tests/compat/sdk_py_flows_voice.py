@@ -278,7 +278,7 @@ def callbacks_inbound(ctx: SdkContext) -> None:
 @flow("callbacks (async)", "BXML from the SDK's builder answers a call")
 def callbacks_bxml(ctx: SdkContext) -> None:
     """`bandwidth.voice.bxml.Response` as its docstring shows: `<xml><Response>...` runs,
-    normalised with a warning the errors resource shows (issue 14)."""
+    normalised with a warning the errors resource shows (docs/decisions/006-bxml-leniency.md)."""
     path, url = ctx.callback_path("bxml")
     ctx.app.replies[path] = str(
         Response(
