@@ -27,7 +27,6 @@ KNOWN_CYCLES = {
             "bwconsole.sandbox.voice.recording",
         }
     ),
-    frozenset({"bwconsole.relay.redis_store", "bwconsole.relay.sqlite_store", "bwconsole.relay.store"}),
     frozenset({"bwconsole.tui.bxml_responder", "bwconsole.tui.screens.bxml_settings"}),
     frozenset({"bwconsole.sandbox.conference_members", "bwconsole.sandbox.conferences"}),
 }

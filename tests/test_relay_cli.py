@@ -87,7 +87,7 @@ def test_a_standalone_relay_keeps_its_own_log_not_the_consoles() -> None:
     import platformdirs
 
     from bwconsole.embedded import RELAY_STATE
-    from bwconsole.relay.store import default_sqlite_path
+    from bwconsole.relay.store_spec import default_sqlite_path
 
     embedded_log = Path(platformdirs.user_data_dir("bwconsole")) / RELAY_STATE
     assert default_sqlite_path().parent == embedded_log.parent

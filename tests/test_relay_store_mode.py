@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from bwconsole.relay.store import open_store
+from bwconsole.relay.store_spec import open_store
 from tests.test_relay_store import incoming
 
 

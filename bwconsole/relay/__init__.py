@@ -3,19 +3,14 @@
 Protocol, options and deployment: `docs/relay.md`.
 """
 
-from bwconsole.relay.app import DEFAULT_QUEUE_LIMIT, Relay, create_app, server_options
+from bwconsole.relay.app import create_app, server_options
 from bwconsole.relay.bxml import DEFAULT_FALLBACK_BXML, BxmlRouter, Routed, Router
 from bwconsole.relay.hub import CLOSE_SLOW_CONSUMER
 from bwconsole.relay.ingress import MAX_BODY_BYTES
-from bwconsole.relay.model import Incoming, StoredEvent
-from bwconsole.relay.store import (
-    ChannelStats,
-    MemoryStore,
-    SharedStore,
-    Store,
-    default_sqlite_path,
-    open_store,
-)
+from bwconsole.relay.model import ChannelStats, Incoming, StoredEvent
+from bwconsole.relay.state import DEFAULT_QUEUE_LIMIT, Relay
+from bwconsole.relay.store import MemoryStore, SharedStore, Store
+from bwconsole.relay.store_spec import default_sqlite_path, open_store
 
 __all__ = [
     "CLOSE_SLOW_CONSUMER",

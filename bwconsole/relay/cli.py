@@ -17,15 +17,10 @@ from uvicorn.config import LOG_LEVELS
 from uvicorn.logging import DefaultFormatter
 
 from bwconsole.files import readable_by_others
-from bwconsole.relay.app import (
-    DEFAULT_QUEUE_BYTES,
-    DEFAULT_QUEUE_LIMIT,
-    Relay,
-    create_app,
-    server_options,
-)
+from bwconsole.relay.app import create_app, server_options
 from bwconsole.relay.logs import ExhaustionLog
 from bwconsole.relay.server import raise_fd_limit
+from bwconsole.relay.state import DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_LIMIT, Relay
 from bwconsole.relay.tokens import parse_token_line
 
 __all__ = ["configure", "parse_duration", "read_tokens", "run"]

@@ -24,7 +24,7 @@ from bwconsole.relay.ingress import valid_channel
 from bwconsole.relay.model import iso_time
 
 if TYPE_CHECKING:
-    from bwconsole.relay.app import Relay
+    from bwconsole.relay.state import Relay
 
 __all__ = ["events_endpoint"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii
@@ -19,7 +20,9 @@ from typing import Any
 
 __all__ = [
     "EVENT_HEAD",
+    "ChannelStats",
     "Incoming",
+    "Listener",
     "StoredEvent",
     "encode_event",
     "encode_request",
@@ -76,6 +79,19 @@ class StoredEvent:
     seq: int
     received_at: float
     frame: str
+
+
+Listener = Callable[[StoredEvent], None]
+"""Told about every appended event, per channel in `seq` order (`Store.add_listener`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStats:
+    """What `/healthz` shows about one channel's stored events."""
+
+    count: int
+    first_seq: int | None
+    last_seq: int
 
 
 _second: list[Any] = [None, ""]  # the last whole second formatted, and its text

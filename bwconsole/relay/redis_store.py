@@ -39,8 +39,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from bwconsole.relay.model import EVENT_HEAD, Incoming, StoredEvent
-from bwconsole.relay.store import ChannelStats, Listener
+from bwconsole.relay.model import EVENT_HEAD, ChannelStats, Incoming, Listener, StoredEvent
 
 if TYPE_CHECKING:
     from bwconsole.relay.bxml import BxmlRouter

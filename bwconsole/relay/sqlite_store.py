@@ -24,8 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bwconsole.relay.model import Incoming, StoredEvent, encode_event
-from bwconsole.relay.store import ChannelStats, Listener
+from bwconsole.relay.model import ChannelStats, Incoming, Listener, StoredEvent, encode_event
 
 __all__ = ["SqliteStore"]
 

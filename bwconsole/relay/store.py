@@ -1,4 +1,4 @@
-"""The relay's durable event log: the `Store` protocol, an in-memory store, and `open_store`.
+"""The relay's durable event log: the `Store` protocol and an in-memory store.
 
 A store assigns each channel's strictly increasing `seq`, returns from
 `append` only once the event is durable, and tells its listeners about every
@@ -11,38 +11,15 @@ rest of the relay does not change.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import platformdirs
-
-from bwconsole.relay.model import Incoming, StoredEvent, encode_event
+from bwconsole.relay.model import ChannelStats, Incoming, Listener, StoredEvent, encode_event
 
 if TYPE_CHECKING:
     from bwconsole.relay.bxml import BxmlRouter, Router
 
-__all__ = [
-    "ChannelStats",
-    "Listener",
-    "MemoryStore",
-    "SharedStore",
-    "Store",
-    "default_sqlite_path",
-    "open_store",
-]
-
-Listener = Callable[[StoredEvent], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelStats:
-    """What `/healthz` shows about one channel's stored events."""
-
-    count: int
-    first_seq: int | None
-    last_seq: int
+__all__ = ["MemoryStore", "SharedStore", "Store"]
 
 
 class Store(Protocol):
@@ -180,44 +157,3 @@ class MemoryStore:
             for name in [n for n, (_, at) in acks.items() if at < before]:
                 del acks[name]
         return removed
-
-
-def default_sqlite_path() -> Path:
-    """`standalone-relay.sqlite3` under platformdirs' user data dir for bwconsole: a file
-    of its own, not the embedded relay's `relay.sqlite3` beside it (a console running
-    there would otherwise share, and fight over, one log)."""
-    return Path(platformdirs.user_data_dir("bwconsole")) / "standalone-relay.sqlite3"
-
-
-def open_store(spec: str) -> Store:
-    """Build a store from its command-line form.
-
-    Args:
-        spec: `memory`, `sqlite` (the default path), `sqlite:PATH`, or `redis://HOST:PORT/DB`
-            (also `rediss://` and `unix://`).
-
-    Raises:
-        ValueError: for an unknown or unsupported store.
-    """
-    if spec == "memory":
-        return MemoryStore()
-    if spec == "sqlite" or spec.startswith("sqlite:"):
-        from bwconsole.relay.sqlite_store import SqliteStore
-
-        path = spec.partition(":")[2]
-        return SqliteStore(Path(path).expanduser() if path else default_sqlite_path())
-    if spec.startswith(("redis://", "rediss://", "unix://")):
-        try:
-            from bwconsole.relay.redis_store import RedisStore
-        except ModuleNotFoundError as exc:  # redis is the optional extra `bwconsole[redis]`
-            if (exc.name or "").split(".")[0] != "redis":
-                raise
-            raise ValueError(
-                "the redis client is not installed: install bwconsole[redis] "
-                "(uv tool install 'bwconsole[redis]' or pip install 'bwconsole[redis]')"
-            ) from None
-
-        return RedisStore(spec)
-    raise ValueError(
-        f"unknown store {spec!r}: use memory, sqlite, sqlite:PATH or redis://HOST:PORT/DB"
-    )
