@@ -54,7 +54,7 @@ def test_doc_examples_cover_every_event_type_of_the_spec() -> None:
         *("answer", "playback", "timeout", "conference", "conference-playback", "dtmf"),
         *("conference-member", "conference-speak", "gather", "incomingcall", "hangup"),
         *("recording", "speak", "transcription", "sms", "mms", "redirect", "transferComplete"),
-    }  # the eventType column of shared/spec/EVENTS.tsv
+    }  # the eventType column of EVENTS.tsv (tests/fixtures/docs/)
     assert set(EVENT_TYPES) == documented
     assert {_load(path.name).event_type for path in EXAMPLES} == documented
 
