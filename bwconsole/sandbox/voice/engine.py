@@ -1,4 +1,4 @@
-"""The call state machine (SEMANTICS.md §10) and the voice engine contract (SANDBOX.md).
+"""The call state machine (SEMANTICS.md §10).
 
 One `CallEngine` per sandbox owns every call's life: ringing, answer, timeout,
 reject, hang-up, audio, DTMF, the simulated far end, and the callbacks each step
