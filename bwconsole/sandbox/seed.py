@@ -3,9 +3,9 @@
 `seed(sandbox, relay_url=...)` gives a newcomer something to look at and
 drive: three owned numbers (two linked to an application whose callback URLs
 point at the relay), a SIP domain with one endpoint, and a short history of
-messages in and out. It seeds only what the numbers/messaging/domains
-families own; the voice families add their own history (calls, a recording)
-by calling their seeding after this one, using the returned numbers.
+messages in and out. `seed_voice(sandbox, numbers)`, called after it with the
+numbers it returned, adds a call history (finished calls, a recording with its
+transcription).
 """
 
 from __future__ import annotations
