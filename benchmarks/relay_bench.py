@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-#: ../shared/bench beside the main checkout (a worktree under wt/ looks one level further up)
+#: `shared/bench` in the nearest parent directory that has one (it is not in the repository)
 BENCH = next(
     (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
     ROOT.parent / "shared" / "bench",
