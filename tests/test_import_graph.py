@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "bwconsole"
 
 KNOWN_CYCLES = {
-    frozenset({"bwconsole.bxml", "bwconsole.bxml.codec", "bwconsole.bxml.verbs"}),
     frozenset(
         {
             "bwconsole.sandbox.voice.bxml_runner",

@@ -5,9 +5,9 @@ SDK-generated document is in `response.warnings`); `to_xml(response)`, or `str(r
 writes it back with an XML declaration and indentation, and `parse(to_xml(doc)) == doc`.
 """
 
-from bwconsole.bxml.codec import parse, to_xml
+from bwconsole.bxml.base import BxmlError, Verb
+from bwconsole.bxml.reader import parse
 from bwconsole.bxml.verbs import (
-    BxmlError,
     Gather,
     Hangup,
     Pause,
@@ -19,8 +19,8 @@ from bwconsole.bxml.verbs import (
     SendDtmf,
     SpeakSentence,
     Transfer,
-    Verb,
 )
+from bwconsole.bxml.writer import to_xml
 
 __all__ = [
     "BxmlError",

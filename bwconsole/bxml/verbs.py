@@ -10,13 +10,12 @@ the docs' own building-block example uses `voice="s"`.
 
 from __future__ import annotations
 
-import typing
-from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, NoReturn
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+
+from bwconsole.bxml.base import Verb, attribute
+from bwconsole.bxml.writer import to_xml
 
 __all__ = [
-    "BxmlError",
     "Gather",
     "Hangup",
     "Pause",
@@ -28,107 +27,14 @@ __all__ = [
     "SendDtmf",
     "SpeakSentence",
     "Transfer",
-    "Verb",
 ]
 
-MAX_DOCUMENT_BYTES = 16 * 1024
-"""A BXML document may be at most 16 KB (bxml/bxml.md)."""
 DTMF_CHARACTERS = frozenset("0123456789*#,wW")
 DIGITS = frozenset("0123456789*#")
 DIVERSION_REASONS = (
     *("unknown", "user-busy", "no-answer", "unavailable", "unconditional", "time-of-day"),
     *("do-not-disturb", "deflection", "follow-me", "out-of-service", "away"),
 )
-
-
-NOT_ATTRIBUTES = frozenset({"children", "warnings"})
-"""Fields that hold structure or parse notes, never written as attributes."""
-
-
-class BxmlError(ValueError):
-    """A BXML document or verb breaks the documented rules; the message names the element."""
-
-
-def wire_name(name: str) -> str:
-    """The camelCase attribute name of a snake_case field."""
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def _attr(
-    low: int | None = None,
-    high: int | None = None,
-    *,
-    choices: tuple[str, ...] = (),
-    absolute_url: bool = False,
-) -> Any:
-    """An optional attribute with its documented limits (checked by `Verb.validate`)."""
-    rules = {"low": low, "high": high, "choices": choices, "absolute_url": absolute_url}
-    return field(default=None, metadata=rules)
-
-
-@dataclass
-class Verb:
-    """Base of every BXML element: generic attribute checks plus per-verb rules."""
-
-    TAG: ClassVar[str] = ""
-    TEXT: ClassVar[str | None] = None
-    """Name of the field holding the element's text content, if it has one."""
-    CHILDREN: ClassVar[tuple[type[Verb], ...]] = ()
-    """Verbs allowed as children (held in the `children` field)."""
-
-    def __post_init__(self) -> None:
-        self.validate()
-
-    def validate(self) -> None:
-        """Check this element (and its children) against the documented rules.
-
-        Raises:
-            BxmlError: naming the element and the problem.
-        """
-        hints = typing.get_type_hints(type(self))
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "children":
-                self._check_children(value)
-            elif f.name in NOT_ATTRIBUTES:
-                continue
-            elif value is not None:
-                self._check_value(f.name, value, hints[f.name], f.metadata)
-        if self.TEXT is not None and not getattr(self, self.TEXT).strip():
-            self.fail(f"needs text content ({self.TEXT})")
-        self.check()
-
-    def check(self) -> None:
-        """Rules between attributes and children; overridden by verbs that have some."""
-
-    def fail(self, problem: str) -> NoReturn:
-        """Raise a `BxmlError` about this element."""
-        raise BxmlError(f"<{self.TAG}>: {problem}")
-
-    def _check_value(self, field_name: str, value: Any, hint: Any, rules: Any) -> None:
-        name = field_name if field_name == self.TEXT else wire_name(field_name)
-        kind = next(a for a in typing.get_args(hint) or (hint,) if a is not type(None))
-        if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
-            self.fail(f"{name} must be {kind.__name__}, not {value!r}")
-        if rules.get("low") is not None and value < rules["low"]:
-            self.fail(f"{name} must be at least {rules['low']}, not {value}")
-        if rules.get("high") is not None and value > rules["high"]:
-            self.fail(f"{name} must be at most {rules['high']}, not {value}")
-        if rules.get("choices") and value not in rules["choices"]:
-            self.fail(f"{name} must be one of {', '.join(rules['choices'])}, not {value!r}")
-        if rules.get("absolute_url"):
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                self.fail(f"{name} must be an absolute http(s) URL, not {value!r}")
-
-    def _check_children(self, children: list[Verb]) -> None:
-        allowed = ", ".join(f"<{c.TAG}>" for c in self.CHILDREN)
-        for child in children:
-            if type(child) not in self.CHILDREN:
-                name = f"<{child.TAG}>" if isinstance(child, Verb) else repr(child)
-                self.fail(f"{name} is not allowed inside <{self.TAG}> (allowed: {allowed})")
-            child.validate()
 
 
 @dataclass
@@ -138,10 +44,10 @@ class SpeakSentence(Verb):
     TAG = "SpeakSentence"
     TEXT = "sentence"
     sentence: str = ""
-    gender: str | None = _attr(choices=("female", "male"))
+    gender: str | None = attribute(choices=("female", "male"))
     locale: str | None = None
     voice: str | None = None
-    volume: int | None = _attr(-4, 4)
+    volume: int | None = attribute(-4, 4)
 
 
 @dataclass
@@ -151,9 +57,9 @@ class PlayAudio(Verb):
     TAG = "PlayAudio"
     TEXT = "url"
     url: str = ""
-    volume: int | None = _attr(-4, 4)
-    repeat_count: int | None = _attr(1, 30)
-    delay_before_repeat: int | None = _attr(0, 60)
+    volume: int | None = attribute(-4, 4)
+    repeat_count: int | None = attribute(1, 30)
+    delay_before_repeat: int | None = attribute(0, 60)
     """Seconds to wait for digits after each play; used only inside <Gather>."""
 
 
@@ -163,11 +69,11 @@ class Gather(Verb):
 
     TAG = "Gather"
     CHILDREN = (SpeakSentence, PlayAudio)
-    request_url: str | None = _attr(absolute_url=True)
-    request_url_timeout: int | None = _attr(1)
+    request_url: str | None = attribute(absolute_url=True)
+    request_url_timeout: int | None = attribute(1)
     terminating_digits: str | None = None
-    max_digits: int | None = _attr(1, 128)
-    inter_digit_timeout: int | None = _attr(1)
+    max_digits: int | None = attribute(1, 128)
+    inter_digit_timeout: int | None = attribute(1)
     bargeable: bool | None = None
     """Deprecated: always true."""
     tag: str | None = None
@@ -197,7 +103,7 @@ class Pause(Verb):
     """Wait silently."""
 
     TAG = "Pause"
-    length: int | None = _attr(0, 3600)
+    length: int | None = attribute(0, 3600)
     """Seconds (default 1)."""
 
 
@@ -206,16 +112,16 @@ class Record(Verb):
     """Record the called party (or both parties inside <Transfer>)."""
 
     TAG = "Record"
-    request_url: str | None = _attr(absolute_url=True)
-    request_url_timeout: int | None = _attr(1)
-    file_format: str | None = _attr(choices=("mp3", "wav"))
+    request_url: str | None = attribute(absolute_url=True)
+    request_url_timeout: int | None = attribute(1)
+    file_format: str | None = attribute(choices=("mp3", "wav"))
     transcribe: bool | None = None
-    transcribe_callback_url: str | None = _attr(absolute_url=True)
+    transcribe_callback_url: str | None = attribute(absolute_url=True)
     multi_channel: bool | None = None
-    max_duration: int | None = _attr(1, 3600)
-    silence_timeout: int | None = _attr(0, 60)
-    silence_threshold: int | None = _attr(0)
-    terminating_digits: str | None = _attr(choices=tuple(sorted(DIGITS)))
+    max_duration: int | None = attribute(1, 3600)
+    silence_timeout: int | None = attribute(0, 60)
+    silence_threshold: int | None = attribute(0)
+    terminating_digits: str | None = attribute(choices=tuple(sorted(DIGITS)))
 
     def check(self) -> None:
         """Transcription needs a callback URL and the wav format."""
@@ -230,8 +136,8 @@ class Redirect(Verb):
     """Fetch the next BXML document from requestUrl."""
 
     TAG = "Redirect"
-    request_url: str | None = _attr(absolute_url=True)
-    request_url_timeout: int | None = _attr(1)
+    request_url: str | None = attribute(absolute_url=True)
+    request_url_timeout: int | None = attribute(1)
 
     def check(self) -> None:
         """Both attributes are required."""
@@ -273,13 +179,13 @@ class Transfer(Verb):
     CHILDREN = (PhoneNumber, SpeakSentence, PlayAudio, Record)
     transfer_to: str | None = None
     transfer_caller_id: str | None = None
-    call_timeout: int | None = _attr(1, 300)
+    call_timeout: int | None = attribute(1, 300)
     request_url: str | None = None
     """Relative or absolute."""
-    request_url_timeout: int | None = _attr(1)
+    request_url_timeout: int | None = attribute(1)
     tag: str | None = None
-    diversion_treatment: str | None = _attr(choices=("none", "propagate", "stack"))
-    diversion_reason: str | None = _attr(choices=DIVERSION_REASONS)
+    diversion_treatment: str | None = attribute(choices=("none", "propagate", "stack"))
+    diversion_reason: str | None = attribute(choices=DIVERSION_REASONS)
     children: list[PhoneNumber | SpeakSentence | PlayAudio | Record] = field(default_factory=list)
 
     def check(self) -> None:
@@ -322,6 +228,4 @@ class Response(Verb):
         self.validate()
 
     def __str__(self) -> str:
-        from bwconsole.bxml.codec import to_xml
-
         return to_xml(self)

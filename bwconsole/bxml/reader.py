@@ -1,4 +1,4 @@
-"""Read and write BXML documents with ElementTree, parsing through defusedxml.
+"""Read BXML documents with ElementTree, parsing through defusedxml (writing: `writer.py`).
 
 The parser accepts documents as real generators and the docs write them (XML declaration,
 indentation, any attribute order, comments) and tolerates one quirk of the docs' own
@@ -13,17 +13,14 @@ from __future__ import annotations
 import re
 import typing
 import xml.etree.ElementTree as ET
-from dataclasses import fields
 from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from bwconsole.bxml import lenient
+from bwconsole.bxml.base import MAX_DOCUMENT_BYTES, BxmlError, Verb, attribute_fields
+from bwconsole.bxml.lenient import attribute_name, obsolete_verb, unwrap_root
 from bwconsole.bxml.verbs import (
-    MAX_DOCUMENT_BYTES,
-    NOT_ATTRIBUTES,
-    BxmlError,
     Gather,
     Hangup,
     Pause,
@@ -35,13 +32,10 @@ from bwconsole.bxml.verbs import (
     SendDtmf,
     SpeakSentence,
     Transfer,
-    Verb,
-    wire_name,
 )
 
-__all__ = ["parse", "to_xml"]
+__all__ = ["parse"]
 
-DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 _VERBS: dict[str, type[Verb]] = {
     cls.TAG: cls
     for cls in (Gather, Hangup, Pause, PhoneNumber, PlayAudio, Record, Redirect, SendDtmf)
@@ -84,33 +78,10 @@ def parse(text: str | bytes) -> Response:
     except (ET.ParseError, ValueError, LookupError) as exc:
         raise BxmlError(f"<Response>: not well-formed XML ({exc})") from None
     warnings: list[str] = []
-    root = lenient.unwrap_root(root, warnings)
+    root = unwrap_root(root, warnings)
     if root.tag != "Response":
         raise BxmlError(f"<{root.tag}>: the root element must be <Response>")
     return Response(*_children(root, Response, warnings), warnings=warnings)
-
-
-def to_xml(response: Response) -> str:
-    """Serialise a document as generators do: declaration, two-space indentation.
-
-    Raises:
-        BxmlError: the document breaks a rule (it is validated again, since lists are
-            mutable) or is over 16 KB.
-    """
-    response.validate()
-    root = _to_element(response)
-    ET.indent(root, "  ")
-    document = f"{DECLARATION}\n{ET.tostring(root, encoding='unicode')}\n"
-    size = len(document.encode("utf-8"))
-    if size > MAX_DOCUMENT_BYTES:
-        raise BxmlError(f"<Response>: document is {size} bytes, over the 16 KB limit")
-    return document
-
-
-def _attribute_fields(cls: type[Verb]) -> dict[str, str]:
-    """Wire attribute name -> field name."""
-    skip = {*NOT_ATTRIBUTES, cls.TEXT}
-    return {wire_name(f.name): f.name for f in fields(cls) if f.name not in skip}
 
 
 def _element(element: ET.Element, parent: type[Verb], warnings: list[str]) -> Verb:
@@ -124,11 +95,11 @@ def _element(element: ET.Element, parent: type[Verb], warnings: list[str]) -> Ve
         raise BxmlError(
             f"<{parent.TAG}>: <{cls.TAG}> is not allowed inside <{parent.TAG}> (allowed: {allowed})"
         )
-    known = _attribute_fields(cls)
+    known = attribute_fields(cls)
     hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for written, value in element.attrib.items():
-        wire = lenient.attribute_name(cls.TAG, written, known, warnings)
+        wire = attribute_name(cls.TAG, written, known, warnings)
         if wire is None:
             continue
         if wire not in known:
@@ -160,7 +131,7 @@ def _children(element: ET.Element, cls: type[Verb], warnings: list[str]) -> list
     for child in element:
         if child.tail and child.tail.strip():
             raise BxmlError(f"<{cls.TAG}>: unexpected text {child.tail.strip()!r}")
-        if not lenient.obsolete_verb(child, cls.TAG, warnings):
+        if not obsolete_verb(child, cls.TAG, warnings):
             children.append(_element(child, cls, warnings))
     return children
 
@@ -177,18 +148,3 @@ def _value(cls: type[Verb], wire: str, value: str, hint: Any) -> Any:
             raise BxmlError(f"<{cls.TAG}>: {wire} must be true or false, not {value!r}")
         return value.strip().lower() == "true"
     return value
-
-
-def _to_element(verb: Verb) -> ET.Element:
-    element = ET.Element(verb.TAG)
-    for wire, name in _attribute_fields(type(verb)).items():
-        value = getattr(verb, name)
-        if value is not None:
-            element.set(
-                wire, ("true" if value else "false") if isinstance(value, bool) else str(value)
-            )
-    if verb.TEXT is not None:
-        element.text = getattr(verb, verb.TEXT)
-    for child in getattr(verb, "children", []):
-        element.append(_to_element(child))
-    return element
