@@ -87,7 +87,7 @@ class EventParseError(ValueError):
 
 
 def parse(payload: Mapping[str, Any] | str | bytes, *, family: str | None = None) -> Event:
-    """Parse one callback as the console, relay and sandbox receive it.
+    """Parse one callback in any form the v1 API sends it: a JSON body or a GET query string.
 
     Args:
         payload: a JSON body (str/bytes), a decoded JSON object, the query parameters of a GET
