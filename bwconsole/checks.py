@@ -8,8 +8,9 @@ Two checks, each answering in words a user can act on:
 - relay: a websocket connect to `{relay_url}/events/{channel}` with the bearer
   token tells "relay refused the token" from "relay unreachable".
 
-`bwconsole config add`, the console's add-profile flow and `bwconsole doctor`
-all call `check_profile`. No message ever contains a secret.
+`bwconsole config add` and the console's add-profile form call `check_profile`;
+`bwconsole doctor` runs `check_api` and `check_relay` itself, as the first two of
+its checks. No message ever contains a secret.
 """
 
 from __future__ import annotations
