@@ -33,7 +33,7 @@ _COLOURS = {
     "primary", "secondary", "warning", "error", "success", "accent",
     "foreground", "background", "surface", "panel", "boost",
 }  # fmt: skip
-#: bwconsole's own variables, used by app.tcss; a theme may leave them out.
+#: bwconsole's own variables (the header's sandbox badge and relay state); a theme may leave them out.
 _DEFAULT_VARIABLES = {
     "bw-sandbox-background": "#d08700",
     "bw-sandbox-foreground": "#000000",
