@@ -44,13 +44,14 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _imported_names(path: Path, package: str) -> set[str]:
-    """Every dotted name an import in `path` may load (`from a import b` may be a.b)."""
+def _imported_names(path: Path, package: str, *, type_checking: bool = False) -> set[str]:
+    """Every dotted name an import in `path` may load (`from a import b` may be a.b);
+    with `type_checking`, also those only the type checker reads."""
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _is_type_checking(child):
+            if isinstance(child, ast.If) and _is_type_checking(child) and not type_checking:
                 for other in child.orelse:
                     visit_node(other)
             else:
@@ -73,13 +74,14 @@ def _imported_names(path: Path, package: str) -> set[str]:
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Module -> the bwconsole modules it imports."""
+def import_graph(*, type_checking: bool = False) -> dict[str, set[str]]:
+    """Module -> the bwconsole modules it imports (at run time, or also for the type checker)."""
     paths = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        graph[name] = {m for m in _imported_names(path, package) if m in paths and m != name}
+        imported = _imported_names(path, package, type_checking=type_checking)
+        graph[name] = {m for m in imported if m in paths and m != name}
     return graph
 
 
@@ -141,3 +143,20 @@ def test_known_cycles_are_exactly_as_listed() -> None:
     found = cycles(import_graph())
     changed = [sorted(k) for k in KNOWN_CYCLES - found]
     assert not changed, f"these cycles changed or are gone: update KNOWN_CYCLES: {changed}"
+
+
+TUI_ENTRY_POINTS = {"bwconsole.tui.run", "bwconsole.doctor"}
+"""Who may import the concrete app: the launcher, and `doctor` (it lists the binding ids)."""
+
+
+def test_only_the_entry_points_import_the_app() -> None:
+    """The console's parts reach the app through `tui/console.py`'s `Console` protocol."""
+    importers = {
+        name
+        for name, imported in import_graph(type_checking=True).items()
+        if "bwconsole.tui.app" in imported
+    }
+    assert importers <= TUI_ENTRY_POINTS, (
+        f"import tui/app.py: {sorted(importers - TUI_ENTRY_POINTS)}"
+    )
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual.app import App, ComposeResult
 from textual.await_complete import AwaitComplete
@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher
 from bwconsole.tui.backend import Backend, BackendOptions, open_backend
 from bwconsole.tui.bxml_responder import BxmlResponder
 from bwconsole.tui.commands import ConsoleCommands
+from bwconsole.tui.console import NotConnected
 from bwconsole.tui.formatting import money
 from bwconsole.tui.keys import (
     KeyEntry,
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.live import BxmlRequest, LiveEvent
 
-__all__ = ["PANES", "BwConsoleApp", "NotConnected", "binding_ids"]
+__all__ = ["PANES", "BwConsoleApp", "binding_ids"]
 
 T = TypeVar("T")
 
@@ -79,10 +80,6 @@ LOADING = "loading…"
 
 BACKEND_CLOSE_SECONDS = 5.0
 """At exit, how long the embedded servers and the relay subscription get to close."""
-
-
-class NotConnected(RuntimeError):
-    """An action needed the account before the console had connected to it."""
 
 
 PANES: tuple[type[Pane], ...] = (
@@ -628,7 +625,7 @@ class BwConsoleApp(App[None]):
         if mounting is None:
             pane.focus_list()
             self.load_pane(pane)
-            return AwaitComplete.nothing()
+            return cast(AwaitComplete, AwaitComplete.nothing())  # type: ignore[no-untyped-call]
         return AwaitComplete(self._show_when_mounted(pane, mounting))
 
     def _mount_pane(self, pane: Pane) -> AwaitMount | None:

@@ -16,14 +16,14 @@ from bwconsole.tui.widgets.numbers import NumbersPane
 
 if TYPE_CHECKING:
     from bwconsole.api import Application, PhoneNumber
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
 
 __all__ = ["BXML_DEMO_NAME", "use_bxml_demo"]
 
 BXML_DEMO_NAME = "bwconsole demo (BXML)"
 
 
-async def use_bxml_demo(app: BwConsoleApp) -> str | None:
+async def use_bxml_demo(app: Console) -> str | None:
     """Point a number at the console's BXML responder; returns the number (None: not done,
     the user has been told why)."""
     url = app.bxml.bxml_url()
@@ -77,9 +77,9 @@ async def use_bxml_demo(app: BwConsoleApp) -> str | None:
     return number.number
 
 
-async def _applications(app: BwConsoleApp) -> list[Application]:
+async def _applications(app: Console) -> list[Application]:
     return [a async for a in app.client.applications.list()]
 
 
-async def _numbers(app: BwConsoleApp) -> list[PhoneNumber]:
+async def _numbers(app: Console) -> list[PhoneNumber]:
     return [n async for n in app.client.phone_numbers.list()]

@@ -25,7 +25,7 @@ from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
 
 if TYPE_CHECKING:
     from bwconsole.live import BxmlRequest
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
 
 __all__ = ["HANGUP", "BxmlResponder", "BxmlSettings", "Mode", "scripts_dir"]
 
@@ -94,7 +94,7 @@ class BxmlResponder:
         directory: Where scripts and settings live (default `scripts_dir()`).
     """
 
-    def __init__(self, app: BwConsoleApp, *, directory: Path | None = None) -> None:
+    def __init__(self, app: Console, *, directory: Path | None = None) -> None:
         self.app = app
         self.directory = directory if directory is not None else scripts_dir()
         self.settings = self._load_settings()
@@ -128,7 +128,7 @@ class BxmlResponder:
     def time_allowed(self, request: BxmlRequest) -> float:
         """How long the prompt may wait: the user's timeout, cut to what the relay allows
         (its deadline in the request, less `RELAY_MARGIN`)."""
-        budget = getattr(request, "budget", None)
+        budget = request.budget
         if budget is None:
             return self.settings.timeout
         return max(0.0, min(self.settings.timeout, budget - RELAY_MARGIN))

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.console import console_of
 
 __all__ = ["ConsoleCommands"]
 
@@ -24,7 +22,7 @@ class ConsoleCommands(Provider):
     """Offers "Pane: action" for every binding, and "Theme: name" for every theme."""
 
     def _commands(self) -> list[Command]:
-        app: BwConsoleApp = self.app  # type: ignore[assignment]
+        app = console_of(self.app)
         commands: list[Command] = []
         for entry in app.key_entries():
             if entry.binding.action == "command_palette":

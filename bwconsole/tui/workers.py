@@ -5,7 +5,7 @@ one unexpected exception in a pane's fetch, a form's follow-up or a refresh time
 took the whole console, and the user's calls, down with it. Every worker of the
 console is started by `run_guarded`: the work is awaited inside a guard that turns
 a failure into words (an error toast and a row in the Errors pane, through
-`BwConsoleApp.report_failure`) and writes the traceback to the log file
+`Console.report_failure`) and writes the traceback to the log file
 (`bwconsole.logs`), and the worker itself is started with `exit_on_error=False`.
 
 API errors are not failures here: `call_api` has already told them.

@@ -33,7 +33,7 @@ from bwconsole.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from bwconsole.config import Profile
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
 
 __all__ = ["point_callbacks", "restore_callbacks"]
 
@@ -43,7 +43,7 @@ TITLE = "Callbacks"
 APPLICATIONS_PAGE = 1000
 
 
-async def point_callbacks(app: BwConsoleApp) -> None:
+async def point_callbacks(app: Console) -> None:
     """Offer to point one application's incoming call and message URLs at the relay.
 
     Shows the application's current URLs and the relay URL they would become,
@@ -95,7 +95,7 @@ async def point_callbacks(app: BwConsoleApp) -> None:
         )
 
 
-async def restore_callbacks(app: BwConsoleApp) -> None:
+async def restore_callbacks(app: Console) -> None:
     """Offer to put back the URLs `point_callbacks` replaced, showing both before changing."""
     profile = _profile(app)
     if profile is None:
@@ -138,19 +138,19 @@ async def restore_callbacks(app: BwConsoleApp) -> None:
         )
 
 
-def _ingress(app: BwConsoleApp) -> tuple[str, str] | None:
+def _ingress(app: Console) -> tuple[str, str] | None:
     """The embedded relay's ingress credential, which callback URLs must carry."""
     return app.backend.ingress if app.backend is not None else None
 
 
-def _profile(app: BwConsoleApp) -> Profile | None:
+def _profile(app: Console) -> Profile | None:
     if app.backend is None:
         app.show_error("Not connected to an account yet.", title=TITLE)
         return None
     return app.backend.profile
 
 
-async def _application_names(app: BwConsoleApp) -> dict[str, str] | None:
+async def _application_names(app: Console) -> dict[str, str] | None:
     """The account's applications, id -> name; None when the API refused (already shown)."""
     applications = await app.call_api(
         app.client.applications.list(size=APPLICATIONS_PAGE).collect()
@@ -160,7 +160,7 @@ async def _application_names(app: BwConsoleApp) -> dict[str, str] | None:
     return {a.id: a.name or a.id for a in applications if a.id}
 
 
-async def _pick(app: BwConsoleApp, title: str, names: dict[str, str]) -> str | None:
+async def _pick(app: Console, title: str, names: dict[str, str]) -> str | None:
     """The chosen application id: the only one as is, else the user's pick (None: cancelled)."""
     if len(names) == 1:
         return next(iter(names))
@@ -168,7 +168,7 @@ async def _pick(app: BwConsoleApp, title: str, names: dict[str, str]) -> str | N
     return await app.push_screen_wait(picker)
 
 
-async def _carefully(app: BwConsoleApp, request: Awaitable[T]) -> T | None:
+async def _carefully(app: Console, request: Awaitable[T]) -> T | None:
     """Run a callback_setup request; API errors and setup problems end up as notices."""
     try:
         return await app.call_api(request)
@@ -177,7 +177,7 @@ async def _carefully(app: BwConsoleApp, request: Awaitable[T]) -> T | None:
         return None
 
 
-async def _apply(app: BwConsoleApp, plan: CallbackPlan) -> bool:
+async def _apply(app: Console, plan: CallbackPlan) -> bool:
     try:
         return await app.call_api_ok(apply_plan(app.client, plan))
     except CallbackSetupError as exc:
@@ -185,7 +185,7 @@ async def _apply(app: BwConsoleApp, plan: CallbackPlan) -> bool:
         return False
 
 
-def _key_of(app: BwConsoleApp, binding_id: str) -> str:
+def _key_of(app: Console, binding_id: str) -> str:
     """The key the user has for an action (their keymap applied), for messages."""
     for entry in app.key_entries():
         if entry.binding.id == binding_id:

@@ -18,7 +18,7 @@ from bwconsole.tui.screens import conference_forms as forms
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
 
 __all__ = ["DIAL_WAIT_SECONDS", "POLL_SECONDS", "MemberJoined", "Recruiter"]
 
@@ -39,7 +39,7 @@ class Recruiter:
         joined: Told about every member added here.
     """
 
-    def __init__(self, app: BwConsoleApp, joined: MemberJoined) -> None:
+    def __init__(self, app: Console, joined: MemberJoined) -> None:
         self.app = app
         self.joined = joined
         self.pending: dict[str, tuple[str, str]] = {}
@@ -116,7 +116,7 @@ class Recruiter:
 
     def _candidates(self, conference_id: str, members: set[str]) -> list[tuple[str, str]]:
         """(call id, who and state) of the Calls pane's answered calls made for it."""
-        calls = self.app.panes["calls"].model
+        calls = self.app.pane("calls").model
         found = []
         for call_id in calls:
             row = calls.get(call_id) or {}

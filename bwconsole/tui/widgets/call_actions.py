@@ -25,7 +25,7 @@ from bwconsole.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
     from bwconsole.tui.widgets.calls import CallsPane
 
 __all__ = ["CallActions"]
@@ -57,7 +57,7 @@ class CallActions:
         """The call marked with b, waiting for a second call to bridge it with."""
 
     @property
-    def console(self) -> BwConsoleApp:
+    def console(self) -> Console:
         """The console app (its API helpers and account)."""
         return self.pane.console
 

@@ -21,7 +21,7 @@ from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
     from bwconsole.tui.widgets.conferences import ConferencesPane
 
 __all__ = ["ConferenceActions"]
@@ -38,7 +38,7 @@ class ConferenceActions:
         self.pane = pane
 
     @property
-    def console(self) -> BwConsoleApp:
+    def console(self) -> Console:
         """The console app (its API helpers and account)."""
         return self.pane.console
 
@@ -197,11 +197,11 @@ class ConferenceActions:
 
         The v1 docs only take the member out of the conference; the sandbox, like the API,
         leaves its call connected (docs/sandbox.md), so it would go on silently (and cost)."""
-        calls = self.console.panes.get("calls")
+        calls = self.console.pane("calls")
         up = [
             call_id
             for call_id in call_ids
-            if calls is None or (calls.model.get(call_id) or {}).get("state") not in FINAL_STATES
+            if (calls.model.get(call_id) or {}).get("state") not in FINAL_STATES
         ]
         if not up:
             return

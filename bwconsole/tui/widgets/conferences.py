@@ -302,8 +302,8 @@ class ConferencesPane(Pane):
 
     def party(self, call_id: str) -> str:
         """The number (or SIP URI) at the other end of a member's call, from the Calls pane."""
-        calls = self.console.panes.get("calls")
-        row = calls.model.get(call_id) if calls is not None and call_id else None
+        calls = self.console.pane("calls")
+        row = calls.model.get(call_id) if call_id else None
         if row is None:
             return ""
         return str(row.get("from") if row.get("direction") == "in" else row.get("to") or "")

@@ -9,7 +9,7 @@ every list in the console behaves the same way.
 from __future__ import annotations
 
 from time import monotonic
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from bwconsole.tui.console import console_of
 from bwconsole.tui.model import Column, Row, TableModel
 from bwconsole.tui.safe_text import clean
 from bwconsole.tui.widgets.virtual_table import VirtualTable
@@ -26,7 +27,7 @@ from bwconsole.tui.widgets.virtual_table import VirtualTable
 if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.live import LiveEvent
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
 
 __all__ = ["Pane"]
 
@@ -131,14 +132,14 @@ class Pane(Vertical):
         """Update rows from one relay event (every event reaches every pane; ignore the rest)."""
 
     @property
-    def console(self) -> BwConsoleApp:
+    def console(self) -> Console:
         """The app, typed: `call_api`, `call_api_ok`, `backend`, `show_error` ..."""
-        return cast("BwConsoleApp", self.app)
+        return console_of(self)
 
     @property
     def client(self) -> Client:
         """The connected account's API client (raises `NotConnected` before connection)."""
-        return self.app.client  # type: ignore[attr-defined]
+        return self.console.client
 
     # --- feeding --------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import unquote
 
 from rich.console import RenderableType
@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.events import RecordingEvent, TranscriptionEvent
+from bwconsole.tui.console import console_of
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.screens.confirm import ConfirmScreen
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.api.models import Recording, Transcription
     from bwconsole.live import LiveEvent
-    from bwconsole.tui.app import BwConsoleApp
+    from bwconsole.tui.console import Console
 
 __all__ = ["RecordingsPane", "recording_row"]
 
@@ -121,9 +122,9 @@ class RecordingsPane(Pane):
         self._transcripts_asked: set[str] = set()
 
     @property
-    def console(self) -> BwConsoleApp:
+    def console(self) -> Console:
         """The app, typed: the console's own methods (`call_api`, `backend`)."""
-        return cast("BwConsoleApp", self.app)
+        return console_of(self)
 
     # --- feeding ----------------------------------------------------------------------------
 
