@@ -17,15 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "bwconsole"
 
 KNOWN_CYCLES = {
-    frozenset(
-        {
-            "bwconsole.sandbox.voice.bxml_runner",
-            "bwconsole.sandbox.voice.dialing",
-            "bwconsole.sandbox.voice.engine",
-            "bwconsole.sandbox.voice.gather",
-            "bwconsole.sandbox.voice.recording",
-        }
-    ),
     frozenset({"bwconsole.tui.bxml_responder", "bwconsole.tui.screens.bxml_settings"}),
     frozenset({"bwconsole.sandbox.conference_members", "bwconsole.sandbox.conferences"}),
 }

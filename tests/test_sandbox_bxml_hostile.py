@@ -16,8 +16,9 @@ from starlette.routing import Route
 from bwconsole.sandbox.account import balance, charge
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.voice.bxml_checks import MAX_REDIRECTS
+from bwconsole.sandbox.voice.contract import CRASH_CAUSE
 from bwconsole.sandbox.voice.dialing import MAX_TREE_LEGS, TREE_CAUSE
-from bwconsole.sandbox.voice.engine import CRASH_CAUSE, engine_for
+from bwconsole.sandbox.voice.engine import engine_for
 from bwconsole.servers import BackgroundServer, serving
 from tests.test_sandbox_callback_sender import endless, rss_bytes
 from tests.voice_helpers import (

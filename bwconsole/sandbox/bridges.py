@@ -20,7 +20,8 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, parse_audio
-from bwconsole.sandbox.voice.engine import FINAL_STATES, CallEngine, engine_for
+from bwconsole.sandbox.voice.contract import FINAL_STATES
+from bwconsole.sandbox.voice.engine import CallEngine, engine_for
 from bwconsole.sandbox.web import created, ok, paged, read_body
 
 __all__ = ["MAX_CALLS", "Bridges", "bridges_for", "routes"]

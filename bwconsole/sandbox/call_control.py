@@ -28,9 +28,10 @@ from bwconsole.sandbox.app import check_credentials
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import public
+from bwconsole.sandbox.voice.contract import FINAL_STATES, FarEnd
 from bwconsole.sandbox.voice.dialing import arrive
-from bwconsole.sandbox.voice.engine import FINAL_STATES, engine_for
-from bwconsole.sandbox.voice.farend import FarEnd, press
+from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.farend import press
 from bwconsole.sandbox.web import E164, SIP_URI, created, number_param, ok, read_body
 
 __all__ = ["routes"]

@@ -19,9 +19,10 @@ from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice import recording
 from bwconsole.sandbox.voice.audio import AudioRequest, parse_audio
+from bwconsole.sandbox.voice.contract import FINAL_STATES, RATE_PER_MINUTE, RecordOptions
 from bwconsole.sandbox.voice.dialing import dial, transfer
-from bwconsole.sandbox.voice.engine import FINAL_STATES, RATE_PER_MINUTE, CallEngine, engine_for
-from bwconsole.sandbox.voice.gather import start_rest_gather
+from bwconsole.sandbox.voice.engine import CallEngine, engine_for
+from bwconsole.sandbox.voice.gather import Gather, start_rest_gather
 from bwconsole.sandbox.web import E164, SIP_URI, Body, created, ok, paged, read_body
 
 __all__ = ["routes"]
@@ -182,9 +183,7 @@ class CallRoutes:
         if call["state"] == "active" and "recordingEnabled" in fields:
             if fields["recordingEnabled"]:
                 max_duration = float(call.get("recordingMaxDuration") or 3600)
-                recording.start(
-                    self.engine, call_id, recording.RecordOptions(max_duration=max_duration)
-                )
+                recording.start(self.engine, call_id, RecordOptions(max_duration=max_duration))
             else:
                 recording.stop(self.engine, call_id)
         return ok()
@@ -286,7 +285,7 @@ class CallRoutes:
         if body.data != {"state": "completed"}:
             raise validation('The only update allowed is {"state": "completed"}')
         running = self.engine.live(record["_callId"]).gather
-        if running is not None and running.id == record["id"]:
+        if isinstance(running, Gather) and running.id == record["id"]:
             running.stop()
         return ok()
 

@@ -23,7 +23,8 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, audio_seconds, parse_audio
-from bwconsole.sandbox.voice.engine import FINAL_STATES, CallEngine, engine_for
+from bwconsole.sandbox.voice.contract import FINAL_STATES
+from bwconsole.sandbox.voice.engine import CallEngine, engine_for
 from bwconsole.sandbox.web import (
     Body,
     callback_method,

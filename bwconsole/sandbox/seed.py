@@ -22,8 +22,8 @@ from bwconsole.sandbox.message_delivery import DELIVERED, charge_message, new_me
 from bwconsole.sandbox.number_search import search
 from bwconsole.sandbox.numbers import allocate
 from bwconsole.sandbox.store import Record
+from bwconsole.sandbox.voice.contract import FarEnd
 from bwconsole.sandbox.voice.engine import engine_for
-from bwconsole.sandbox.voice.farend import FarEnd
 from bwconsole.sandbox.voice.recording import wav_bytes
 from bwconsole.sandbox.web import Body
 

@@ -35,10 +35,10 @@ from bwconsole.sandbox.voice import gather as gathering
 from bwconsole.sandbox.voice import recording
 from bwconsole.sandbox.voice.audio import AudioRequest
 from bwconsole.sandbox.voice.bxml_checks import MAX_REDIRECTS, check, destinations
+from bwconsole.sandbox.voice.contract import Engine, RecordOptions
 from bwconsole.sandbox.voice.dialing import TREE_CAUSE, TREE_CODE, place_leg
-from bwconsole.sandbox.voice.engine import CallEngine
 
-__all__ = ["DROP_AFTER", "run"]
+__all__ = ["DROP_AFTER", "reply_document", "run"]
 
 #: API seconds a call stays up after its BXML runs out (or a Gather gets no new BXML).
 DROP_AFTER = 30.0
@@ -47,7 +47,7 @@ DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 _log = logging.getLogger(__name__)
 
 
-async def run(engine: CallEngine, call_id: str, text: str) -> None:
+async def run(engine: Engine, call_id: str, text: str) -> None:
     """Run a BXML document, and the documents its Gather/Redirect callbacks return.
 
     Whatever goes wrong with a document — it does not parse, breaks a limit, or
@@ -85,7 +85,7 @@ async def run(engine: CallEngine, call_id: str, text: str) -> None:
     engine.hang_up(call_id)
 
 
-def _invalid(engine: CallEngine, call_id: str, problem: str) -> None:
+def _invalid(engine: Engine, call_id: str, problem: str) -> None:
     _log.info("call %s: the BXML %s", call_id, problem[:300])
     engine.sandbox.record_error(
         400,
@@ -97,11 +97,11 @@ def _invalid(engine: CallEngine, call_id: str, problem: str) -> None:
     engine.hang_up(call_id)
 
 
-def _active(engine: CallEngine, call_id: str) -> bool:
+def _active(engine: Engine, call_id: str) -> bool:
     return bool(engine.get_call(call_id)["state"] == "active")
 
 
-async def _run_verbs(engine: CallEngine, call_id: str, verbs: list[Verb]) -> str | None:
+async def _run_verbs(engine: Engine, call_id: str, verbs: list[Verb]) -> str | None:
     """Run verbs in order; returns the next document to run, if one was fetched."""
     for index, verb in enumerate(verbs):
         if not _active(engine, call_id):
@@ -165,14 +165,14 @@ def _audio(verb: SpeakSentence | PlayAudio) -> list[AudioRequest]:
     )
 
 
-async def _play(engine: CallEngine, call_id: str, request: AudioRequest) -> None:
+async def _play(engine: Engine, call_id: str, request: AudioRequest) -> None:
     task = engine.play(call_id, request)
     if task is not None:
         await asyncio.wait({task})
 
 
 async def _fetch(
-    engine: CallEngine,
+    engine: Engine,
     call_id: str,
     url: str,
     payload: dict[str, object],
@@ -187,7 +187,7 @@ async def _fetch(
     return reply_document(engine, call_id, await task)
 
 
-def reply_document(engine: CallEngine, call_id: str, outcome: Outcome) -> str | None:
+def reply_document(engine: Engine, call_id: str, outcome: Outcome) -> str | None:
     """The BXML document an application replied with, if any. A reply that went on
     past the 16 KB limit (the sender stopped reading it) is invalid BXML."""
     if outcome.too_large:
@@ -198,7 +198,7 @@ def reply_document(engine: CallEngine, call_id: str, outcome: Outcome) -> str | 
 
 
 async def _gather(
-    engine: CallEngine, call_id: str, verb: Gather, *, wait_for_reply: bool
+    engine: Engine, call_id: str, verb: Gather, *, wait_for_reply: bool
 ) -> str | None:
     prompts = [request for child in verb.children for request in _audio(child)]
     sent: list[asyncio.Task[Outcome]] = []
@@ -258,8 +258,8 @@ class _RecordListener:
         self.stopped.set()
 
 
-def _record_options(verb: Record, max_duration: float) -> recording.RecordOptions:
-    return recording.RecordOptions(
+def _record_options(verb: Record, max_duration: float) -> RecordOptions:
+    return RecordOptions(
         request_url=verb.request_url,
         request_timeout_ms=verb.request_url_timeout or DEFAULT_REQUEST_TIMEOUT_MS,
         transcribe=bool(verb.transcribe),
@@ -268,7 +268,7 @@ def _record_options(verb: Record, max_duration: float) -> recording.RecordOption
     )
 
 
-async def _record(engine: CallEngine, call_id: str, verb: Record) -> None:
+async def _record(engine: Engine, call_id: str, verb: Record) -> None:
     """Voicemail-style: until maxDuration, the terminating digit, the caller's silence
     (`silenceTimeout` after the last thing said on the call) or the hang-up."""
     max_duration = float(verb.max_duration or 60)
@@ -297,7 +297,7 @@ async def _record(engine: CallEngine, call_id: str, verb: Record) -> None:
     recording.stop(engine, call_id)
 
 
-async def _transfer(engine: CallEngine, call_id: str, verb: Transfer) -> bool:
+async def _transfer(engine: Engine, call_id: str, verb: Transfer) -> bool:
     """Ring every destination; the first to answer is connected. Returns True when the
     transfer happened (the call has then ended), False to go on with the next verb."""
     call = engine.get_call(call_id)
@@ -355,7 +355,7 @@ async def _transfer(engine: CallEngine, call_id: str, verb: Transfer) -> bool:
     return True
 
 
-async def _first_answer(engine: CallEngine, legs: list[str]) -> str | None:
+async def _first_answer(engine: Engine, legs: list[str]) -> str | None:
     """The first leg to answer, or None once every leg ended unanswered."""
     waits: dict[asyncio.Future[object], str] = {}
     for leg in legs:

@@ -16,13 +16,14 @@ from bwconsole.sandbox.callbacks import Outcome
 from bwconsole.sandbox.faults import ApiFault
 from bwconsole.sandbox.store import Record
 from bwconsole.sandbox.voice.audio import AudioRequest
-from bwconsole.sandbox.voice.engine import (
+from bwconsole.sandbox.voice.contract import (
     CALLER_PATIENCE,
     FINAL_STATES,
     RATE_PER_MINUTE,
-    CallEngine,
+    Engine,
+    FarEnd,
 )
-from bwconsole.sandbox.voice.farend import FarEnd, far_end_for
+from bwconsole.sandbox.voice.farend import far_end_for
 
 __all__ = [
     "MAX_TREE_LEGS",
@@ -42,7 +43,7 @@ TREE_CODE = "call-tree-limit"
 TREE_CAUSE = "CALL_TREE_LIMIT"
 
 
-def link(engine: CallEngine, first: str, second: str) -> None:
+def link(engine: Engine, first: str, second: str) -> None:
     """Connect two legs: DTMF and speech cross, and either hanging up ends the other."""
     engine.live(first).peer = second
     engine.live(second).peer = first
@@ -52,7 +53,7 @@ def link(engine: CallEngine, first: str, second: str) -> None:
         engine.calls.save(one)
 
 
-def dial(engine: CallEngine, *, from_: str, to: str, fields: Record | None = None) -> Record:
+def dial(engine: Engine, *, from_: str, to: str, fields: Record | None = None) -> Record:
     """Create an outbound call and start ringing its destination."""
     own = engine.owned_number(to) if to.startswith("+") else None
     endpoint = engine.endpoint(to) if to.startswith("sip:") else None
@@ -74,7 +75,7 @@ def dial(engine: CallEngine, *, from_: str, to: str, fields: Record | None = Non
     return call
 
 
-def place_leg(engine: CallEngine, parent_id: str, *, from_: str, to: str, fields: Record) -> Record:
+def place_leg(engine: Engine, parent_id: str, *, from_: str, to: str, fields: Record) -> Record:
     """Dial a transfer leg of `parent_id`, checking the balance as `POST /calls` does.
 
     The leg joins the parent's call tree: the call it all started from, through
@@ -104,7 +105,7 @@ def tree_of(call: Record) -> str:
     return str(call.get("_tree") or call["id"])
 
 
-def end_tree(engine: CallEngine, tree: str) -> None:
+def end_tree(engine: Engine, tree: str) -> None:
     """Hang up every call of the tree that is still up."""
     for call in list(engine.calls):
         if call["state"] not in FINAL_STATES and tree_of(call) == tree:
@@ -112,7 +113,7 @@ def end_tree(engine: CallEngine, tree: str) -> None:
 
 
 def arrive(
-    engine: CallEngine,
+    engine: Engine,
     *,
     from_: str,
     number: Record,
@@ -154,7 +155,7 @@ def arrive(
 
 
 async def _after_incoming(
-    engine: CallEngine,
+    engine: Engine,
     call_id: str,
     delivery: asyncio.Task[Outcome] | None,
     number: Record,
@@ -175,7 +176,7 @@ async def _after_incoming(
             engine.hang_up(call_id, "ORIGINATOR_CANCEL")
 
 
-async def _forward(engine: CallEngine, call_id: str, to: str) -> None:
+async def _forward(engine: Engine, call_id: str, to: str) -> None:
     call = engine.get_call(call_id)
     leg_id = dial(engine, from_=call["from"], to=to)["id"]
     leg = engine.live(leg_id)
@@ -195,7 +196,7 @@ async def _forward(engine: CallEngine, call_id: str, to: str) -> None:
 
 
 def transfer(
-    engine: CallEngine,
+    engine: Engine,
     call_id: str,
     *,
     to: str,
@@ -213,9 +214,7 @@ def transfer(
     return leg
 
 
-async def _connect(
-    engine: CallEngine, call_id: str, leg_id: str, whisper: AudioRequest | None
-) -> None:
+async def _connect(engine: Engine, call_id: str, leg_id: str, whisper: AudioRequest | None) -> None:
     leg = engine.live(leg_id)
     answered = asyncio.ensure_future(leg.answered.wait())
     ended = asyncio.ensure_future(leg.ended.wait())

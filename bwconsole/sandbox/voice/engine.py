@@ -4,7 +4,8 @@ One `CallEngine` per sandbox owns every call's life: ringing, answer, timeout,
 reject, hang-up, audio, DTMF, the simulated far end, and the callbacks each step
 sends. Records live in the `calls` and `callEvents` collections; what only
 matters while a call is up (timers, the playing audio, a running gather, the
-linked leg) lives in `Live`, dropped when the call ends.
+linked leg) lives in `Live`, dropped when the call ends. The helpers it drives
+(far end, playback, gathers, recordings, BXML) see it as `contract.Engine`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,44 +21,22 @@ from bwconsole.sandbox.callbacks import Delivery, Outcome
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found
 from bwconsole.sandbox.store import Record
-from bwconsole.sandbox.voice import farend, playback
+from bwconsole.sandbox.voice import bxml_runner, farend, playback, recording
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio
-from bwconsole.sandbox.voice.farend import FarEnd
+from bwconsole.sandbox.voice.contract import (
+    CRASH_CAUSE,
+    FINAL_STATES,
+    RATE_PER_MINUTE,
+    REJECTING_CAUSES,
+    RESTART_CAUSE,
+    FarEnd,
+    Live,
+    RecordOptions,
+)
 
-__all__ = ["FINAL_STATES", "CallEngine", "Live", "engine_for"]
-
-FINAL_STATES = frozenset({"completed", "rejected"})
-#: Causes that leave the call `rejected` rather than `completed`.
-REJECTING_CAUSES = frozenset({"USER_BUSY", "CALL_REJECTED"})
-RATE_PER_MINUTE = "0.01000"
-#: Cause of calls cut by a sandbox restart ("any other value = internal error").
-RESTART_CAUSE = "SANDBOX_RESTARTED"
-#: Cause of a call ended because the sandbox's own work on it failed (logged, in /errors).
-CRASH_CAUSE = "NORMAL_TEMPORARY_FAILURE"
-#: An unanswered inbound caller gives up after this many API seconds.
-CALLER_PATIENCE = 60.0
+__all__ = ["CallEngine", "engine_for"]
 
 Listener = Callable[[Record], None]
-
-
-@dataclass
-class Live:
-    """What only matters while a call is up."""
-
-    far_end: FarEnd = field(default_factory=FarEnd)
-    answer: asyncio.Event = field(default_factory=asyncio.Event)
-    refuse: str | None = None
-    answered: asyncio.Event = field(default_factory=asyncio.Event)
-    ended: asyncio.Event = field(default_factory=asyncio.Event)
-    listening: asyncio.Event = field(default_factory=asyncio.Event)
-    peer: str | None = None
-    bxml: bool = False
-    playback: asyncio.Task[None] | None = None
-    gather: Any = None
-    recording: Any = None
-    heard: list[tuple[datetime, str]] = field(default_factory=list)
-    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-    redirects: int = 0
 
 
 class CallEngine:
@@ -314,9 +292,7 @@ class CallEngine:
         task = self.emit_call_event(call, self.payload(call, "answer", **extra))
         live.answered.set()
         if call.get("recordingEnabled"):
-            from bwconsole.sandbox.voice.recording import RecordOptions, start
-
-            start(
+            recording.start(
                 self,
                 call_id,
                 RecordOptions(max_duration=float(call.get("recordingMaxDuration") or 3600)),
@@ -333,11 +309,9 @@ class CallEngine:
 
     async def follow_reply(self, call_id: str, task: asyncio.Task[Outcome]) -> None:
         """Run the BXML an application answered with, if any."""
-        from bwconsole.sandbox.voice.bxml_runner import reply_document, run
-
-        document = reply_document(self, call_id, await task)
+        document = bxml_runner.reply_document(self, call_id, await task)
         if document is not None:
-            await run(self, call_id, document)
+            await bxml_runner.run(self, call_id, document)
 
     def receive_digit(self, call_id: str, digit: str) -> None:
         """A DTMF digit heard on the call: a `dtmf` event, and the running gather gets it."""
@@ -398,9 +372,7 @@ class CallEngine:
                 extra["callState"] = "completed"
             self.emit_call_event(call, self.payload(call, "hangup", **extra))
         if live.recording is not None:
-            from bwconsole.sandbox.voice.recording import stop
-
-            stop(self, call_id)
+            recording.stop(self, call_id)
         if minutes:
             self._charge(call, minutes)
         live.ended.set()

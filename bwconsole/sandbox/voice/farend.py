@@ -22,15 +22,10 @@ Digits are pressed 1 s after the first gather on the call starts listening
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bwconsole.sandbox.voice.engine import CallEngine
+from bwconsole.sandbox.voice.contract import Engine, FarEnd
 
 __all__ = [
-    "DEFAULT_ANSWER_AFTER",
-    "FarEnd",
     "far_end_for",
     "hang_up_later",
     "press",
@@ -38,33 +33,12 @@ __all__ = [
     "ring",
 ]
 
-DEFAULT_ANSWER_AFTER = 2.0
 #: When the far end presses its digits without waiting for a gather.
 DIGITS_WITHOUT_GATHER = 10.0
 DIGITS_AFTER_GATHER = 1.0
 #: API seconds before a refused call reports its failure, and between pressed digits.
 REFUSE_AFTER = 0.5
 DIGIT_GAP = 0.3
-
-
-@dataclass(frozen=True)
-class FarEnd:
-    """How the other party behaves.
-
-    Attributes:
-        answer_after: API seconds until it answers; None never answers (the call times out).
-        refuse_cause: if set, the call fails with this hangup cause instead of ringing.
-        digits: DTMF digits it presses once the call is up (see the module docstring).
-        hangup_after: API seconds after answering when it hangs up; None stays on.
-        manual: it rings until told what to do through the `/sandbox/calls/...` control
-            routes (a sandbox endpoint's SIP client, or a person at the console).
-    """
-
-    answer_after: float | None = DEFAULT_ANSWER_AFTER
-    refuse_cause: str | None = None
-    digits: str = ""
-    hangup_after: float | None = None
-    manual: bool = False
 
 
 def far_end_for(to: str) -> FarEnd:
@@ -90,7 +64,7 @@ def far_end_for(to: str) -> FarEnd:
     return FarEnd()
 
 
-async def ring(engine: CallEngine, call_id: str) -> None:
+async def ring(engine: Engine, call_id: str) -> None:
     """An outbound call rings: the far end refuses, answers in time, or the call times out.
 
     A manual far end (or a linked inbound leg) answers or refuses through `live.answer`.
@@ -116,18 +90,18 @@ async def ring(engine: CallEngine, call_id: str) -> None:
         engine.answered(call_id)
 
 
-async def _answer_later(engine: CallEngine, call_id: str, seconds: float) -> None:
+async def _answer_later(engine: Engine, call_id: str, seconds: float) -> None:
     await engine.sandbox.clock.sleep(seconds)
     engine.live(call_id).answer.set()
 
 
-async def hang_up_later(engine: CallEngine, call_id: str, seconds: float) -> None:
+async def hang_up_later(engine: Engine, call_id: str, seconds: float) -> None:
     """The far end hangs up `seconds` after answering."""
     await engine.sandbox.clock.sleep(seconds)
     engine.hang_up(call_id)
 
 
-async def press_when_asked(engine: CallEngine, call_id: str, digits: str) -> None:
+async def press_when_asked(engine: Engine, call_id: str, digits: str) -> None:
     """Press `digits` once a gather listens (or after a while without one)."""
     live = engine.live(call_id)
     clock = engine.sandbox.clock
@@ -139,7 +113,7 @@ async def press_when_asked(engine: CallEngine, call_id: str, digits: str) -> Non
     await press(engine, call_id, digits)
 
 
-async def press(engine: CallEngine, call_id: str, digits: str) -> None:
+async def press(engine: Engine, call_id: str, digits: str) -> None:
     """The far end of `call_id` presses `digits`, one every 0.3 s."""
     for digit in digits:
         if engine.get_call(call_id)["state"] != "active":

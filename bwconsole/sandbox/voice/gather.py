@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from bwconsole.sandbox.faults import ApiFault, validation
 from bwconsole.sandbox.store import Record
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, parse_audio
-from bwconsole.sandbox.voice.engine import CallEngine
+from bwconsole.sandbox.voice.contract import Engine
 from bwconsole.sandbox.web import Body
 
 __all__ = ["Gather", "start_rest_gather"]
@@ -43,7 +43,7 @@ class Gather:
 
     def __init__(
         self,
-        engine: CallEngine,
+        engine: Engine,
         call_id: str,
         *,
         max_digits: int,
@@ -169,7 +169,7 @@ def _rest_event(gather: Gather) -> None:
     engine.rest_event(call, payload)
 
 
-def start_rest_gather(engine: CallEngine, call_id: str, body: Body) -> Gather:
+def start_rest_gather(engine: Engine, call_id: str, body: Body) -> Gather:
     """Validate a REST gather body and start it; the result goes out as a `gather` event."""
     engine.require_active(call_id)
     if engine.live(call_id).gather is not None:

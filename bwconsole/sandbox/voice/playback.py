@@ -7,12 +7,10 @@ a stopped or replaced playback still reports `done` while the call is up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bwconsole.sandbox.voice.audio import AudioRequest, audio_seconds
-
-if TYPE_CHECKING:
-    from bwconsole.sandbox.voice.engine import CallEngine
+from bwconsole.sandbox.voice.contract import Engine
 
 __all__ = ["dtmf_out", "play"]
 
@@ -20,7 +18,7 @@ __all__ = ["dtmf_out", "play"]
 DIGIT_SPACING = 0.1
 
 
-async def play(engine: CallEngine, call_id: str, request: AudioRequest) -> None:
+async def play(engine: Engine, call_id: str, request: AudioRequest) -> None:
     """Play once (or until cancelled, with `loop`), with started/done events."""
     call = engine.get_call(call_id)
     kind = request.event_type
@@ -46,7 +44,7 @@ async def play(engine: CallEngine, call_id: str, request: AudioRequest) -> None:
             engine.rest_event(call, engine.payload(call, kind, **extra))
 
 
-async def dtmf_out(engine: CallEngine, call_id: str, dtmf: str) -> None:
+async def dtmf_out(engine: Engine, call_id: str, dtmf: str) -> None:
     """Send digits from our side; a linked leg hears each as a `dtmf` event."""
     clock = engine.sandbox.clock
     for char in dtmf:

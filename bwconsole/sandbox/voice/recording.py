@@ -16,15 +16,14 @@ import io
 import math
 import struct
 import wave
-from dataclasses import dataclass
 from datetime import datetime
 
 from bwconsole.sandbox.account import charge
 from bwconsole.sandbox.media import save_media
 from bwconsole.sandbox.store import Record
-from bwconsole.sandbox.voice.engine import CallEngine
+from bwconsole.sandbox.voice.contract import Engine, RecordOptions
 
-__all__ = ["RecordOptions", "start", "stop", "transcribe", "wav_bytes"]
+__all__ = ["start", "stop", "transcribe", "wav_bytes"]
 
 SAMPLE_RATE = 8000
 SAVE_SECONDS = 1.0
@@ -36,17 +35,6 @@ _TONE = b"".join(
     struct.pack("<h", int(2000 * math.sin(2 * math.pi * 440 * i / SAMPLE_RATE)))
     for i in range(SAMPLE_RATE)
 )
-
-
-@dataclass(frozen=True)
-class RecordOptions:
-    """Where a recording's events go; BXML `<Record>` sets them, REST leaves them None."""
-
-    request_url: str | None = None
-    request_timeout_ms: int = 10_000
-    transcribe: bool = False
-    transcribe_url: str | None = None
-    max_duration: float = 3600.0
 
 
 def wav_bytes(seconds: float) -> bytes:
@@ -64,7 +52,7 @@ def wav_bytes(seconds: float) -> bytes:
     return buffer.getvalue()
 
 
-def start(engine: CallEngine, call_id: str, options: RecordOptions | None = None) -> Record:
+def start(engine: Engine, call_id: str, options: RecordOptions | None = None) -> Record:
     """Start recording the call (returns the running recording if one already runs)."""
     options = options or RecordOptions()
     sandbox = engine.sandbox
@@ -91,14 +79,14 @@ def start(engine: CallEngine, call_id: str, options: RecordOptions | None = None
     return record
 
 
-async def _limit(engine: CallEngine, call_id: str, recording_id: str, seconds: float) -> None:
+async def _limit(engine: Engine, call_id: str, recording_id: str, seconds: float) -> None:
     await engine.sandbox.clock.sleep(seconds)
     running = engine.live(call_id).recording
     if running is not None and running[0] == recording_id:
         stop(engine, call_id)
 
 
-def stop(engine: CallEngine, call_id: str) -> None:
+def stop(engine: Engine, call_id: str) -> None:
     """Stop the call's running recording, if any; it is saved in the background."""
     live = engine.live(call_id)
     if live.recording is None:
@@ -120,7 +108,7 @@ def stop(engine: CallEngine, call_id: str) -> None:
     sandbox.spawn(_save(engine, record, options))
 
 
-async def _save(engine: CallEngine, record: Record, options: RecordOptions) -> None:
+async def _save(engine: Engine, record: Record, options: RecordOptions) -> None:
     sandbox = engine.sandbox
     await sandbox.clock.sleep(SAVE_SECONDS)
     seconds = record["_ended"] - record["_started"]
@@ -153,7 +141,7 @@ async def _save(engine: CallEngine, record: Record, options: RecordOptions) -> N
         transcribe(engine, record)
 
 
-def _spoken(engine: CallEngine, record: Record) -> str:
+def _spoken(engine: Engine, record: Record) -> str:
     if "_spoken" in record:
         return str(record["_spoken"])
     live = engine.live(record["_callId"])
@@ -162,7 +150,7 @@ def _spoken(engine: CallEngine, record: Record) -> str:
     return " ".join(text for moment, text in live.heard if start_at <= moment <= end_at)
 
 
-def transcribe(engine: CallEngine, recording: Record, *, callback_url: str | None = None) -> Record:
+def transcribe(engine: Engine, recording: Record, *, callback_url: str | None = None) -> Record:
     """Start transcribing a complete recording; the result comes as a `transcription` event.
 
     Args:
@@ -185,7 +173,7 @@ def transcribe(engine: CallEngine, recording: Record, *, callback_url: str | Non
 
 
 async def _transcribe(
-    engine: CallEngine, recording: Record, record: Record, callback_url: str | None
+    engine: Engine, recording: Record, record: Record, callback_url: str | None
 ) -> None:
     sandbox = engine.sandbox
     await sandbox.clock.sleep(TRANSCRIBE_SECONDS)
