@@ -6,8 +6,11 @@ frames (`bwconsole events`) shares one decoding with the live client.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from bwconsole.events import Event, parse
 
 __all__ = ["BxmlRequest", "Forwarded", "LiveEvent", "event_from_frame", "forwarded_from_frame"]
 
@@ -24,9 +27,10 @@ class LiveEvent:
     headers: dict[str, str]
     body: str
     """The raw body text, exactly as the v1 API sent it."""
-    payload: Any
-    """The parsed form the relay forwarded (JSON body or query parameters)."""
-    event: Any
+    payload: Mapping[str, object] | None
+    """The parsed form the relay forwarded (JSON body or query parameters); None when the
+    frame's `event` is not a JSON object."""
+    event: Event | None
     """`bwconsole.events.parse(payload)`, or None when parsing failed (see `parse_error`)."""
     parse_error: str | None = None
     history: bool = False
@@ -71,11 +75,9 @@ class BxmlRequest:
         return (end - start).total_seconds()
 
 
-def _parse(payload: Any) -> tuple[Any, str | None]:
-    try:
-        from bwconsole.events import parse
-    except ImportError:
-        return None, None
+def _parse(payload: object) -> tuple[Event | None, str | None]:
+    if not isinstance(payload, Mapping | str | bytes):
+        return None, f"not an event: cannot parse a {type(payload).__name__}"
     try:
         return parse(payload), None
     except ValueError as exc:
@@ -84,7 +86,8 @@ def _parse(payload: Any) -> tuple[Any, str | None]:
 
 def event_from_frame(frame: dict[str, Any], *, history: bool = False) -> LiveEvent:
     """The `LiveEvent` of an `event` (or `request`) frame of the relay."""
-    event, error = _parse(frame.get("event"))
+    payload = frame.get("event")
+    event, error = _parse(payload)
     return LiveEvent(
         seq=int(frame["seq"]),
         channel=str(frame.get("channel", "")),
@@ -93,7 +96,7 @@ def event_from_frame(frame: dict[str, Any], *, history: bool = False) -> LiveEve
         query=str(frame.get("query", "")),
         headers=dict(frame.get("headers") or {}),
         body=str(frame.get("body", "")),
-        payload=frame.get("event"),
+        payload=payload if isinstance(payload, Mapping) else None,
         event=event,
         parse_error=error,
         history=history,

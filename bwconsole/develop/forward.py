@@ -76,13 +76,13 @@ _ID_FIELDS = ("callId", "messageId", "conferenceId", "recordingId", "transcripti
 
 def event_type(live: LiveEvent) -> str:
     """The v1 `eventType` of a relayed callback (`?` when it has none)."""
-    payload = live.payload if isinstance(live.payload, dict) else {}
+    payload = live.payload or {}
     return str(payload.get("eventType") or "?")
 
 
 def event_id(live: LiveEvent) -> str:
     """The call, message, conference, recording or transcription id the event is about."""
-    payload = live.payload if isinstance(live.payload, dict) else {}
+    payload = live.payload or {}
     for name in _ID_FIELDS:
         if payload.get(name):
             return str(payload[name])

@@ -142,7 +142,7 @@ class BxmlResponder:
         once with an empty document and no prompt. What answered, and its verbs, go on
         the call's timeline in the Calls pane.
         """
-        payload = request.live.payload if isinstance(request.live.payload, Mapping) else {}
+        payload = request.live.payload or {}
         kind = str(payload.get("eventType") or "")
         if kind not in EXECUTED or self._call_over(payload.get("callId")):
             return ACKNOWLEDGE
@@ -241,9 +241,8 @@ class BxmlResponder:
         return chosen, screen.timed_out, screen.answered_with
 
     def _context(self, request: BxmlRequest | None) -> TemplateContext:
-        payload = request.live.payload if request is not None else None
         return TemplateContext(
-            payload=payload if isinstance(payload, Mapping) else {},
+            payload=(request.live.payload if request is not None else None) or {},
             bxml_url=self.bxml_url(),
             forward_to=self.settings.forward_to,
         )

@@ -14,7 +14,6 @@ and, from under a modal, would pop the modal instead of the prompt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
@@ -193,8 +192,7 @@ class BxmlPromptScreen(ModalScreen[str | None]):
         return f"{name} — {template.description}" if template else f"{name} (your script)"
 
     def _summary(self) -> Text:
-        payload = self.request.live.payload
-        fields = payload if isinstance(payload, Mapping) else {}
+        fields = self.request.live.payload or {}
         text = Text()
         for name in SHOWN_FIELDS:
             if fields.get(name):
