@@ -40,6 +40,7 @@ RESOURCE_MODULES = (
     "calls",
     "bridges",
     "conferences",
+    "conference_members",
     "recordings",
     "call_control",
 )

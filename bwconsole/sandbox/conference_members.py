@@ -1,9 +1,10 @@
-"""Conference members: add, list, get, update and play audio to one member.
+"""Conference member routes: add, list, get, update and play audio to one member.
 
 A member is an active call that was created with the conference's `conferenceId`
 (postConferencesConferenceIdMembers.md); at most 20 are active at once. Leaving,
 whether removed here or because the call hung up, is `Conferences.remove_member`,
-which also completes the conference when nobody is left.
+which also completes the conference when nobody is left. This module builds on
+the conferences' state (`conferences.Conferences`); that module knows nothing of it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bwconsole.sandbox.conferences import MAX_MEMBERS, Conferences, conference_error
+from bwconsole.sandbox.conferences import (
+    MAX_MEMBERS,
+    Conferences,
+    conference_error,
+    conferences_for,
+)
+from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, parse_audio
 from bwconsole.sandbox.web import Body, created, ok, read_body
 
-__all__ = ["add_member", "member_routes", "play_member", "update_member"]
+__all__ = ["add_member", "play_member", "routes", "update_member"]
 
 FLAGS = ("joinTone", "leavingTone", "mute", "hold")
 
@@ -122,9 +129,9 @@ def play_member(
     conferences.engine.play(member["_callId"], request)
 
 
-def member_routes(conferences: Conferences) -> list[BaseRoute]:
+def routes(sandbox: Sandbox) -> list[BaseRoute]:
     """`/conferences/{conferenceId}/members[/{memberId}[/audio]]`."""
-    sandbox = conferences.sandbox
+    conferences = conferences_for(sandbox)
 
     async def create(request: Request) -> Response:
         conference = conferences.get(request.path_params["conferenceId"])

@@ -343,9 +343,7 @@ def conferences_for(sandbox: Sandbox) -> Conferences:
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    """The conference and member routes of ENDPOINTS.tsv."""
-    from bwconsole.sandbox.conference_members import member_routes
-
+    """The conference routes of ENDPOINTS.tsv (members: `conference_members.routes`)."""
     conferences = conferences_for(sandbox)
 
     async def create_conference(request: Request) -> Response:
@@ -375,7 +373,6 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         Route(one, get_conference, methods=["GET"]),
         Route(one, update_conference, methods=["POST"]),
         Route(one + "/audio", conference_audio, methods=["POST"]),
-        *member_routes(conferences),
     ]
 
 
