@@ -10,14 +10,15 @@ from textual.widgets import Static
 
 from bwconsole.events import parse
 from bwconsole.live import LiveEvent
-from bwconsole.tui.app import BwConsoleApp
-from bwconsole.tui.screens.call_dialogs import (
+from bwconsole.tui.actions.call_forms import (
     dial_form,
     gather_form,
     play_form,
     playable,
     transfer_form,
 )
+from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.screens.call_form import form_screen
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.calls import CallsPane
@@ -41,7 +42,7 @@ class Host(App[None]):
 async def test_dial_form_preselects_the_caller_and_accepts_a_sip_destination() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        app.ask(dial_form(SOURCES, caller="sip:me@x.sip.test", to=""))
+        app.ask(form_screen(dial_form(SOURCES, caller="sip:me@x.sip.test", to="")))
         await pilot.pause()
         await pilot.press(*"sip:bob@example.com", "enter")
         await pilot.pause()
@@ -58,7 +59,7 @@ async def test_dial_form_preselects_the_caller_and_accepts_a_sip_destination() -
 async def test_gather_form_explains_a_bad_terminator_and_digit_count() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = gather_form()
+        screen = form_screen(gather_form())
         app.ask(screen)
         await pilot.pause()
         screen.inputs["max_digits"].value = "31"
@@ -72,7 +73,7 @@ async def test_gather_form_explains_a_bad_terminator_and_digit_count() -> None:
 async def test_play_form_wants_exactly_one_source() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = play_form([("hold.wav", "https://media.test/hold.wav")])
+        screen = form_screen(play_form([("hold.wav", "https://media.test/hold.wav")]))
         app.ask(screen)
         await pilot.pause()
         screen.selects["media"].value = "https://media.test/hold.wav"
@@ -189,7 +190,7 @@ async def test_an_older_answer_from_the_api_never_moves_a_call_back() -> None:
 async def test_transfer_form_refuses_a_bad_caller_id_and_keeps_the_whisper() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = transfer_form()
+        screen = form_screen(transfer_form())
         app.ask(screen)
         await pilot.pause()
         screen.inputs["caller_id"].value = "bob"
@@ -207,7 +208,7 @@ async def test_transfer_form_refuses_a_bad_caller_id_and_keeps_the_whisper() -> 
 async def test_enter_on_the_caller_list_submits_and_an_open_list_takes_enter() -> None:
     app = Host()
     async with app.run_test() as pilot:
-        screen = dial_form(SOURCES, caller=None, to="+19195551234")
+        screen = form_screen(dial_form(SOURCES, caller=None, to="+19195551234"))
         app.ask(screen)
         await pilot.pause()
         screen.selects["from"].focus()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+from bwconsole.tui.forms import Field
 from bwconsole.tui.screens.confirm import ConfirmScreen
-from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.validators import E164, IntRange, Required, Url
 
 

@@ -7,8 +7,10 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from bwconsole.tui import phone
-from bwconsole.tui.screens.call_dialogs import dial_form
-from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.actions.call_forms import dial_form
+from bwconsole.tui.forms import Field
+from bwconsole.tui.screens.call_form import form_screen
+from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
 from bwconsole.tui.validators import E164, Required
 
@@ -72,11 +74,11 @@ async def test_the_dial_form_normalises_numbers_but_keeps_sip_uris() -> None:
     sources = [("+19195550100", "+19195550100")]
     app = Host()
     async with app.run_test() as pilot:
-        app.push_screen(dial_form(sources, caller=None, to=""), app.results.append)
+        app.push_screen(form_screen(dial_form(sources, caller=None, to="")), app.results.append)
         await pilot.pause()
         await pilot.press(*"919-555-1234", "enter")
         await pilot.pause()
-        app.push_screen(dial_form(sources, caller=None, to=""), app.results.append)
+        app.push_screen(form_screen(dial_form(sources, caller=None, to="")), app.results.append)
         await pilot.pause()
         await pilot.press(*"sip:bob@example.com", "enter")
         await pilot.pause()

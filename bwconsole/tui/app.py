@@ -9,7 +9,7 @@ need to know Textual.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher
 
+from bwconsole.tui import asking
+from bwconsole.tui.actions.callbacks import point_callbacks, restore_callbacks
 from bwconsole.tui.backend import Backend, BackendOptions, open_backend
 from bwconsole.tui.bxml_responder import BxmlResponder
 from bwconsole.tui.commands import ConsoleCommands
@@ -35,7 +37,6 @@ from bwconsole.tui.keys import (
 )
 from bwconsole.tui.safe_text import visible
 from bwconsole.tui.screens.account_setup import AccountSetupScreen
-from bwconsole.tui.screens.callback_offer import point_callbacks, restore_callbacks
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.screens.welcome import WelcomeScreen, first_run
@@ -59,6 +60,7 @@ from bwconsole.tui.workers import run_guarded
 if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.live import BxmlRequest, LiveEvent
+    from bwconsole.tui.forms import Form
 
 __all__ = ["PANES", "BwConsoleApp", "binding_ids"]
 
@@ -514,6 +516,15 @@ class BwConsoleApp(App[None]):
             status = f" → {row['status']}" if row["status"] is not None else ""
             self.show_error(f"{row['method']} {row['path']}{status}: {row['error'] or 'failed'}")
 
+    async def confirm(self, question: str, *, title: str = "Are you sure?") -> bool:
+        return await asking.confirm(self, question, title=title)
+
+    async def choose(self, title: str, options: Sequence[tuple[str, str]]) -> str | None:
+        return await asking.choose(self, title, options)
+
+    async def fill(self, form: Form) -> dict[str, str] | None:
+        return await asking.fill(self, form)
+
     def show_error(self, message: str, *, title: str = "Error") -> None:
         """Tell the user something went wrong, in words, without stopping anything."""
         self.notify(message, title=title, severity="error", timeout=8, markup=False)
@@ -679,7 +690,7 @@ class BwConsoleApp(App[None]):
 
     def action_bxml_demo(self) -> None:
         """Make a number's calls come to the BXML responder (creating its application)."""
-        from bwconsole.tui.bxml_demo import use_bxml_demo
+        from bwconsole.tui.actions.bxml_demo import use_bxml_demo
 
         run_guarded(self, use_bxml_demo(self), group="bxml-demo", exclusive=True)
 

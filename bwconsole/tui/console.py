@@ -2,7 +2,8 @@
 
 Panes, screens, actions and the command palette reach the running console only
 through this protocol, never by importing `tui/app.py`: method calls go down
-(ask for the API client, make a request, show an error, bring a pane forward),
+(ask for the API client, make a request, ask the user, show an error, bring a
+pane forward),
 and what happens in a widget goes up as a Textual `Message`. That keeps the
 dependency one way (the app knows its parts, the parts know only this seam),
 and lets an action be tested against a small fake that implements it.
@@ -14,7 +15,7 @@ hands itself to a part (`BxmlResponder(self)`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.tui.backend import Backend
     from bwconsole.tui.bxml_responder import BxmlResponder
+    from bwconsole.tui.forms import Form
     from bwconsole.tui.keys import KeyEntry
     from bwconsole.tui.widgets.pane import Pane
 
@@ -89,6 +91,19 @@ class Console(Protocol):
         markup: bool = True,
     ) -> None:
         """A toast (plain text; control characters are made visible)."""
+        ...
+
+    async def confirm(self, question: str, *, title: str = "Are you sure?") -> bool:
+        """Ask a yes/no question before something that cannot be undone (in a worker)."""
+        ...
+
+    async def choose(self, title: str, options: Sequence[tuple[str, str]]) -> str | None:
+        """Ask for one of `options` ((value, what the user reads) pairs): the value
+        picked, or None when the user cancelled (in a worker)."""
+        ...
+
+    async def fill(self, form: Form) -> dict[str, str] | None:
+        """Ask for a form's values: {field name: text}, or None when cancelled (in a worker)."""
         ...
 
     async def push_screen_wait(self, screen: Screen[T], *, mode: str | None = None) -> T:

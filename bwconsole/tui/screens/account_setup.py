@@ -35,10 +35,10 @@ from bwconsole.config import (
     load_config,
     save_config,
 )
+from bwconsole.tui.forms import Field
 from bwconsole.tui.safe_text import visible
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import (
-    Field,
     field_error,
     field_input,
     field_problems,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.validation import ValidationResult, Validator
 
-from bwconsole.tui.screens.form import Field
+from bwconsole.tui.forms import Field
 from bwconsole.tui.validators import Required, Url
 
 if TYPE_CHECKING:

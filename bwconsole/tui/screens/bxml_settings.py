@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from textual.validation import ValidationResult, Validator
 
 from bwconsole.tui.bxml_responder import BxmlSettings
-from bwconsole.tui.screens.call_form import Choice, ChoiceFormScreen
-from bwconsole.tui.screens.form import Field
+from bwconsole.tui.forms import Choice, Field
+from bwconsole.tui.screens.call_form import ChoiceFormScreen
 from bwconsole.tui.validators import E164, Required
 
 __all__ = ["BxmlSettingsScreen", "settings_from_form", "strip_userinfo"]

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from bwconsole.tui.safe_text import markup, visible
-from bwconsole.tui.screens.call_form import DtmfString
+from bwconsole.tui.validators import DtmfString
 from bwconsole.tui.widgets.dtmf_keypad import DtmfKeypad
 from bwconsole.tui.workers import run_guarded
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bwconsole.api import ApiError
-from bwconsole.tui.screens import conference_forms as forms
+from bwconsole.tui.actions import conference_forms as forms
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -57,7 +57,7 @@ class Recruiter:
             default_from: The number offered as caller id (the conference's).
             relay_url: Where the call's events go; None means no answer event will come.
         """
-        values = await self.app.push_screen_wait(forms.dial_form(conference_id, default_from))
+        values = await self.app.fill(forms.dial_form(conference_id, default_from))
         if values is None:
             return
         to = values["to"]

@@ -13,7 +13,7 @@ import re
 
 from textual.validation import ValidationResult, Validator
 
-from bwconsole.tui.screens.form import Field
+from bwconsole.tui.forms import Field
 from bwconsole.tui.validators import E164, Required
 
 __all__ = [

@@ -4,27 +4,27 @@ Every console action that needs input (dial, send a message, order a number…)
 pushes a `FormScreen` and gets back the values, or None when cancelled:
 
     values = await app.push_screen_wait(FormScreen("Dial", [Field("to", "To", (Required(), E164()))]))
+
+The fields are plain data (`bwconsole.tui.forms`); flows ask through `Console.fill`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.validation import Validator
 from textual.widgets import Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
+from bwconsole.tui.forms import Field
 from bwconsole.tui.safe_text import markup, plain, visible
 from bwconsole.tui.validators import Required, normalised
 
 __all__ = [
-    "Field",
     "FormScreen",
     "field_error",
     "field_input",
@@ -32,27 +32,6 @@ __all__ = [
     "first_to_fill",
     "show_problems",
 ]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a form.
-
-    Attributes:
-        name: Key of the value in the result.
-        label: What the user reads above the input.
-        validators: Checks run on submit; their failures are shown in words.
-        value: Pre-filled text.
-        placeholder: Hint shown while empty.
-        password: Hide what is typed.
-    """
-
-    name: str
-    label: str
-    validators: Sequence[Validator] = ()
-    value: str = ""
-    placeholder: str = ""
-    password: bool = False
 
 
 def field_input(field: Field, *, compact: bool = False) -> Input:

@@ -10,8 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 
+from bwconsole.tui.forms import Field
 from bwconsole.tui.safe_text import markup, visible
-from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.validators import Required
 
 __all__ = [

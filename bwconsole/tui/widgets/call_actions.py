@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from bwconsole.tui.screens.call_dialogs import (
+from bwconsole.tui.actions.call_forms import (
     dial_form,
     gather_form,
     play_form,
@@ -21,7 +21,6 @@ from bwconsole.tui.screens.call_dialogs import (
     transfer_form,
 )
 from bwconsole.tui.screens.call_keypad import KeypadScreen
-from bwconsole.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
@@ -156,7 +155,7 @@ class CallActions:
                 severity="warning",
             )
             return
-        values = await pane.app.push_screen_wait(dial_form(sources, caller=caller, to=to))
+        values = await self.console.fill(dial_form(sources, caller=caller, to=to))
         if values is None:
             return
         conference = values["conference"] or None
@@ -198,7 +197,7 @@ class CallActions:
         """End a call, after a yes."""
         row = self.pane.model.get(call_id) or {}
         question = f"Hang up the call {row.get('from')} -> {row.get('to')}?"
-        if not await self.pane.app.push_screen_wait(ConfirmScreen(question, title="Hang up")):
+        if not await self.console.confirm(question, title="Hang up"):
             return
         if await self._request(self.client.calls.hang_up(call_id)):
             self.pane.note(call_id, "hang-up requested")
@@ -206,7 +205,7 @@ class CallActions:
     async def transfer(self, call_id: str) -> None:
         """Blind-transfer a call (caller id and whisper optional); the new leg gets a row."""
         pane = self.pane
-        values = await pane.app.push_screen_wait(transfer_form())
+        values = await self.console.fill(transfer_form())
         if values is None:
             return
         whisper = {"sentence": values["whisper"]} if values["whisper"] else None
@@ -267,7 +266,7 @@ class CallActions:
 
     async def speak(self, call_id: str) -> None:
         """Speak a sentence into a call."""
-        values = await self.pane.app.push_screen_wait(speak_form())
+        values = await self.console.fill(speak_form())
         if values is None:
             return
         if await self._request(self.client.calls.play_audio(call_id, sentence=values["sentence"])):
@@ -278,7 +277,7 @@ class CallActions:
         """Play an audio URL or one of the account's media files into a call."""
         files = await self.console.call_api(self.client.media.list().collect()) or []
         media = [(f.media_name or "?", f.content) for f in files if f.content]
-        values = await self.pane.app.push_screen_wait(play_form(media))
+        values = await self.console.fill(play_form(media))
         if values is None:
             return
         url = values["url"] or values["media"]
@@ -316,7 +315,7 @@ class CallActions:
 
     async def gather(self, call_id: str) -> None:
         """Start collecting digits on a call (the gather event shows them)."""
-        values = await self.pane.app.push_screen_wait(gather_form())
+        values = await self.console.fill(gather_form())
         if values is None:
             return
         max_digits = int(values["max_digits"]) if values["max_digits"] else None

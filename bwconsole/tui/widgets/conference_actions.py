@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bwconsole.tui.screens import conference_forms as forms
-from bwconsole.tui.screens.confirm import ConfirmScreen
+from bwconsole.tui.actions import conference_forms as forms
 from bwconsole.tui.widgets.call_actions import FINAL_STATES
 from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.workers import run_guarded
@@ -67,7 +66,7 @@ class ConferenceActions:
     async def _create(self) -> None:
         pane = self.pane
         number = await self.console.call_api(self._first_number())
-        values = await pane.app.push_screen_wait(forms.create_form(number or ""))
+        values = await self.console.fill(forms.create_form(number or ""))
         if values is None:
             return
         conference_id = await self.console.call_api(
@@ -158,7 +157,7 @@ class ConferenceActions:
         label = f"member {member_id}" if member_id else f"everyone in {conference_id}"
 
         async def ask() -> None:
-            values = await pane.app.push_screen_wait(form(label))
+            values = await self.console.fill(form(label))
             if values is None:
                 return
             sentence, url = values.get("sentence"), values.get("url")
@@ -182,7 +181,7 @@ class ConferenceActions:
 
     async def _end(self, conference_id: str) -> None:
         question = f"End conference {conference_id}? Every member is removed from it."
-        if not await self.pane.app.push_screen_wait(ConfirmScreen(question)):
+        if not await self.console.confirm(question):
             return
         members = self.pane.members.get(conference_id, {}).values()
         calls = [str(m["call"]) for m in members if m.get("state") == "active" and m.get("call")]
@@ -214,7 +213,7 @@ class ConferenceActions:
             f"{'are' if len(up) > 1 else 'is'} still up: leaving a conference does not "
             "end a call. Hang up?"
         )
-        if not await self.pane.app.push_screen_wait(ConfirmScreen(question, title="Hang up")):
+        if not await self.console.confirm(question, title="Hang up"):
             return
         for call_id in up:
             if await self.console.call_api(_succeeded(self.client.calls.hang_up(call_id))):
@@ -251,7 +250,7 @@ class ConferenceActions:
 
     async def _remove(self, conference_id: str, member_id: str, call_id: str) -> None:
         question = f"Remove member {member_id} from conference {conference_id}?"
-        if not await self.pane.app.push_screen_wait(ConfirmScreen(question)):
+        if not await self.console.confirm(question):
             return
         remove = self.client.conferences.update_member(conference_id, member_id, state="completed")
         if await self.console.call_api(_succeeded(remove)) is None:

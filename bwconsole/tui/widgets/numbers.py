@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.tui.formatting import date_time
+from bwconsole.tui.forms import Field
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.phone import national, remember_account_number
 from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
 from bwconsole.tui.screens.applications import ApplicationsScreen
 from bwconsole.tui.screens.confirm import ConfirmScreen
-from bwconsole.tui.screens.form import Field, FormScreen
+from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.screens.number_search import NumberSearchScreen
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.workers import run_guarded

@@ -10,17 +10,26 @@ account's numbers to it — the toll-free line on the sandbox, else the last num
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bwconsole.tui.widgets.numbers import NumbersPane
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from bwconsole.api import Application, PhoneNumber
     from bwconsole.tui.console import Console
 
-__all__ = ["BXML_DEMO_NAME", "use_bxml_demo"]
+__all__ = ["BXML_DEMO_NAME", "NumberRows", "use_bxml_demo"]
 
 BXML_DEMO_NAME = "bwconsole demo (BXML)"
+
+
+@runtime_checkable
+class NumberRows(Protocol):
+    """What the demo shows its change on: the Numbers pane's rows and application names."""
+
+    application_names: dict[str, str]
+
+    def put(self, number: PhoneNumber) -> None:
+        """Add or refresh a number's row."""
+        ...
 
 
 async def use_bxml_demo(app: Console) -> str | None:
@@ -64,7 +73,7 @@ async def use_bxml_demo(app: Console) -> str | None:
         return None
     pane = app.pane("numbers")
     fresh = await app.call_api(client.phone_numbers.get(number.id))
-    if isinstance(pane, NumbersPane) and fresh is not None:
+    if isinstance(pane, NumberRows) and fresh is not None:
         pane.application_names[app_id] = BXML_DEMO_NAME
         pane.put(fresh)
     app.notify(

@@ -2,7 +2,7 @@
 
 The console's side of `bwconsole config point-callbacks` / `restore-callbacks`:
 the plan, the backup of the replaced URLs and the update all come from
-`bwconsole.callback_setup`; this module only asks. It always shows the
+`bwconsole.callback_setup`; this module only asks (through the `Console`). It always shows the
 current URLs and what they would become (`CallbackPlan.describe()`) and asks
 before changing anything, so no URL is ever overwritten without the user
 seeing it first.
@@ -28,8 +28,6 @@ from bwconsole.callback_setup import (
     relay_callback_url,
     saved_applications,
 )
-from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
-from bwconsole.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from bwconsole.config import Profile
@@ -83,7 +81,7 @@ async def point_callbacks(app: Console) -> None:
         f"{restore_key} (restore callbacks) puts them back.\n"
         "Point these URLs at the relay?"
     )
-    if not await app.push_screen_wait(ConfirmScreen(question, title="Point callbacks")):
+    if not await app.confirm(question, title="Point callbacks"):
         app.notify("Callback URLs left unchanged.", title=TITLE)
         return
     if await _apply(app, plan):
@@ -126,7 +124,7 @@ async def restore_callbacks(app: Console) -> None:
         app.notify(f"{plan.describe()}\nThe saved URLs are already in place.", title=TITLE)
         return
     question = f"{plan.describe()}\n\nPut the saved URLs back?"
-    if not await app.push_screen_wait(ConfirmScreen(question, title="Restore callbacks")):
+    if not await app.confirm(question, title="Restore callbacks"):
         app.notify("Callback URLs left unchanged.", title=TITLE)
         return
     if await _apply(app, plan):
@@ -164,8 +162,7 @@ async def _pick(app: Console, title: str, names: dict[str, str]) -> str | None:
     """The chosen application id: the only one as is, else the user's pick (None: cancelled)."""
     if len(names) == 1:
         return next(iter(names))
-    picker = ApplicationPickerScreen(title, list(names.items()), offer_none=False)
-    return await app.push_screen_wait(picker)
+    return await app.choose(title, list(names.items()))
 
 
 async def _carefully(app: Console, request: Awaitable[T]) -> T | None:

@@ -1,23 +1,23 @@
 """The forms behind the Calls pane's actions, each with the checks the v1 API applies.
 
-Built here so the pane reads as "ask, then call the API", and so each form's
-fields and limits (sentence length, digit counts) sit in one place.
+Plain `Form`s built here, so a flow reads as "ask, then call the API", and so each
+form's fields and limits (sentence length, digit counts) sit in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bwconsole.tui.screens.call_form import (
+from bwconsole.tui.forms import Choice, Field, Form
+from bwconsole.tui.validators import (
     CallerId,
-    Choice,
-    ChoiceFormScreen,
     Destination,
+    IntRange,
     MaxLength,
     Pattern,
+    Required,
+    Url,
 )
-from bwconsole.tui.screens.form import Field, FormScreen
-from bwconsole.tui.validators import IntRange, Required, Url
 
 __all__ = [
     "dial_form",
@@ -32,17 +32,15 @@ SENTENCE_LIMIT = 1000
 """The API's longest sentence (`/audio` and whisper audio)."""
 
 
-def dial_form(
-    sources: Sequence[tuple[str, str]], *, caller: str | None, to: str
-) -> ChoiceFormScreen:
+def dial_form(sources: Sequence[tuple[str, str]], *, caller: str | None, to: str) -> Form:
     """Dial: from one of `sources` ((label, number or SIP URI) pairs) to a number or SIP URI."""
     chosen = caller if caller in {value for _, value in sources} else None
     if chosen is None and sources:
         chosen = sources[0][1]
-    return ChoiceFormScreen(
+    return Form(
         "Dial",
-        [Choice("from", "From (an owned number or SIP endpoint)", sources, chosen, False)],
-        [
+        choices=[Choice("from", "From (an owned number or SIP endpoint)", sources, chosen, False)],
+        fields=[
             Field(
                 "to",
                 "To (E.164 number or sip: URI)",
@@ -60,9 +58,9 @@ def dial_form(
     )
 
 
-def transfer_form() -> FormScreen:
+def transfer_form() -> Form:
     """Blind transfer: where to, as whom, and what the new party hears first."""
-    return FormScreen(
+    return Form(
         "Transfer",
         [
             Field("to", "Transfer to (E.164 number or sip: URI)", (Required(), Destination())),
@@ -80,9 +78,9 @@ def transfer_form() -> FormScreen:
     )
 
 
-def speak_form() -> FormScreen:
+def speak_form() -> Form:
     """A sentence to speak into the call."""
-    return FormScreen(
+    return Form(
         "Speak",
         [Field("sentence", "Sentence", (Required(), MaxLength(SENTENCE_LIMIT)))],
     )
@@ -108,19 +106,19 @@ def playable(media: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     ]
 
 
-def play_form(media: Sequence[tuple[str, str]]) -> ChoiceFormScreen:
+def play_form(media: Sequence[tuple[str, str]]) -> Form:
     """Play a file: one of the account's `media` ((name, URL) pairs) or any audio URL."""
-    return ChoiceFormScreen(
+    return Form(
         "Play audio",
-        [Choice("media", "Media file of the account", playable(media))],
-        [Field("url", "…or an audio URL (WAV or MP3)", (Url(),))],
+        choices=[Choice("media", "Media file of the account", playable(media))],
+        fields=[Field("url", "…or an audio URL (WAV or MP3)", (Url(),))],
         check=_one_source,
     )
 
 
-def gather_form() -> FormScreen:
+def gather_form() -> Form:
     """Gather: how many digits, which digit ends it, how long to wait between digits."""
-    return FormScreen(
+    return Form(
         "Gather digits",
         [
             Field("max_digits", "At most this many digits (1-30)", (IntRange(1, 30),), value="30"),
