@@ -7,7 +7,7 @@ The file lives in platformdirs' user config dir for `bwconsole` (or in
     theme = "dark"
 
     [keymap]
-    dial = "d"
+    call-dial = "d,ctrl+d"
 
     [profiles.work]
     user_id = "u-abc123"
