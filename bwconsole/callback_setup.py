@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import tomli_w
 
@@ -112,17 +112,13 @@ def relay_callback_url(profile: Profile, ingress: tuple[str, str] | None = None)
     Raises:
         CallbackSetupError: the profile has no relay URL or channel.
     """
-    if not profile.relay_url or not profile.relay_channel:
+    urls = profile.relay_urls(ingress)
+    if urls is None:
         raise CallbackSetupError(
             f"profile {profile.name!r} has no relay URL and channel; "
             f"add them with: bwconsole config add {profile.name} --replace"
         )
-    url = f"{profile.relay_url.rstrip('/')}/callbacks/{quote(profile.relay_channel, safe='')}"
-    if ingress is None:
-        return url
-    parts = urlsplit(url)
-    userinfo = f"{quote(ingress[0], safe='')}:{quote(ingress[1], safe='')}"
-    return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
+    return urls.callbacks
 
 
 def points_at_relay(url: str | None, profile: Profile) -> bool:
@@ -130,12 +126,11 @@ def points_at_relay(url: str | None, profile: Profile) -> bool:
 
     User info (ingress credentials) and a trailing slash are ignored.
     """
-    if not url or not profile.relay_url or not profile.relay_channel:
+    urls = profile.relay_urls()
+    if not url or urls is None:
         return False
-    base = _strip_userinfo(profile.relay_url).rstrip("/")
-    channel = quote(profile.relay_channel, safe="")
     given = _strip_userinfo(url).rstrip("/")
-    return given in (f"{base}/callbacks/{channel}", f"{base}/bxml/{channel}")
+    return given in (_strip_userinfo(urls.callbacks), _strip_userinfo(urls.bxml))
 
 
 def display_url(url: str | None) -> str:

@@ -26,6 +26,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 
 from bwconsole.config import Profile, mask
+from bwconsole.relay_urls import relay_urls
 
 __all__ = ["CheckResult", "check_api", "check_profile", "check_relay"]
 
@@ -115,7 +116,7 @@ async def check_relay(profile: Profile, *, time_limit: float = DEFAULT_TIME_LIMI
         return fail("no relay URL configured")
     if not profile.relay_channel:
         return fail("no relay channel configured")
-    url = _events_url(profile.relay_url, profile.relay_channel)
+    url = relay_urls(profile.relay_url, profile.relay_channel).events
     host = urlsplit(profile.relay_url).netloc or profile.relay_url
     headers = {"Authorization": f"Bearer {profile.relay_token}"} if profile.relay_token else {}
     try:
@@ -144,16 +145,6 @@ async def check_relay(profile: Profile, *, time_limit: float = DEFAULT_TIME_LIMI
     return CheckResult(
         "relay", True, f"{host} accepted the token for channel {profile.relay_channel}"
     )
-
-
-def _events_url(relay_url: str, channel: str) -> str:
-    """The websocket URL of a channel's event stream, from the relay's http(s) base URL."""
-    base = relay_url.rstrip("/")
-    if base.startswith("https://"):
-        base = "wss://" + base.removeprefix("https://")
-    elif base.startswith("http://"):
-        base = "ws://" + base.removeprefix("http://")
-    return f"{base}/events/{quote(channel, safe='')}"
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

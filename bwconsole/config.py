@@ -41,6 +41,8 @@ from bwconsole.config_values import (
     mask,
     mask_url,
 )
+from bwconsole.relay_urls import RelayUrls, relay_urls
+from bwconsole.toml_lines import line_of
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -127,6 +129,17 @@ class Profile:
     def is_complete(self) -> bool:
         """True when the profile holds everything an API call needs."""
         return all((self.user_id, self.api_token, self.api_secret, self.api_url))
+
+    def relay_urls(self, ingress: tuple[str, str] | None = None) -> RelayUrls | None:
+        """This profile's channel on its relay (`bwconsole.relay_urls`), None without a relay.
+
+        Args:
+            ingress: `(user, password)` the relay's ingress wants, as user info of
+                the ingress URLs.
+        """
+        if not self.relay_url or not self.relay_channel:
+            return None
+        return relay_urls(self.relay_url, self.relay_channel, ingress)
 
     def masked(self) -> dict[str, str]:
         """Every field as display text, secrets masked and unset fields as ""."""
@@ -297,7 +310,7 @@ def _from_data(data: dict[str, Any], path: Path, text: str) -> Config:
     """Validate the parsed TOML and build a Config, naming the line of any bad value."""
 
     def bad(keys: tuple[str, ...], expected: str) -> ConfigError:
-        line = _line_of(text, keys)
+        line = line_of(text, keys)
         where = f"{path}:{line}" if line else str(path)
         return ConfigError(f"{where}: {'.'.join(keys)} must be {expected}")
 
@@ -322,7 +335,7 @@ def _from_data(data: dict[str, Any], path: Path, text: str) -> Config:
         if not isinstance(table, dict):
             raise bad(("profiles", name), "a table")
         if problem := check_profile_name(name):
-            line = _line_of(text, ("profiles", name))
+            line = line_of(text, ("profiles", name))
             raise ConfigError(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
         values = dict(table)
         fields: dict[str, Any] = {}
@@ -342,7 +355,7 @@ def _from_data(data: dict[str, Any], path: Path, text: str) -> Config:
         profiles[name] = Profile(name=name, extra=values, **fields)
 
     if active is not None and active not in profiles:
-        line = _line_of(text, ("active",))
+        line = line_of(text, ("active",))
         where = f"{path}:{line}" if line else str(path)
         raise ConfigError(f"{where}: active profile {active!r} is not defined")
     return Config(
@@ -377,37 +390,6 @@ def _to_data(config: Config) -> dict[str, Any]:
 
 
 _AT_LINE = re.compile(r"(.*) \(at line (\d+), column (\d+)\)", re.DOTALL)
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
-
-
-def _line_of(text: str, keys: tuple[str, ...]) -> int | None:
-    """Best-effort 1-based line of `keys` (e.g. profiles.work.user_id) in the TOML text.
-
-    tomllib reports positions only for syntax errors, so for a well-formed file with a
-    wrong value this finds the `key =` line under the matching `[table]` header; for
-    a table it finds the header. Forms it does not follow (inline tables, dotted
-    keys) give None and the message names the key path instead.
-    """
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            table = tuple(_unquote(part) for part in header.group(1).split("."))
-            if table == keys:
-                return number
-            continue
-        key = _KEY.match(line)
-        if key and table + (_unquote(key.group(1)),) == keys:
-            return number
-    return None
-
-
-def _unquote(part: str) -> str:
-    part = part.strip()
-    if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
-        return part[1:-1]
-    return part
 
 
 def _reason(exc: BaseException) -> str:

@@ -41,6 +41,7 @@ from bwconsole.callback_setup import (
 from bwconsole.config import ConfigError, Profile, config_path, load_config, resolve_profile
 from bwconsole.files import readable_by_others
 from bwconsole.logs import log_path
+from bwconsole.relay_urls import relay_urls
 
 __all__ = [
     "ROUND_TRIP_EVENT_TYPE",
@@ -252,8 +253,6 @@ async def check_round_trip(
     from websockets.asyncio.client import connect
     from websockets.exceptions import WebSocketException
 
-    from bwconsole.checks import _events_url
-
     assert profile.relay_url and profile.relay_channel
     nonce = secrets.token_hex(8)
     target = relay_callback_url(profile)
@@ -262,7 +261,7 @@ async def check_round_trip(
     try:
         async with asyncio.timeout(time_limit):
             async with connect(
-                _events_url(profile.relay_url, profile.relay_channel) + "?requests=0",
+                relay_urls(profile.relay_url, profile.relay_channel).events + "?requests=0",
                 additional_headers=headers,
                 close_timeout=1,
             ) as ws:

@@ -44,6 +44,7 @@ from bwconsole.config import Profile
 from bwconsole.relay.app import create_app as create_relay_app
 from bwconsole.relay.app import server_options
 from bwconsole.relay.sqlite_store import SqliteStore
+from bwconsole.relay_urls import relay_urls
 from bwconsole.sandbox.app import create_app as create_sandbox_app
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.seed import seed, seed_voice
@@ -117,13 +118,13 @@ class Embedded:
     def callbacks_url(self) -> str:
         """Where the demo application's callbacks go: `{relay_url}/callbacks/sandbox`,
         with the ingress credential as user info."""
-        return _with_userinfo(f"{self.relay_url}/callbacks/{CHANNEL}", self.ingress)
+        return relay_urls(self.relay_url, CHANNEL, self.ingress).callbacks
 
     @property
     def bxml_url(self) -> str:
         """The relay's BXML ingress for this channel: `{relay_url}/bxml/sandbox`, with
         the ingress credential as user info."""
-        return _with_userinfo(f"{self.relay_url}/bxml/{CHANNEL}", self.ingress)
+        return relay_urls(self.relay_url, CHANNEL, self.ingress).bxml
 
     @property
     def live_state_dir(self) -> Path:
@@ -176,13 +177,13 @@ async def _running(data_dir: Path, fresh: bool, time_scale: float) -> AsyncItera
     api = _server(create_sandbox_app(sandbox), ports.get("sandbox", 0))
     sandbox.base_url = api.url
 
-    callbacks_url = _with_userinfo(f"{relay.url}/callbacks/{CHANNEL}", ingress)
+    urls = relay_urls(relay.url, CHANNEL, ingress)
     seeded: dict[str, Any] = {"seeded": False}
     if first_start:
-        seeded = seed(sandbox, relay_url=callbacks_url)
+        seeded = seed(sandbox, relay_url=urls.callbacks)
     if seeded["seeded"]:
         seeded |= seed_voice(sandbox, seeded["numbers"])
-    _repoint_applications(sandbox, _with_userinfo(relay.url, ingress))
+    _repoint_applications(sandbox, urls.base)
 
     creds = sandbox.credentials
     env = Embedded(
@@ -259,12 +260,6 @@ def _server(app: Any, port: int, **options: Any) -> BackgroundServer:
         with contextlib.suppress(OSError):
             return BackgroundServer(app, port=port, **options)
     return BackgroundServer(app, **options)
-
-
-def _with_userinfo(url: str, ingress: tuple[str, str]) -> str:
-    """`url` with `user:password@` before its host (both hex, so nothing to quote)."""
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{ingress[0]}:{ingress[1]}@{rest}"
 
 
 def _repoint_applications(sandbox: Sandbox, relay_url: str) -> None:
@@ -346,7 +341,7 @@ class RunningSandbox:
     @property
     def bxml_url(self) -> str:
         """The relay's BXML ingress for the channel, with the ingress credential."""
-        return _with_userinfo(f"{self.relay_url}/bxml/{self.channel}", self.ingress)
+        return relay_urls(self.relay_url, self.channel, self.ingress).bxml
 
 
 def running_sandbox(data_dir: Path) -> RunningSandbox | None:

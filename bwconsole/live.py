@@ -36,6 +36,7 @@ from bwconsole.live_frames import (
     event_from_frame,
     forwarded_from_frame,
 )
+from bwconsole.relay_urls import relay_urls
 
 __all__ = [
     "BxmlRequest",
@@ -237,7 +238,7 @@ class LiveClient:
             query += "&requests=0"
         if self._forwarder:
             query += "&role=forwarder"
-        return f"{self.url}/events/{quote(self.channel)}?{query}"
+        return f"{relay_urls(self.url, self.channel).events}?{query}"
 
     async def _follow(self, ws: ClientConnection) -> None:
         acker = asyncio.create_task(self._ack_loop(ws))

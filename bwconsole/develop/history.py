@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from bwconsole.live import LiveEvent, event_from_frame
+from bwconsole.relay_urls import relay_urls
 
 __all__ = ["HistoryError", "read_events"]
 
@@ -28,11 +28,6 @@ class HistoryError(Exception):
     def __init__(self, message: str, *, refused: bool = False) -> None:
         super().__init__(message)
         self.refused = refused
-
-
-def _ws(url: str) -> str:
-    url = url.rstrip("/")
-    return "ws" + url[len("http") :] if url.startswith("http") else url
 
 
 async def read_events(
@@ -73,7 +68,7 @@ async def _read(
     url: str, channel: str, token: str, after: int | None, until: int | None, newest: int
 ) -> tuple[list[LiveEvent], int]:
     headers = {"Authorization": f"Bearer {token}"}
-    base = f"{_ws(url)}/events/{quote(channel)}"
+    base = relay_urls(url, channel).events
     if after is None:  # where does the channel end? (live only: nothing is replayed)
         async with connect(f"{base}?requests=0", additional_headers=headers) as ws:
             last = int(_first_ping(await ws.recv()).get("last_seq") or 0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bwconsole.config import ConfigError, load_config, resolve_profile
+from bwconsole.relay_urls import relay_urls
 
 __all__ = [
     "RelayTarget",
@@ -44,7 +45,7 @@ class RelayTarget:
     @property
     def bxml_door(self) -> str:
         """`bxml_url`, or the door without credentials."""
-        return self.bxml_url or f"{self.url.rstrip('/')}/bxml/{self.channel}"
+        return self.bxml_url or relay_urls(self.url, self.channel).bxml
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:

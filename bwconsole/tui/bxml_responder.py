@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import tomli_w
 
 from bwconsole.bxml import BxmlError, parse
+from bwconsole.relay_urls import relay_urls
 from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
 
 if TYPE_CHECKING:
@@ -257,12 +258,8 @@ class BxmlResponder:
         )
         if not relay or not channel:
             return None
-        url = f"{str(relay).rstrip('/')}/bxml/{channel}"
         ingress = getattr(backend, "ingress", None)
-        if ingress:
-            scheme, _, rest = url.partition("://")
-            url = f"{scheme}://{ingress[0]}:{ingress[1]}@{rest}"
-        return url
+        return relay_urls(str(relay), str(channel), ingress or None).bxml
 
     def _files(self) -> list[Path]:
         try:
