@@ -267,10 +267,10 @@ def _repoint_applications(sandbox: Sandbox, relay_url: str) -> None:
     ingress credential) to this run's (`relay_url` holds the credential): the
     applications', and those of the calls a restart cut off and of conferences still
     open, whose last events (their hangup, the members leaving) are about to go out."""
-    from bwconsole.sandbox.voice.engine import engine_for
+    from bwconsole.sandbox.voice.engine import CallEngine
 
     _repoint(sandbox, "applications", _APPLICATION_URL_FIELDS, relay_url)
-    cut_off = set(engine_for(sandbox).interrupted)
+    cut_off = set(sandbox.service(CallEngine).interrupted)
     _repoint(sandbox, "calls", _OWN_URL_FIELDS, relay_url, lambda r: r["id"] in cut_off)
     _repoint(
         sandbox, "conferences", _OWN_URL_FIELDS, relay_url, lambda r: r["state"] != "completed"

@@ -18,7 +18,7 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.voice.bxml_checks import MAX_REDIRECTS
 from bwconsole.sandbox.voice.contract import CRASH_CAUSE
 from bwconsole.sandbox.voice.dialing import MAX_TREE_LEGS, TREE_CAUSE
-from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.servers import BackgroundServer, serving
 from tests.test_sandbox_callback_sender import endless, rss_bytes
 from tests.voice_helpers import (
@@ -115,7 +115,7 @@ async def test_a_failing_call_task_is_logged_recorded_and_ends_the_call(
         await asyncio.sleep(0)
         raise OverflowError("a bug in the sandbox")
 
-    engine_for(sandbox_of(sandbox_server)).spawn(call_id, broken())
+    sandbox_of(sandbox_server).service(CallEngine).spawn(call_id, broken())
     await wait_state(sandbox_http, call_id, ("completed",))
     assert await hangup_cause(sandbox_http, call_id) == CRASH_CAUSE
     [error] = [e for e in await errors(sandbox_http) if e["code"] == "internal-error"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.servers import BackgroundServer
 from tests.conftest import CallbackReceiver
 
@@ -117,7 +117,7 @@ async def test_a_finished_call_keeps_its_events_but_no_live_state(
         body = {"from": sender, "to": "+15554010000", "callbackUrl": callback_receiver.url}
         calls.append((await sandbox_http.post(f"{user}/calls", json=body)).headers["location"])
     await callback_receiver.wait_for(lambda e: sum(x["eventType"] == "hangup" for x in e) == 2)
-    engine = engine_for(sandbox_server.sandbox)  # type: ignore[attr-defined]
+    engine = sandbox_server.sandbox.service(CallEngine)  # type: ignore[attr-defined]
     for location in calls:
         call_id = location.rsplit("/", 1)[1]
         assert call_id not in engine._live  # memory does not grow with every call made

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bwconsole.sandbox.core import Sandbox
-from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.servers import BackgroundServer
 from tests.voice_helpers import (
     OUR_NUMBER,
@@ -254,7 +254,7 @@ async def test_calls_cut_by_a_restart_end_cleanly(tmp_path: Path) -> None:
     await first.aclose()
     second = Sandbox(state_file=state, seed=3)
     try:
-        engine = engine_for(second)
+        engine = second.service(CallEngine)
         call = engine.get_call("c-up")
         assert call["state"] == "completed" and call["endTime"]
         assert second.collection("recordings").get("r-1") == {"id": "r-1", "state": "error"}

@@ -6,7 +6,11 @@ import httpx
 import pytest
 
 from bwconsole.sandbox.account import charge
-from bwconsole.sandbox.core import DEFAULT_USER_ID
+from bwconsole.sandbox.app import create_app
+from bwconsole.sandbox.bridges import Bridges
+from bwconsole.sandbox.conferences import Conferences
+from bwconsole.sandbox.core import DEFAULT_USER_ID, Sandbox
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.servers import BackgroundServer
 
 
@@ -94,3 +98,17 @@ async def test_a_sandbox_bug_still_answers_a_json_error_body(
     assert response.status_code == 500
     assert response.headers["content-type"].startswith("application/json")
     assert set(response.json()) == {"category", "code", "message", "details"}
+
+
+async def test_each_sandbox_has_one_of_each_service_shared_by_its_routes() -> None:
+    first, second = Sandbox(), Sandbox()
+    try:
+        create_app(first)  # the routes take their services from the sandbox
+        engine = first.service(CallEngine)
+        assert first.service(Conferences).engine is engine
+        assert first.service(Bridges).engine is engine
+        assert first.service(CallEngine) is engine
+        assert second.service(CallEngine) is not engine
+    finally:
+        await first.aclose()
+        await second.aclose()

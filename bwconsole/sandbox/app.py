@@ -22,9 +22,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bwconsole.sandbox import ratelimit
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault
+from bwconsole.sandbox.ratelimit import Limiter
 
 #: Route modules, in the order their routes are matched.
 RESOURCE_MODULES = (
@@ -113,7 +113,7 @@ def guarded(sandbox: Sandbox, endpoint: Endpoint) -> Endpoint:
         check_credentials(sandbox, request)
         sandbox.base_url = str(request.base_url).rstrip("/")
         if sandbox.rate_limits:
-            await ratelimit.check(sandbox, request)
+            await sandbox.service(Limiter).check(request)
         return await endpoint(request)
 
     return wrapper

@@ -9,7 +9,6 @@ calls whenever it is read and whenever one of its calls ends.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from starlette.requests import Request
@@ -21,10 +20,10 @@ from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, parse_audio
 from bwconsole.sandbox.voice.contract import FINAL_STATES
-from bwconsole.sandbox.voice.engine import CallEngine, engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.sandbox.web import created, ok, paged, read_body
 
-__all__ = ["MAX_CALLS", "Bridges", "bridges_for", "routes"]
+__all__ = ["MAX_CALLS", "Bridges", "routes"]
 
 #: Calls a bridge can hold (403 `bridge-callIds-overflow` beyond).
 MAX_CALLS = 2
@@ -39,7 +38,7 @@ def _invalid_state(bridge: Record) -> ApiFault:
 
 
 class Bridges:
-    """The bridges of one sandbox: validation, state and audio.
+    """The bridges of one sandbox (`sandbox.service(Bridges)`): validation, state and audio.
 
     Args:
         sandbox: the emulated account.
@@ -47,7 +46,7 @@ class Bridges:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.engine: CallEngine = engine_for(sandbox)
+        self.engine = sandbox.service(CallEngine)
         self.records = sandbox.collection("bridges")
         self.calls = sandbox.collection("calls")
         self.engine.on_call_ended(self._call_ended)
@@ -203,17 +202,6 @@ class Bridges:
             self.refresh(bridge)
 
 
-_BRIDGES: weakref.WeakKeyDictionary[Sandbox, Bridges] = weakref.WeakKeyDictionary()
-
-
-def bridges_for(sandbox: Sandbox) -> Bridges:
-    """The sandbox's bridges (one per sandbox, created on first use)."""
-    found = _BRIDGES.get(sandbox)
-    if found is None:
-        found = _BRIDGES[sandbox] = Bridges(sandbox)
-    return found
-
-
 def _call_ids(value: Any) -> list[str] | None:
     if value is None:
         return None
@@ -224,7 +212,7 @@ def _call_ids(value: Any) -> list[str] | None:
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
     """The bridge routes of ENDPOINTS.tsv."""
-    bridges = bridges_for(sandbox)
+    bridges = sandbox.service(Bridges)
 
     async def list_bridges(request: Request) -> Response:
         items = []

@@ -30,7 +30,7 @@ from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import public
 from bwconsole.sandbox.voice.contract import FINAL_STATES, FarEnd
 from bwconsole.sandbox.voice.dialing import arrive
-from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.sandbox.voice.farend import press
 from bwconsole.sandbox.web import E164, SIP_URI, created, number_param, ok, read_body
 
@@ -47,7 +47,7 @@ CAUSES = (
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    engine = engine_for(sandbox)
+    engine = sandbox.service(CallEngine)
 
     async def inject(request: Request) -> Response:
         check_credentials(sandbox, request)

@@ -21,7 +21,7 @@ from bwconsole.sandbox.voice import recording
 from bwconsole.sandbox.voice.audio import AudioRequest, parse_audio
 from bwconsole.sandbox.voice.contract import FINAL_STATES, RATE_PER_MINUTE, RecordOptions
 from bwconsole.sandbox.voice.dialing import dial, transfer
-from bwconsole.sandbox.voice.engine import CallEngine, engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.sandbox.voice.gather import Gather, start_rest_gather
 from bwconsole.sandbox.web import E164, SIP_URI, Body, created, ok, paged, read_body
 
@@ -90,7 +90,7 @@ def _recording_fields(body: Body) -> Record:
 class CallRoutes:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.engine: CallEngine = engine_for(sandbox)
+        self.engine = sandbox.service(CallEngine)
 
     def caller_allowed(self, number: str) -> bool:
         return self.engine.owned_number(number) is not None or (
@@ -329,4 +329,4 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
 
 async def startup(sandbox: Sandbox) -> None:
     """Tell the applications of calls a restart cut off that they ended (docs/sandbox.md)."""
-    engine_for(sandbox).announce_interrupted()
+    sandbox.service(CallEngine).announce_interrupted()

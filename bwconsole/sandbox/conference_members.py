@@ -13,12 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bwconsole.sandbox.conferences import (
-    MAX_MEMBERS,
-    Conferences,
-    conference_error,
-    conferences_for,
-)
+from bwconsole.sandbox.conferences import MAX_MEMBERS, Conferences, conference_error
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, validation
 from bwconsole.sandbox.store import Record, public
@@ -131,7 +126,7 @@ def play_member(
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
     """`/conferences/{conferenceId}/members[/{memberId}[/audio]]`."""
-    conferences = conferences_for(sandbox)
+    conferences = sandbox.service(Conferences)
 
     async def create(request: Request) -> Response:
         conference = conferences.get(request.path_params["conferenceId"])

@@ -11,7 +11,6 @@ go, in order, to the conference's own `callbackUrl`. Members live in the
 from __future__ import annotations
 
 import asyncio
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +23,7 @@ from bwconsole.sandbox.faults import ApiFault, not_found, validation
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio, audio_seconds, parse_audio
 from bwconsole.sandbox.voice.contract import FINAL_STATES
-from bwconsole.sandbox.voice.engine import CallEngine, engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.sandbox.web import (
     Body,
     callback_method,
@@ -41,7 +40,6 @@ __all__ = [
     "Conferences",
     "callback_settings",
     "conference_error",
-    "conferences_for",
     "routes",
 ]
 
@@ -88,7 +86,8 @@ class _Playing:
 
 
 class Conferences:
-    """The conferences and members of one sandbox: state, events and audio.
+    """The conferences and members of one sandbox (`sandbox.service(Conferences)`): state,
+    events and audio.
 
     Args:
         sandbox: the emulated account.
@@ -96,7 +95,7 @@ class Conferences:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.engine: CallEngine = engine_for(sandbox)
+        self.engine = sandbox.service(CallEngine)
         self.records = sandbox.collection("conferences")
         self.members = sandbox.collection("members")
         self.calls = sandbox.collection("calls")
@@ -331,20 +330,9 @@ class Conferences:
                     self.remove_member(conference, member)
 
 
-_CONFERENCES: weakref.WeakKeyDictionary[Sandbox, Conferences] = weakref.WeakKeyDictionary()
-
-
-def conferences_for(sandbox: Sandbox) -> Conferences:
-    """The sandbox's conferences (one per sandbox, created on first use)."""
-    found = _CONFERENCES.get(sandbox)
-    if found is None:
-        found = _CONFERENCES[sandbox] = Conferences(sandbox)
-    return found
-
-
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
     """The conference routes of ENDPOINTS.tsv (members: `conference_members.routes`)."""
-    conferences = conferences_for(sandbox)
+    conferences = sandbox.service(Conferences)
 
     async def create_conference(request: Request) -> Response:
         conference = conferences.create(await read_body(request))
@@ -380,7 +368,7 @@ async def startup(sandbox: Sandbox) -> None:
     """A conference cannot outlive its members' calls: members whose call ended while the
     sandbox was down (or in a state file from before this check) leave, and a conference
     left empty completes, with the events a live end would have sent."""
-    conferences = conferences_for(sandbox)
+    conferences = sandbox.service(Conferences)
     for member in list(conferences.members):
         call = conferences.calls.get(member["_callId"])
         if member["state"] == "active" and (call is None or call["state"] in FINAL_STATES):

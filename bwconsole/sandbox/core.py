@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bwconsole.sandbox.callbacks import CallbackSender, Delivery, split_credentials
 from bwconsole.sandbox.clock import Clock
@@ -23,6 +23,15 @@ _log = logging.getLogger(__name__)
 
 #: Stored errors kept (newest first); older ones are dropped.
 ERRORS_CAP = 1000
+
+
+class Service(Protocol):
+    """What a sandbox keeps one of: built from the sandbox alone, living as long as it."""
+
+    def __init__(self, sandbox: Sandbox) -> None: ...
+
+
+ServiceT = TypeVar("ServiceT", bound=Service)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Sandbox:
         self.callbacks = CallbackSender(on_failure=self._callback_failed)
         self.base_url = f"http://{callback_host}" if callback_host else "http://127.0.0.1"
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._services: dict[type, object] = {}
         if state_file is not None:
             self.media_dir = state_file.with_name(state_file.name + ".media")
             self.media_dir.mkdir(parents=True, exist_ok=True)
@@ -79,6 +89,21 @@ class Sandbox:
 
     def collection(self, kind: str) -> Collection:
         return self.store.collection(kind)
+
+    def service(self, kind: type[ServiceT]) -> ServiceT:
+        """The sandbox's one `kind`, made with `kind(self)` on first use.
+
+        The services are the state that outlives a request: the call engine
+        (`voice.engine.CallEngine`), `bridges.Bridges`, `conferences.Conferences`,
+        the rate limits (`ratelimit.Limiter`) and the messages' order
+        (`message_delivery.SortKeys`). They are built on this class, so it cannot name
+        them; each is found by its own class instead, which keeps the lookup typed:
+        `sandbox.service(CallEngine)` is a `CallEngine`.
+        """
+        found = self._services.get(kind)
+        if not isinstance(found, kind):
+            found = self._services[kind] = kind(self)
+        return found
 
     def user_path(self, *parts: str) -> str:
         """`/v1/users/{userId}/a/b` for the parts given."""

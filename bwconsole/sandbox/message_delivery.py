@@ -14,7 +14,6 @@ the number's application `incomingMessageUrl`.
 from __future__ import annotations
 
 import math
-import weakref
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +24,7 @@ from bwconsole.sandbox.numbers import owned
 from bwconsole.sandbox.store import Record
 
 __all__ = [
+    "SortKeys",
     "charge_message",
     "deliver_inbound",
     "new_message",
@@ -48,17 +48,18 @@ def segments(text: str) -> int:
     return max(1, math.ceil(len(text) / SEGMENT_CHARS))
 
 
-_LAST_SORT_KEY: weakref.WeakKeyDictionary[Sandbox, int] = weakref.WeakKeyDictionary()
+class SortKeys:
+    """The messages' strictly increasing `_sortKey`s, like the docs' `1458576004287000989`
+    (epoch ms * 10^6 + n), one series per sandbox: `sandbox.service(SortKeys)`."""
 
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.clock = sandbox.clock
+        # Made with the first message of this run: continue after any restored ones.
+        self.last: int = max((m["_sortKey"] for m in sandbox.collection("messages")), default=0)
 
-def next_sort_key(sandbox: Sandbox) -> int:
-    """A strictly increasing key like the docs' `1458576004287000989` (epoch ms * 10^6 + n)."""
-    last = _LAST_SORT_KEY.get(sandbox)
-    if last is None:  # first message of this run: continue after any restored ones
-        last = max((m["_sortKey"] for m in sandbox.collection("messages")), default=0)
-    key = max(sandbox.clock.epoch_ms() * 1_000_000, last + 1)
-    _LAST_SORT_KEY[sandbox] = key
-    return key
+    def next(self) -> int:
+        self.last = max(self.clock.epoch_ms() * 1_000_000, self.last + 1)
+        return self.last
 
 
 def new_message(
@@ -85,7 +86,7 @@ def new_message(
         "time": sandbox.clock.iso(),
         "segmentCount": 1 if media else segments(text),
         "skipMMSCarrierValidation": False,
-        "_sortKey": next_sort_key(sandbox),
+        "_sortKey": sandbox.service(SortKeys).next(),
     }
 
 

@@ -18,7 +18,6 @@ on with `Sandbox(rate_limits=True)` or, per test, `sandbox.rate_limits = True`.
 from __future__ import annotations
 
 import time
-import weakref
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault
 from bwconsole.sandbox.web import parse_json
 
-__all__ = ["check", "limiter"]
+__all__ = ["Limiter"]
 
 AVERAGE_WINDOW = 10.0  # seconds the call/message rate is averaged over
 
@@ -72,31 +71,6 @@ class Window:
         return None
 
 
-class Limiter:
-    """The rate-limit state of one sandbox."""
-
-    def __init__(self) -> None:
-        self.buckets: dict[str, Bucket] = {}
-        self.windows: dict[str, Window] = {}
-
-    def bucket(self, key: str, capacity: float, per_second: float) -> Bucket:
-        return self.buckets.setdefault(key, Bucket(capacity, per_second))
-
-    def window(self, key: str) -> Window:
-        return self.windows.setdefault(key, Window(int(AVERAGE_WINDOW), AVERAGE_WINDOW))
-
-
-_LIMITERS: weakref.WeakKeyDictionary[Sandbox, Limiter] = weakref.WeakKeyDictionary()
-
-
-def limiter(sandbox: Sandbox) -> Limiter:
-    """The sandbox's limiter, created on first use."""
-    found = _LIMITERS.get(sandbox)
-    if found is None:
-        found = _LIMITERS[sandbox] = Limiter()
-    return found
-
-
 def _family(parts: list[str]) -> str:
     """The resource family of a `/v1/...` path, split on `/`."""
     if parts[:1] == ["users"]:
@@ -120,49 +94,64 @@ async def _senders(request: Request) -> list[str]:
     return [str(item.get("from", "")) for item in items if isinstance(item, dict)]
 
 
-async def check(sandbox: Sandbox, request: Request) -> None:
-    """Raise the documented 403 or 429 when this request is over its limit."""
-    path = request.url.path.rstrip("/")
-    if not path.startswith("/v1/"):
-        return
-    parts = path.removeprefix("/v1/").split("/")
-    family = _family(parts)
-    state = limiter(sandbox)
-    now = sandbox.clock.now().timestamp()
-    method = request.method
-    is_collection = len(parts) == (3 if parts[0] == "users" else 1)
-    if method == "POST" and family in ("messages", "calls") and is_collection:
-        senders = await _senders(request)
-        kind = "message" if family == "messages" else "call"
-        for key in ["account", *sorted(set(senders))]:
-            count = len(senders) if key == "account" else senders.count(key)
-            rate = state.window(f"{family}:{key}").rate(now, max(count, 1))
-            if rate is not None:
-                verb = "send" if kind == "message" else "create"
-                raise ApiFault(
-                    403,
-                    f"{kind}-rate-limit",
-                    f"You can {verb} 1 {kind}s per 1 seconds, calculated as the average over"
-                    f" {AVERAGE_WINDOW:g} seconds. Your rate is: {rate:.1f}",
-                    category="limit",
-                )
-        return
-    if family == "availableNumbers":
-        bucket = state.bucket(f"numbers:{'order' if method == 'POST' else 'search'}", 800, 100 / 60)
-    elif family == "phoneNumbers" and method == "POST" and is_collection:
-        bucket = state.bucket("numbers:order", 800, 100 / 60)
-    elif family == "phoneNumbers":  # reading, updating and releasing: "Manage Numbers"
-        bucket = state.bucket("numbers:manage", 3000, 2000)
-    else:
-        bucket = state.bucket(f"resource:{family}", 1, 1)
-    wait = bucket.take(now)
-    if wait > 0:
-        reset = str(int((time.time() + wait / sandbox.clock.time_scale) * 1000) + 1)
-        raise ApiFault(
-            429,
-            "rate-limit-reached",
-            f"Too many requests to {family}. See the X-RateLimit-Reset header for when the limit clears",
-            category="too-many-requests",
-            headers={"X-RateLimit-Reset": reset},
-            details=[{"name": "rateLimitResetTime", "value": reset}],
-        )
+class Limiter:
+    """The rate-limit state of one sandbox (`sandbox.service(Limiter)`)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.buckets: dict[str, Bucket] = {}
+        self.windows: dict[str, Window] = {}
+
+    def bucket(self, key: str, capacity: float, per_second: float) -> Bucket:
+        return self.buckets.setdefault(key, Bucket(capacity, per_second))
+
+    def window(self, key: str) -> Window:
+        return self.windows.setdefault(key, Window(int(AVERAGE_WINDOW), AVERAGE_WINDOW))
+
+    async def check(self, request: Request) -> None:
+        """Raise the documented 403 or 429 when this request is over its limit."""
+        path = request.url.path.rstrip("/")
+        if not path.startswith("/v1/"):
+            return
+        parts = path.removeprefix("/v1/").split("/")
+        family = _family(parts)
+        now = self.sandbox.clock.now().timestamp()
+        method = request.method
+        is_collection = len(parts) == (3 if parts[0] == "users" else 1)
+        if method == "POST" and family in ("messages", "calls") and is_collection:
+            senders = await _senders(request)
+            kind = "message" if family == "messages" else "call"
+            for key in ["account", *sorted(set(senders))]:
+                count = len(senders) if key == "account" else senders.count(key)
+                rate = self.window(f"{family}:{key}").rate(now, max(count, 1))
+                if rate is not None:
+                    verb = "send" if kind == "message" else "create"
+                    raise ApiFault(
+                        403,
+                        f"{kind}-rate-limit",
+                        f"You can {verb} 1 {kind}s per 1 seconds, calculated as the average over"
+                        f" {AVERAGE_WINDOW:g} seconds. Your rate is: {rate:.1f}",
+                        category="limit",
+                    )
+            return
+        if family == "availableNumbers":
+            bucket = self.bucket(
+                f"numbers:{'order' if method == 'POST' else 'search'}", 800, 100 / 60
+            )
+        elif family == "phoneNumbers" and method == "POST" and is_collection:
+            bucket = self.bucket("numbers:order", 800, 100 / 60)
+        elif family == "phoneNumbers":  # reading, updating and releasing: "Manage Numbers"
+            bucket = self.bucket("numbers:manage", 3000, 2000)
+        else:
+            bucket = self.bucket(f"resource:{family}", 1, 1)
+        wait = bucket.take(now)
+        if wait > 0:
+            reset = str(int((time.time() + wait / self.sandbox.clock.time_scale) * 1000) + 1)
+            raise ApiFault(
+                429,
+                "rate-limit-reached",
+                f"Too many requests to {family}. See the X-RateLimit-Reset header for when the limit clears",
+                category="too-many-requests",
+                headers={"X-RateLimit-Reset": reset},
+                details=[{"name": "rateLimitResetTime", "value": reset}],
+            )

@@ -11,14 +11,14 @@ from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found
 from bwconsole.sandbox.store import Record, public
 from bwconsole.sandbox.voice import recording
-from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.sandbox.web import created, ok, paged, read_json
 
 __all__ = ["routes"]
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
-    engine = engine_for(sandbox)
+    engine = sandbox.service(CallEngine)
     recordings = sandbox.collection("recordings")
     transcriptions = sandbox.collection("transcriptions")
 

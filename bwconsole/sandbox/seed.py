@@ -23,7 +23,7 @@ from bwconsole.sandbox.number_search import search
 from bwconsole.sandbox.numbers import allocate
 from bwconsole.sandbox.store import Record
 from bwconsole.sandbox.voice.contract import FarEnd
-from bwconsole.sandbox.voice.engine import engine_for
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.sandbox.voice.recording import wav_bytes
 from bwconsole.sandbox.web import Body
 
@@ -163,7 +163,7 @@ RECORDED_CALL = 0
 def _voice_call(sandbox: Sandbox, app_id: str | None, ours: str, entry: tuple[Any, ...]) -> Record:
     """One finished call, its `/events` history and times in the past."""
     direction, _, other, minutes_ago, ring, talk, cause, state = entry
-    engine = engine_for(sandbox)
+    engine = sandbox.service(CallEngine)
     started = sandbox.clock.now() - timedelta(minutes=minutes_ago)
     sender, to = (other, ours) if direction == "in" else (ours, other)
     fields: Record = {"direction": direction, "from": sender, "to": to}

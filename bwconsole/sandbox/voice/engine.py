@@ -34,13 +34,13 @@ from bwconsole.sandbox.voice.contract import (
     RecordOptions,
 )
 
-__all__ = ["CallEngine", "engine_for"]
+__all__ = ["CallEngine"]
 
 Listener = Callable[[Record], None]
 
 
 class CallEngine:
-    """Runs every call of one sandbox. Obtain it with `engine_for(sandbox)`."""
+    """Runs every call of one sandbox; its one engine is `sandbox.service(CallEngine)`."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -415,13 +415,3 @@ class CallEngine:
     async def dtmf_out(self, call_id: str, dtmf: str) -> None:
         """Send digits now, honouring `,`/`w` (0.5 s) and `W` (1 s) pauses."""
         await playback.dtmf_out(self, call_id, dtmf)
-
-
-def engine_for(sandbox: Sandbox) -> CallEngine:
-    """The sandbox's engine, created on first use."""
-    engine = getattr(sandbox, "_voice_engine", None)
-    if engine is None:
-        engine = CallEngine(sandbox)
-        sandbox._voice_engine = engine  # type: ignore[attr-defined]
-    assert isinstance(engine, CallEngine)
-    return engine
