@@ -21,14 +21,13 @@ from bwconsole.sandbox.callbacks import Delivery, Outcome
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import ApiFault, not_found
 from bwconsole.sandbox.store import Record
-from bwconsole.sandbox.voice import bxml_runner, farend, playback, recording
+from bwconsole.sandbox.voice import bxml_runner, farend, playback, recording, restart
 from bwconsole.sandbox.voice.audio import AudioRequest, StopAudio
 from bwconsole.sandbox.voice.contract import (
     CRASH_CAUSE,
     FINAL_STATES,
     RATE_PER_MINUTE,
     REJECTING_CAUSES,
-    RESTART_CAUSE,
     FarEnd,
     Live,
     RecordOptions,
@@ -56,41 +55,15 @@ class CallEngine:
         self._event_ids: dict[str, list[str]] = {}
         for event in self.events:
             self._event_ids.setdefault(event["_callId"], []).append(event["id"])
-        self.interrupted: list[str] = []
+        self.interrupted: list[str] = restart.end_interrupted(self)
         """Calls a restart ended whose hangup event has not been sent yet."""
-        self._end_interrupted()
 
     def announce_interrupted(self) -> None:
-        """Send the hangup event (cause `SANDBOX_RESTARTED`) of each call the restart ended,
-        so an application (the console) learns why the call is over."""
+        """Send the hangup events of the calls the restart ended (`restart.announce`)."""
         interrupted, self.interrupted = self.interrupted, []
-        for call_id in interrupted:
-            call = self.get_call(call_id)
-            extra = {"from": call["from"], "to": call["to"], "cause": RESTART_CAUSE}
-            self.emit_call_event(call, self.payload(call, "hangup", **extra))
+        restart.announce(self, interrupted)
 
-    def _end_interrupted(self) -> None:
-        """Calls that were up when the sandbox stopped cannot go on: end them at once (their
-        hangup events go out once the sandbox serves again, `announce_interrupted`)."""
-        now = self.sandbox.clock.iso()
-        for call in self.calls:
-            if call["state"] not in FINAL_STATES:
-                call.update(state="completed", endTime=now, _cause=RESTART_CAUSE)
-                self.calls.save(call["id"])
-                self.log(call["id"], "hangup", RESTART_CAUSE)
-                self.interrupted.append(call["id"])
-        for kind, busy, final in (
-            ("gathers", ("started",), "completed"),
-            ("recordings", ("recording", "saving"), "error"),
-            ("transcriptions", ("transcribing",), "error"),
-        ):
-            collection = self.sandbox.collection(kind)
-            for record in collection:
-                if record.get("state") in busy:
-                    record["state"] = final
-                    collection.save(record["id"])
-
-    # -- the contract -------------------------------------------------------------
+    # -- records and events --------------------------------------------------------
 
     def get_call(self, call_id: str) -> Record:
         """The call record; 404 `call-not-found` if there is none."""
