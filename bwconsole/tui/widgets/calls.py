@@ -7,7 +7,7 @@ its detail. A call first seen in an event (an inbound call, a transfer leg, a
 call placed elsewhere) is fetched once and added. An inbound call raises a
 notification wherever the user is.
 
-The keys are bound here; what they do lives in `call_actions.CallActions`.
+The keys are bound here; what they do lives in `tui/actions/calls.CallActions`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from bwconsole.tui.actions.calls import FINAL_STATES, CallActions
 from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.outcomes import call_outcome
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen, IncomingChoice
-from bwconsole.tui.widgets.call_actions import FINAL_STATES, CallActions
+from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.workers import run_guarded
 
@@ -422,6 +423,11 @@ class CallsPane(Pane):
     def _on_transfer_complete(self, call_id: str, event: Any) -> None:
         self.note(call_id, "transfer complete")
 
+    @property
+    def highlighted(self) -> str | None:
+        """The id of the call under the cursor."""
+        return self.table.cursor_key
+
     def state_or(self, call_id: str, default: str) -> str:
         """A call's state, or `default` while it has none (a new row)."""
         row = self.model.get(call_id)
@@ -442,7 +448,7 @@ class CallsPane(Pane):
         """Open the dial form, optionally pre-filled (e.g. from an endpoint's SIP URI)."""
         self.actions.dial(caller=caller, to=to)
 
-    # --- actions: each on the highlighted call (call_actions.py) ----------------------------------
+    # --- actions: each on the highlighted call (tui/actions/calls.py) -----------------------------
 
     def action_dial(self) -> None:
         """Place a call."""
@@ -482,7 +488,14 @@ class CallsPane(Pane):
 
     def action_keypad(self) -> None:
         """Open the DTMF keypad on the highlighted call."""
-        self.actions.keypad()
+        call_id = self.actions.selected()
+        if call_id is None:
+            return
+        row = self.model.get(call_id) or {}
+        label = f"{row.get('from')} -> {row.get('to')}"
+        self.app.push_screen(
+            KeypadScreen(label, lambda tones: self.actions.send_tones(call_id, tones))
+        )
 
     def action_gather(self) -> None:
         """Start collecting digits on the highlighted call."""

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bwconsole.tui.actions import conference_forms as forms
-from bwconsole.tui.widgets.call_actions import FINAL_STATES
+from bwconsole.tui.actions.calls import FINAL_STATES
 from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.workers import run_guarded
 

@@ -1,17 +1,18 @@
 """What the user does to calls from the Calls pane: dial, answer, reject, hang up, transfer,
-bridge, speak/play/stop, keypad, gather, recording and conference.
+bridge, speak/play/stop, keypad tones, gather, recording and conference.
 
 `CallsPane` keeps the rows and the key bindings; each of its `action_*` methods hands
 the highlighted call to the pane's `CallActions`, which asks for what it needs (a form,
-a yes), makes the request through the console (a failure is told in words) and notes
-what it did on the call's row. The events that follow move the row along.
+a yes) and makes the request through the `Console` (a failure is told in words), and
+notes what it did on the call's row through the `CallRows` the pane is. The events
+that follow move the row along.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bwconsole.tui.actions.call_forms import (
     dial_form,
@@ -20,14 +21,13 @@ from bwconsole.tui.actions.call_forms import (
     speak_form,
     transfer_form,
 )
-from bwconsole.tui.screens.call_keypad import KeypadScreen
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.tui.console import Console
-    from bwconsole.tui.widgets.calls import CallsPane
+    from bwconsole.tui.model import TableModel
 
-__all__ = ["CallActions"]
+__all__ = ["FINAL_STATES", "CallActions", "CallRows"]
 
 FINAL_STATES = frozenset({"completed", "rejected", "error"})
 """States of a call that has ended (no action but dial applies to it)."""
@@ -43,27 +43,73 @@ CallWork = Callable[[str], Coroutine[Any, Any, None]]
 """An action on one call, by id."""
 
 
+class CallRows(Protocol):
+    """What the call actions read and note on: the Calls pane's rows (call id -> row)."""
+
+    @property
+    def console(self) -> Console:
+        """The console the pane runs in."""
+        ...
+
+    @property
+    def model(self) -> TableModel:
+        """The calls' rows."""
+        ...
+
+    @property
+    def highlighted(self) -> str | None:
+        """The id of the call under the cursor."""
+        ...
+
+    started_here: set[str]
+    """Calls placed in this session (their failures are told)."""
+
+    def update_call(self, call_id: str, **fields: Any) -> dict[str, Any]:
+        """Merge fields into a call's row (creating it)."""
+        ...
+
+    def note(self, call_id: str, text: str) -> None:
+        """Add a line to what happened on a call."""
+        ...
+
+    def state_or(self, call_id: str, default: str) -> str:
+        """A call's state, or `default` while it has none."""
+        ...
+
+    def highlight(self, call_id: str) -> None:
+        """Move the cursor to a call."""
+        ...
+
+    def fetch(self, call_id: str) -> None:
+        """Read a call from the API, once, and add it."""
+        ...
+
+    def run_guarded(self, work: Awaitable[None], *, group: str) -> None:
+        """Run work in the background, a failure told in words."""
+        ...
+
+
 class CallActions:
     """The Calls pane's actions: one per pane, holding the call marked for bridging.
 
     Args:
-        pane: the pane whose rows the actions read and note on.
+        pane: the rows the actions read and note on.
     """
 
-    def __init__(self, pane: CallsPane) -> None:
+    def __init__(self, pane: CallRows) -> None:
         self.pane = pane
         self.marked: str | None = None
         """The call marked with b, waiting for a second call to bridge it with."""
 
     @property
     def console(self) -> Console:
-        """The console app (its API helpers and account)."""
+        """The console (asking, requests, notices, the account)."""
         return self.pane.console
 
     @property
     def client(self) -> Client:
         """The connected account's API client."""
-        return self.pane.client
+        return self.console.client
 
     # --- running an action ----------------------------------------------------------------------
 
@@ -75,14 +121,14 @@ class CallActions:
     def selected(self, *, live: bool = True) -> str | None:
         """The highlighted call's id; None (the user told why) when there is none or it ended."""
         pane = self.pane
-        key = pane.table.cursor_key
+        key = pane.highlighted
         row = pane.model.get(key) if key is not None else None
         if key is None or row is None:
-            pane.app.notify("No call selected: dial one with d.", severity="warning")
+            self.console.notify("No call selected: dial one with d.", severity="warning")
             return None
         if live and row.get("state") in FINAL_STATES:
             ended = row.get("cause") or row.get("state")
-            pane.app.notify(f"That call has ended ({ended}).", severity="warning")
+            self.console.notify(f"That call has ended ({ended}).", severity="warning")
             return None
         return key
 
@@ -90,7 +136,7 @@ class CallActions:
         """Run an action in the background, once the account is connected."""
         if self.console.backend is None:
             work.close()
-            self.pane.app.notify(
+            self.console.notify(
                 "Not connected to the account yet; try again in a moment.", severity="warning"
             )
             return
@@ -112,13 +158,13 @@ class CallActions:
         """Open the dial form, optionally pre-filled, and place the call."""
         if caller and "@" in caller and not caller.startswith("sip:"):
             caller = f"sip:{caller}"  # endpoints list their sipUri without the scheme
-        self.start(self._dial(caller, to))
+        self.start(self.place(caller, to))
 
     async def answer(self, call_id: str) -> None:
         """Answer a ringing inbound call."""
         row = self.pane.model.get(call_id) or {}
         if row.get("state") == "active":
-            self.pane.app.notify("That call is already answered.", severity="warning")
+            self.console.notify("That call is already answered.", severity="warning")
             return
         if await self._request(self.client.calls.answer(call_id)):
             self.pane.note(call_id, "answer requested")
@@ -146,11 +192,11 @@ class CallActions:
                     sources.append((f"{uri}  ({endpoint.name or 'endpoint'})", uri))
         return sources
 
-    async def _dial(self, caller: str | None, to: str) -> None:
-        pane = self.pane
+    async def place(self, caller: str | None, to: str) -> None:
+        """Ask where from and to (the dial form), then place the call and give it its row."""
         sources = await self._sources()
         if not sources:
-            pane.app.notify(
+            self.console.notify(
                 "Nothing to call from: the account has no numbers or SIP endpoints.",
                 severity="warning",
             )
@@ -245,15 +291,16 @@ class CallActions:
         if marked == call_id:
             self.marked = None
             pane.update_call(call_id, mark="")
-            pane.app.notify("Bridge mark removed.", timeout=3)
+            self.console.notify("Bridge mark removed.", timeout=3)
         elif marked is None:
             self.marked = call_id
             pane.update_call(call_id, mark="*")
-            pane.app.notify("Marked. Highlight another call and press b to bridge the two.")
+            self.console.notify("Marked. Highlight another call and press b to bridge the two.")
         else:
-            self.start(self._bridge(marked, call_id))
+            self.start(self.bridge_calls(marked, call_id))
 
-    async def _bridge(self, first: str, second: str) -> None:
+    async def bridge_calls(self, first: str, second: str) -> None:
+        """Bridge two calls (audio both ways) and note it on both rows."""
         bridge_id = await self.console.call_api(
             self.client.bridges.create(call_ids=[first, second], bridge_audio=True)
         )
@@ -289,23 +336,14 @@ class CallActions:
         """Stop what is playing on a call; with nothing playing, say so and send nothing."""
         row = self.pane.model.get(call_id) or {}
         if not (row.get("speak_on") or row.get("playback_on")):
-            self.pane.app.notify("Nothing is playing on this call.", severity="warning")
+            self.console.notify("Nothing is playing on this call.", severity="warning")
             return
         if await self._request(self.client.calls.stop_audio(call_id)):
             self.pane.note(call_id, "playback stop requested")
 
-    def keypad(self) -> None:
-        """Open the DTMF keypad on the highlighted call."""
-        call_id = self.selected()
-        if call_id is None:
-            return
-        row = self.pane.model.get(call_id) or {}
-        label = f"{row.get('from')} -> {row.get('to')}"
-        self.pane.app.push_screen(
-            KeypadScreen(label, lambda tones: self._send_tones(call_id, tones))
-        )
-
-    async def _send_tones(self, call_id: str, tones: str) -> bool:
+    async def send_tones(self, call_id: str, tones: str) -> bool:
+        """Send keypad tones into a call (the pane's keypad screen calls this); True
+        when they went."""
         if self.console.backend is None:
             return False
         if await self._request(self.client.calls.send_dtmf(call_id, tones)):
@@ -350,7 +388,9 @@ class CallActions:
         row = pane.model.get(call_id) or {}
         conference_id = row.get("conferenceId")
         if not conference_id:
-            pane.app.notify(CONFERENCE_NEEDS_ID, title="Conference", severity="warning", timeout=12)
+            self.console.notify(
+                CONFERENCE_NEEDS_ID, title="Conference", severity="warning", timeout=12
+            )
             return
         member = await self.console.call_api(
             self.client.conferences.add_member(conference_id, call_id=call_id)
