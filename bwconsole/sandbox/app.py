@@ -1,20 +1,17 @@
-"""The sandbox ASGI app: authentication, error bodies, and the resource routes.
+"""The sandbox ASGI app: the resource routes, each guarded the same way.
 
 Each resource family lives in its own module exposing `routes(sandbox) -> list[BaseRoute]`;
-this module wraps every `/v1` route so that authentication, the documented
-error body, the errors resource and rate limits work the same everywhere.
+this module wraps every `/v1` route so that authentication (`auth.py`), the documented
+error body (`faults.py`), the errors resource and rate limits work the same everywhere.
+It loads the route modules by name, so they never import it back.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import ModuleType
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bwconsole.sandbox.auth import check_credentials
 from bwconsole.sandbox.core import Sandbox
-from bwconsole.sandbox.faults import ApiFault
+from bwconsole.sandbox.faults import ApiFault, error_body
 from bwconsole.sandbox.ratelimit import Limiter
 
 #: Route modules, in the order their routes are matched.
@@ -48,23 +46,6 @@ RESOURCE_MODULES = (
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def error_body(fault: ApiFault, request: Request) -> dict[str, Any]:
-    """`{"category","code","message","details"}` with the request's own details."""
-    client = request.client.host if request.client else ""
-    details = [
-        {"name": "requestMethod", "value": request.method},
-        {"name": "remoteAddress", "value": client},
-        {"name": "requestPath", "value": request.url.path.removeprefix("/v1/")},
-        *fault.details,
-    ]
-    return {
-        "category": fault.category,
-        "code": fault.code,
-        "message": fault.message,
-        "details": details,
-    }
-
-
 def fault_response(sandbox: Sandbox, fault: ApiFault, request: Request) -> Response:
     body = error_body(fault, request)
     if request.url.path.startswith("/v1/") and 400 <= fault.status < 500:
@@ -72,38 +53,6 @@ def fault_response(sandbox: Sandbox, fault: ApiFault, request: Request) -> Respo
             fault.status, fault.category, fault.code, fault.message, body["details"]
         )
     return JSONResponse(body, status_code=fault.status, headers=fault.headers)
-
-
-def check_credentials(sandbox: Sandbox, request: Request) -> None:
-    """Basic auth token:secret on every `/v1` request; another user's id is 403."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    token = secret = ""
-    if scheme.lower() == "basic":
-        try:
-            token, _, secret = base64.b64decode(encoded).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            pass
-    expected = sandbox.credentials
-    if not (
-        hmac.compare_digest(token.encode(), expected.token.encode())
-        and hmac.compare_digest(secret.encode(), expected.secret.encode())
-    ):
-        raise ApiFault(
-            401,
-            "user-access-denied",
-            "Authentication failed: the API token or secret is wrong",
-            category="authentication",
-            headers={"WWW-Authenticate": 'Basic realm="bandwidth"'},
-        )
-    user_id = request.path_params.get("userId")
-    if user_id is not None and user_id != expected.user_id:
-        raise ApiFault(
-            403,
-            "user-access-denied",
-            f"The credentials are not allowed to access user {user_id}",
-            category="authorization",
-        )
 
 
 def guarded(sandbox: Sandbox, endpoint: Endpoint) -> Endpoint:

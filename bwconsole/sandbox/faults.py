@@ -1,13 +1,16 @@
 """API errors as the v1 API words them (SEMANTICS.md §7).
 
 A route raises `ApiFault`; the app turns it into the documented body
-`{"category", "code", "message", "details": [...]}` and records it in the
-errors resource.
+`{"category", "code", "message", "details": [...]}` (`error_body`) and records it
+in the errors resource.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 #: HTTP status -> the category the docs pair with it (overridable per fault).
 DEFAULT_CATEGORY = {
@@ -64,3 +67,20 @@ def not_found(kind: str, ident: str) -> ApiFault:
 
 def validation(message: str, code: str = "validation-error") -> ApiFault:
     return ApiFault(400, code, message)
+
+
+def error_body(fault: ApiFault, request: Request) -> dict[str, Any]:
+    """`{"category","code","message","details"}` with the request's own details."""
+    client = request.client.host if request.client else ""
+    details = [
+        {"name": "requestMethod", "value": request.method},
+        {"name": "remoteAddress", "value": client},
+        {"name": "requestPath", "value": request.url.path.removeprefix("/v1/")},
+        *fault.details,
+    ]
+    return {
+        "category": fault.category,
+        "code": fault.code,
+        "message": fault.message,
+        "details": details,
+    }

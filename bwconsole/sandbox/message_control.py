@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bwconsole.sandbox.app import check_credentials
+from bwconsole.sandbox.auth import check_credentials
 from bwconsole.sandbox.core import Sandbox
 from bwconsole.sandbox.faults import not_found, validation
 from bwconsole.sandbox.message_delivery import deliver_inbound

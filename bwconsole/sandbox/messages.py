@@ -21,9 +21,8 @@ from starlette.routing import BaseRoute, Route
 
 from bwconsole.sandbox import message_delivery
 from bwconsole.sandbox.account import ensure_funds
-from bwconsole.sandbox.app import error_body
 from bwconsole.sandbox.core import Sandbox
-from bwconsole.sandbox.faults import ApiFault, not_found, validation
+from bwconsole.sandbox.faults import ApiFault, error_body, not_found, validation
 from bwconsole.sandbox.message_delivery import new_message
 from bwconsole.sandbox.numbers import owned
 from bwconsole.sandbox.store import Record, public
