@@ -7,11 +7,13 @@ remembered (`ConferenceIndex`) and refreshed from the API when the pane loads;
 afterwards `conference` and `conference-member` events keep rows and members
 current.
 
-The keys are bound here; what they do lives in `conference_actions.ConferenceActions`.
+The keys are bound here; what they do lives in `tui/actions/conferences.ConferenceActions`
+(and `tui/actions/recruiting.Recruiter` for bringing people in).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
@@ -27,11 +29,11 @@ from bwconsole.events import (
     ConferenceSpeakEvent,
     HangupEvent,
 )
+from bwconsole.tui.actions.conferences import ConferenceActions
+from bwconsole.tui.actions.recruiting import Recruiter
 from bwconsole.tui.conference_index import ConferenceIndex, index_path
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
-from bwconsole.tui.screens.conference_dial import Recruiter
-from bwconsole.tui.widgets.conference_actions import ConferenceActions
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.workers import run_guarded
 
@@ -213,6 +215,15 @@ class ConferencesPane(Pane):
         if conference_id == self.table.cursor_key:
             self._show_detail(conference_id)
 
+    def show_created(self, conference_id: str) -> None:
+        """Put the cursor on a conference just created here (now, or when its row arrives)."""
+        self.follow(conference_id)
+        self.table.move_cursor(self.model.index_of(conference_id) or 0)
+
+    def run_guarded(self, work: Awaitable[None], *, group: str) -> None:
+        """Run work in a guarded worker of this pane (`bwconsole.tui.workers`)."""
+        run_guarded(self, work, group=group)
+
     def track(self, conference_id: str) -> None:
         """Remember a conference this console did not list yet (named by an event, or used
         by another pane) and read it from the API."""
@@ -350,7 +361,7 @@ class ConferencesPane(Pane):
             self._member_cursor[selected[0]] = max(0, min(current + step, count - 1))
             self._show_detail(selected[0])
 
-    # --- actions: on the highlighted conference (conference_actions.py) --------------------------
+    # --- actions: on the highlighted conference (tui/actions/conferences.py) ---------------------
 
     def action_create(self) -> None:
         """Ask for an owned number and create a conference from it."""

@@ -4,7 +4,7 @@ v1 only admits an *active* call that was created with the conference's
 `conferenceId`, so dialling in is two steps: create the call, then add it as a
 member once it is answered. The answer normally arrives as a relay event
 (`answered`); without a relay the call is read back until it is up or over.
-Each step is told to the user in words.
+Each step is told to the user in words, through the `Console`.
 """
 
 from __future__ import annotations
@@ -35,19 +35,19 @@ class Recruiter:
     """Dials members in and adds existing calls, for the Conferences pane.
 
     Args:
-        app: The console (forms, notifications, `call_api`).
+        console: The console (forms, pick-lists, notifications, `call_api`).
         joined: Told about every member added here.
     """
 
-    def __init__(self, app: Console, joined: MemberJoined) -> None:
-        self.app = app
+    def __init__(self, console: Console, joined: MemberJoined) -> None:
+        self.console = console
         self.joined = joined
         self.pending: dict[str, tuple[str, str]] = {}
         """Dialled calls waiting to be answered: call id -> (conference id, number)."""
 
     @property
     def client(self) -> Client:
-        return self.app.client
+        return self.console.client
 
     async def dial(self, conference_id: str, default_from: str, relay_url: str | None) -> None:
         """Ask whom to call, call them with the conference's id, and add them once answered.
@@ -57,11 +57,11 @@ class Recruiter:
             default_from: The number offered as caller id (the conference's).
             relay_url: Where the call's events go; None means no answer event will come.
         """
-        values = await self.app.fill(forms.dial_form(conference_id, default_from))
+        values = await self.console.fill(forms.dial_form(conference_id, default_from))
         if values is None:
             return
         to = values["to"]
-        call_id = await self.app.call_api(
+        call_id = await self.console.call_api(
             self.client.calls.create(
                 from_=values["from"], to=to, conference_id=conference_id, callback_url=relay_url
             )
@@ -69,12 +69,12 @@ class Recruiter:
         if call_id is None:
             return
         self.pending[call_id] = (conference_id, to)
-        self.app.notify(
+        self.console.notify(
             f"Calling {to}: they join conference {conference_id} when they answer.",
             timeout=5,
             markup=False,
         )
-        if relay_url is None or self.app.backend is None or self.app.backend.live is None:
+        if relay_url is None or self.console.backend is None or self.console.backend.live is None:
             await self.poll(call_id)
 
     async def poll(self, call_id: str) -> None:
@@ -83,7 +83,7 @@ class Recruiter:
         deadline = loop.time() + DIAL_WAIT_SECONDS
         while call_id in self.pending and loop.time() < deadline:
             await asyncio.sleep(POLL_SECONDS)
-            call = await self.app.call_api(self.client.calls.get(call_id))
+            call = await self.console.call_api(self.client.calls.get(call_id))
             if call is None or call.state in ("completed", "rejected"):
                 self.not_answered(call_id, None if call is None else f"the call is {call.state}")
             elif call.state == "active":
@@ -95,20 +95,20 @@ class Recruiter:
         if pending is None:
             return
         conference_id, to = pending
-        member_id = await self.app.call_api(
+        member_id = await self.console.call_api(
             self.client.conferences.add_member(conference_id, call_id=call_id)
         )
         if member_id is None:
             return
         self.joined(conference_id, {"id": member_id, "call": call_id, "state": "active"})
-        self.app.notify(f"{to} answered and joined conference {conference_id}.", markup=False)
+        self.console.notify(f"{to} answered and joined conference {conference_id}.", markup=False)
 
     def not_answered(self, call_id: str, cause: str | None) -> None:
         """A dialled call ended before it was answered: say so (other calls are ignored)."""
         pending = self.pending.pop(call_id, None)
         if pending is not None:
             why = f" ({cause})" if cause else ""
-            self.app.notify(
+            self.console.notify(
                 f"{pending[1]} did not answer{why}: nobody joined conference {pending[0]}.",
                 severity="warning",
                 markup=False,
@@ -116,7 +116,7 @@ class Recruiter:
 
     def _candidates(self, conference_id: str, members: set[str]) -> list[tuple[str, str]]:
         """(call id, who and state) of the Calls pane's answered calls made for it."""
-        calls = self.app.pane("calls").model
+        calls = self.console.pane("calls").model
         found = []
         for call_id in calls:
             row = calls.get(call_id) or {}
@@ -130,11 +130,9 @@ class Recruiter:
     async def add_call(self, conference_id: str, members: set[str] | None = None) -> None:
         """Offer the answered calls dialled for this conference (the only ones v1 admits)
         that are not members yet, and add the one picked; a refusal is explained in words."""
-        from bwconsole.tui.screens.application_picker import ApplicationPickerScreen
-
         candidates = self._candidates(conference_id, members or set())
         if not candidates:
-            self.app.notify(
+            self.console.notify(
                 f"No answered call was dialled for {conference_id} and left out of it: "
                 "d dials someone in (v1 admits only calls created with the conference's id).",
                 title="Add call",
@@ -143,16 +141,13 @@ class Recruiter:
                 markup=False,
             )
             return
-        picker = ApplicationPickerScreen(
-            f"Add a call to {conference_id}", candidates, offer_none=False
-        )
-        call_id = await self.app.push_screen_wait(picker)
+        call_id = await self.console.choose(f"Add a call to {conference_id}", candidates)
         if not call_id:
             return
         try:
             member_id = await self.client.conferences.add_member(conference_id, call_id=call_id)
         except ApiError as exc:
-            self.app.notify(
+            self.console.notify(
                 f"Call {call_id} was not added: {exc.message or exc.code}. The API only admits "
                 "an active call that was created with this conference's id (conferenceId).",
                 title="Add call refused",
@@ -162,4 +157,4 @@ class Recruiter:
             )
             return
         self.joined(conference_id, {"id": member_id, "call": call_id, "state": "active"})
-        self.app.notify(f"Call {call_id} joined conference {conference_id}.", markup=False)
+        self.console.notify(f"Call {call_id} joined conference {conference_id}.", markup=False)

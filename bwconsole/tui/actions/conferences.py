@@ -3,27 +3,82 @@ call, mute/hold (everyone or one member), remove a member, speak/play and end.
 
 `ConferencesPane` keeps the rows, the members and the key bindings; each of its
 `action_*` methods hands over to the pane's `ConferenceActions`, which takes the
-highlighted conference (or its marked member), asks for what it needs (a form, a
-yes), makes the request through the console (a failure is told in words) and says
-what it did. The events that follow keep the rows current.
+highlighted conference (or its marked member) from the `ConferenceRows` the pane
+is, asks for what it needs (a form, a yes) and makes the request through the
+`Console` (a failure is told in words), and says what it did. The events that
+follow keep the rows current.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bwconsole.tui.actions import conference_forms as forms
 from bwconsole.tui.actions.calls import FINAL_STATES
-from bwconsole.tui.widgets.calls import CallsPane
-from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
+    from bwconsole.tui.actions.recruiting import Recruiter
     from bwconsole.tui.console import Console
-    from bwconsole.tui.widgets.conferences import ConferencesPane
+    from bwconsole.tui.forms import Form
+    from bwconsole.tui.model import Row
 
-__all__ = ["ConferenceActions"]
+__all__ = ["CallNotes", "ConferenceActions", "ConferenceRows"]
+
+
+class ConferenceRows(Protocol):
+    """What the conference actions read and update: the Conferences pane's rows and members."""
+
+    @property
+    def console(self) -> Console:
+        """The console the pane runs in."""
+        ...
+
+    @property
+    def recruiter(self) -> Recruiter:
+        """Dials members in and adds existing calls."""
+        ...
+
+    members: dict[str, dict[str, dict[str, Any]]]
+    """Conference id -> member id -> member."""
+
+    def selected(self) -> tuple[str, Row] | None:
+        """The highlighted conference (the user told why when there is none)."""
+        ...
+
+    def selected_member(self) -> tuple[str, str, dict[str, Any]] | None:
+        """The highlighted conference's marked member (conference id, member id, member)."""
+        ...
+
+    def merge(self, conference_id: str, changes: dict[str, Any]) -> None:
+        """Update a conference's row with the fields that are known."""
+        ...
+
+    def show_created(self, conference_id: str) -> None:
+        """Put the cursor on a conference just created here."""
+        ...
+
+    async def refresh_conference(self, conference_id: str) -> None:
+        """Read a conference and its members from the API."""
+        ...
+
+    def party(self, call_id: str) -> str:
+        """The number at the other end of a member's call."""
+        ...
+
+    def run_guarded(self, work: Awaitable[None], *, group: str) -> None:
+        """Run work in the background, a failure told in words."""
+        ...
+
+
+@runtime_checkable
+class CallNotes(Protocol):
+    """The Calls pane, as far as a conference action notes on its calls' rows."""
+
+    def note(self, call_id: str, text: str) -> None:
+        """Add a line to what happened on a call."""
+        ...
 
 
 class ConferenceActions:
@@ -33,18 +88,18 @@ class ConferenceActions:
         pane: the pane whose selection the actions read and whose rows they update.
     """
 
-    def __init__(self, pane: ConferencesPane) -> None:
+    def __init__(self, pane: ConferenceRows) -> None:
         self.pane = pane
 
     @property
     def console(self) -> Console:
-        """The console app (its API helpers and account)."""
+        """The console (asking, requests, notices, the account)."""
         return self.pane.console
 
     @property
     def client(self) -> Client:
         """The connected account's API client."""
-        return self.pane.client
+        return self.console.client
 
     # --- running an action ----------------------------------------------------------------------
 
@@ -53,15 +108,15 @@ class ConferenceActions:
 
         async def run() -> None:
             if await self.console.call_api(_succeeded(request())) is not None:
-                self.pane.app.notify(done, timeout=3, markup=False)
+                self.console.notify(done, timeout=3, markup=False)
 
-        run_guarded(self.pane, run(), group="conferences-action")
+        self.pane.run_guarded(run(), group="conferences-action")
 
     # --- conferences ----------------------------------------------------------------------------
 
     def create(self) -> None:
         """Ask for an owned number and create a conference from it."""
-        run_guarded(self.pane, self._create(), group="conferences-create")
+        self.pane.run_guarded(self._create(), group="conferences-create")
 
     async def _create(self) -> None:
         pane = self.pane
@@ -77,9 +132,8 @@ class ConferenceActions:
         if conference_id is None:
             return
         pane.merge(conference_id, {"state": "created", "from": values["from"]})
-        pane.follow(conference_id)
-        pane.table.move_cursor(pane.model.index_of(conference_id) or 0)
-        pane.app.notify(
+        pane.show_created(conference_id)
+        self.console.notify(
             f"Conference {conference_id} created: press d to dial someone in.", markup=False
         )
         await pane.refresh_conference(conference_id)
@@ -96,8 +150,7 @@ class ConferenceActions:
         selected = self.pane.selected()
         if selected is not None:
             conference_id, row = selected
-            run_guarded(
-                self.pane,
+            self.pane.run_guarded(
                 self._dial(conference_id, str(row.get("from") or "")),
                 group="conferences-dial",
             )
@@ -122,7 +175,7 @@ class ConferenceActions:
                 if m.get("state") == "active"
             }
             adding = self.pane.recruiter.add_call(conference_id, members)
-            run_guarded(self.pane, adding, group="conferences-add")
+            self.pane.run_guarded(adding, group="conferences-add")
 
     def toggle_conference(self, flag: str, on: str, off: str) -> None:
         """Switch `flag` (mute or hold) of the whole highlighted conference; say `on`/`off`."""
@@ -147,7 +200,7 @@ class ConferenceActions:
         """Play an audio file URL to every member, or to the marked one."""
         self._audio(to_member, forms.play_form, "Playing")
 
-    def _audio(self, to_member: bool, form: Callable[[str], Any], doing: str) -> None:
+    def _audio(self, to_member: bool, form: Callable[[str], Form], doing: str) -> None:
         pane = self.pane
         target = pane.selected_member() if to_member else pane.selected()
         if target is None:
@@ -169,15 +222,15 @@ class ConferenceActions:
             else:
                 request = conferences.play_audio(conference_id, sentence=sentence, file_url=url)
             if await self.console.call_api(_succeeded(request)) is not None:
-                pane.app.notify(f"{doing} to {label}.", timeout=3, markup=False)
+                self.console.notify(f"{doing} to {label}.", timeout=3, markup=False)
 
-        run_guarded(pane, ask(), group="conferences-audio")
+        pane.run_guarded(ask(), group="conferences-audio")
 
     def end(self) -> None:
         """End the highlighted conference for everyone (asks first)."""
         selected = self.pane.selected()
         if selected is not None:
-            run_guarded(self.pane, self._end(selected[0]), group="conferences-end")
+            self.pane.run_guarded(self._end(selected[0]), group="conferences-end")
 
     async def _end(self, conference_id: str) -> None:
         question = f"End conference {conference_id}? Every member is removed from it."
@@ -188,7 +241,7 @@ class ConferenceActions:
         if await self.console.call_api(
             _succeeded(self.client.conferences.update(conference_id, state="completed"))
         ):
-            self.pane.app.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)
+            self.console.notify(f"Conference {conference_id} ended.", timeout=3, markup=False)
             await self._offer_hang_up(conference_id, calls)
 
     async def _offer_hang_up(self, conference_id: str, call_ids: list[str]) -> None:
@@ -197,6 +250,7 @@ class ConferenceActions:
         The v1 docs only take the member out of the conference; the sandbox, like the API,
         leaves its call connected (docs/sandbox.md), so it would go on silently (and cost)."""
         calls = self.console.pane("calls")
+        notes = calls if isinstance(calls, CallNotes) else None
         up = [
             call_id
             for call_id in call_ids
@@ -205,8 +259,8 @@ class ConferenceActions:
         if not up:
             return
         for call_id in up:
-            if isinstance(calls, CallsPane):
-                calls.note(call_id, f"left conference {conference_id}; the call is still up")
+            if notes is not None:
+                notes.note(call_id, f"left conference {conference_id}; the call is still up")
         parties = ", ".join(self.pane.party(call_id) or call_id for call_id in up)
         question = (
             f"The call{'s' if len(up) > 1 else ''} of {parties} ({', '.join(up)}) "
@@ -217,8 +271,8 @@ class ConferenceActions:
             return
         for call_id in up:
             if await self.console.call_api(_succeeded(self.client.calls.hang_up(call_id))):
-                if isinstance(calls, CallsPane):
-                    calls.note(call_id, "hang-up requested")
+                if notes is not None:
+                    notes.note(call_id, "hang-up requested")
 
     # --- the marked member ----------------------------------------------------------------------
 
@@ -244,8 +298,8 @@ class ConferenceActions:
             return
         conference_id, member_id, member = selected
         call_id = str(member.get("call") or "")
-        run_guarded(
-            self.pane, self._remove(conference_id, member_id, call_id), group="conferences-remove"
+        self.pane.run_guarded(
+            self._remove(conference_id, member_id, call_id), group="conferences-remove"
         )
 
     async def _remove(self, conference_id: str, member_id: str, call_id: str) -> None:
@@ -255,7 +309,7 @@ class ConferenceActions:
         remove = self.client.conferences.update_member(conference_id, member_id, state="completed")
         if await self.console.call_api(_succeeded(remove)) is None:
             return
-        self.pane.app.notify(
+        self.console.notify(
             f"Member {member_id} removed from conference {conference_id}.",
             timeout=3,
             markup=False,
