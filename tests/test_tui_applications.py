@@ -9,7 +9,7 @@ import pytest
 
 from bwconsole.sandbox.seed import APPLICATION_NAME
 from bwconsole.tui.app import BwConsoleApp
-from bwconsole.tui.screens.application_form import application_values
+from bwconsole.tui.application_form import application_values
 from bwconsole.tui.screens.applications import ApplicationsScreen
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen

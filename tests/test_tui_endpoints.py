@@ -9,8 +9,8 @@ from textual.widgets import Input
 
 from bwconsole.sandbox.seed import ENDPOINT_PASSWORD
 from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.endpoint_forms import Destination, DomainName, SipPassword, SipUser
 from bwconsole.tui.screens.confirm import ConfirmScreen
-from bwconsole.tui.screens.endpoint_forms import Destination, DomainName, SipPassword, SipUser
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.widgets.endpoints import EndpointsPane, domain_key
 from tests.console_helpers import connected_console, until

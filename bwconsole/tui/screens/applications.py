@@ -15,12 +15,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from bwconsole.tui.formatting import yes_no
-from bwconsole.tui.model import Column, TableModel
-from bwconsole.tui.screens.application_form import (
+from bwconsole.tui.application_form import (
     application_fields,
     application_values,
 )
+from bwconsole.tui.formatting import yes_no
+from bwconsole.tui.model import Column, TableModel
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.widgets.virtual_table import VirtualTable

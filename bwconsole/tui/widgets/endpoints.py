@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from bwconsole.tui.formatting import yes_no
-from bwconsole.tui.model import Column, Row
-from bwconsole.tui.screens.confirm import ConfirmScreen
-from bwconsole.tui.screens.endpoint_forms import (
+from bwconsole.tui.endpoint_forms import (
     MAX_DOMAINS,
     dial_fields,
     domain_fields,
     endpoint_fields,
 )
+from bwconsole.tui.formatting import yes_no
+from bwconsole.tui.model import Column, Row
+from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.form import FormScreen
 from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.widgets.pane import Pane
