@@ -21,16 +21,15 @@ from bwconsole.tui.actions.call_forms import (
     speak_form,
     transfer_form,
 )
+from bwconsole.tui.rows.calls import FINAL_STATES
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
     from bwconsole.tui.console import Console
     from bwconsole.tui.model import TableModel
 
-__all__ = ["FINAL_STATES", "CallActions", "CallRows"]
+__all__ = ["CallActions", "CallRows"]
 
-FINAL_STATES = frozenset({"completed", "rejected", "error"})
-"""States of a call that has ended (no action but dial applies to it)."""
 SOURCE_LIMIT = 200
 """How many numbers (and endpoints per domain) the dial form offers to call from."""
 CONFERENCE_NEEDS_ID = (

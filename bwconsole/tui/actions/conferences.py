@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bwconsole.tui.actions import conference_forms as forms
-from bwconsole.tui.actions.calls import FINAL_STATES
+from bwconsole.tui.rows.calls import FINAL_STATES
 
 if TYPE_CHECKING:
     from bwconsole.api import Client

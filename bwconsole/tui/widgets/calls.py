@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from bwconsole.tui.actions.calls import FINAL_STATES, CallActions
+from bwconsole.events import AnswerEvent, GatherEvent, HangupEvent, IncomingCallEvent, TimeoutEvent
+from bwconsole.tui.actions.calls import CallActions
 from bwconsole.tui.formatting import clock_time, epoch
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.outcomes import call_outcome
+from bwconsole.tui.rows.calls import after_event, call_row, merge_call, noted, state_or
 from bwconsole.tui.screens.call_incoming import IncomingCallScreen, IncomingChoice
 from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.pane import Pane
@@ -34,13 +36,10 @@ if TYPE_CHECKING:
     from bwconsole.api import Call, Client
     from bwconsole.live import LiveEvent
 
-__all__ = ["CallsPane", "call_row"]
+__all__ = ["CallsPane"]
 
 RECENT_LIMIT = 1000
 """How many past calls the first load lists (newest first); later ones arrive as events."""
-MAX_NOTES = 30
-"""What happened on a call, kept for its detail (the oldest notes drop off)."""
-REJECT_CAUSES = frozenset({"USER_BUSY", "CALL_REJECTED"})
 FETCH_CONCURRENCY = 4
 """Calls first seen in events fetched at the same time (the rest wait their turn)."""
 
@@ -50,49 +49,6 @@ def _duration(seconds: Any) -> str:
         return ""
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
-
-
-def call_row(call: Call) -> dict[str, Any]:
-    """The row of a call as the API reports it."""
-    active_at = epoch(call.active_time)
-    end_at = epoch(call.end_time)
-    duration = end_at - active_at if active_at is not None and end_at is not None else None
-    return {
-        "id": call.id,
-        "state": call.state or "",
-        "direction": call.direction or "",
-        "from": call.from_ or "",
-        "to": call.to or "",
-        "startTime": epoch(call.start_time),
-        "activeAt": active_at,
-        "endAt": end_at,
-        "duration": max(0.0, duration) if duration is not None else None,
-        "bridgeId": call.bridge_id,
-        "conferenceId": call.conference_id,
-        "recordingEnabled": bool(call.recording_enabled),
-    }
-
-
-def _rank(state: Any) -> int:
-    if state in FINAL_STATES:
-        return 2
-    return 1 if state in ("active", "transferring") else 0
-
-
-def _merge(old: Row | None, new: Mapping[str, Any]) -> dict[str, Any]:
-    """Combine what is known of a call: fresh fields win, but a call never moves back
-    (ended -> active, active -> ringing): a listing or a fetch can be older than an
-    event already applied."""
-    merged = dict(old or {})
-    for key, value in new.items():
-        if value is not None or key not in merged:
-            merged[key] = value
-    if old is not None and "state" in new and _rank(new["state"]) < _rank(old.get("state")):
-        for key in ("state", "cause", "activeAt", "endAt", "duration"):
-            merged[key] = old.get(key)
-    merged.setdefault("notes", ())
-    merged.setdefault("mark", "")
-    return merged
 
 
 #: (key, action, label, tooltip, id suffix); the footer fits what it can and `?` has the rest
@@ -165,9 +121,6 @@ class CallsPane(Pane):
         """Incoming-call notifications on screen, by call id."""
         self.actions = CallActions(self)
         """What the keys do to calls."""
-        self._history_stamp: float | None = None
-        """While an event of an earlier run is applied: its receive time (notes carry it, and
-        nothing rings, pops up or is fetched for it)."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -212,8 +165,15 @@ class CallsPane(Pane):
 
     def update_call(self, call_id: str, **fields: Any) -> dict[str, Any]:
         """Merge fields into a call's row (creating it) and redraw it; returns the row."""
-        row = _merge(self.model.get(call_id), {"id": call_id, **fields})
-        row["outcome"], row["flagged"] = call_outcome(row.get("state"), row.get("cause"))
+        return self._put(call_id, merge_call(self.model.get(call_id), {"id": call_id, **fields}))
+
+    def note(self, call_id: str, text: str) -> None:
+        """Add a line to what happened on a call (shown in its detail), stamped with the
+        moment the console learnt it."""
+        self._put(call_id, noted(self.model.get(call_id), call_id, text, at=time.time()))
+
+    def _put(self, call_id: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Store a call's row as `rows.calls` built it: an answered call's timer runs."""
         if row.get("state") == "active" and row.get("endAt") is None:
             self._answered_at.setdefault(call_id, _timer_origin(row.get("activeAt")))
             row["duration"] = time.time() - self._answered_at[call_id]
@@ -223,14 +183,6 @@ class CallsPane(Pane):
         if call_id == self.table.cursor_key:
             self._show_detail(call_id)
         return row
-
-    def note(self, call_id: str, text: str) -> None:
-        """Add a line to what happened on a call (shown in its detail), stamped with the
-        moment the console learnt it."""
-        row = self.model.get(call_id) or {}
-        stamp = clock_time(self._history_stamp or time.time())
-        notes = (*tuple(row.get("notes") or ()), f"{stamp} {text}")[-MAX_NOTES:]
-        self.update_call(call_id, notes=notes)
 
     def add_call(self, call: Call) -> None:
         """Add or refresh a call from the API."""
@@ -273,52 +225,41 @@ class CallsPane(Pane):
     # --- events --------------------------------------------------------------------------------
 
     def apply_event(self, live: LiveEvent) -> None:
-        """Move the call's row along from one event; a new call is fetched once."""
-        event = getattr(live, "event", None)
-        call_id = getattr(event, "call_id", None)
-        if not isinstance(call_id, str) or not call_id:
+        """Move the call's row along from one event (`rows.calls`); a new call is fetched
+        once. An event of an earlier run (`live.history`) is noted at its receive time, and
+        nothing rings, pops up or is fetched for it."""
+        event = live.event
+        call_id = event.call_id if event is not None else None
+        if event is None or not call_id:
             return
-        kind = str(getattr(event, "event_type", ""))
-        handler = _HANDLERS.get(kind)
-        if handler is None:
+        at = (epoch(live.received_at) or time.time()) if live.history else time.time()
+        known = call_id in self.model
+        row = after_event(self.model.get(call_id), event, at=at)
+        if row is None:
             return
-        history = bool(getattr(live, "history", False))
-        if call_id not in self.model and kind not in ("incomingcall",) and not history:
+        if not known and not live.history and not isinstance(event, IncomingCallEvent):
             self.fetch(call_id)
-        self._history_stamp = (
-            (epoch(getattr(live, "received_at", None)) or time.time()) if history else None
-        )
-        try:
-            handler(self, call_id, event)
-        finally:
-            self._history_stamp = None
-        parties = {
-            key: value
-            for key, value in (
-                ("from", getattr(event, "from_", None)),
-                ("to", getattr(event, "to", None)),
-            )
-            if isinstance(value, str) and value
-        }
-        if parties and call_id in self.model:
-            self.update_call(call_id, **parties)
+        self._put(call_id, row)
+        match event:
+            case IncomingCallEvent() if not live.history:
+                self._ring(call_id, row)
+            case AnswerEvent():
+                self._tell_incoming(
+                    call_id,
+                    "Answered without you: the number's application answers automatically "
+                    "(autoAnswer). Escape dismisses; the Calls pane has the call.",
+                )
+            case HangupEvent() | TimeoutEvent():
+                self._ended(call_id, row)
+            case GatherEvent() if not live.history:
+                gathered = f"{event.digits or 'no digits'} ({event.reason or event.state or ''})"
+                self.app.notify(f"Gathered {gathered}", title="Gather", timeout=6)
 
-    def _on_incoming(self, call_id: str, event: Any) -> None:
-        when = getattr(event, "time", None)
-        caller, callee = getattr(event, "from_", "") or "", getattr(event, "to", "") or ""
-        self.update_call(
-            call_id,
-            state=self.state_or(call_id, "started"),
-            direction="in",
-            **{"from": caller, "to": callee},
-            startTime=epoch(when) or time.time(),
-        )
-        self.note(call_id, f"incoming call from {caller}")
-        if self._history_stamp is not None:
-            return  # long over: the listing or later events say how it went
+    def _ring(self, call_id: str, row: Row) -> None:
+        """A new inbound call: fetch it, ring, and offer to answer or reject it."""
         self.fetch(call_id)
         if call_id not in self.incoming:
-            screen = IncomingCallScreen(call_id, caller, callee)
+            screen = IncomingCallScreen(call_id, row["from"], row["to"])
             self.incoming[call_id] = screen
             self.app.bell()  # the user may be looking elsewhere than the terminal
             self.app.push_screen(screen, lambda choice: self._incoming_chosen(call_id, choice))
@@ -333,47 +274,17 @@ class CallsPane(Pane):
         elif choice == "reject":
             self.actions.start(self.actions.reject(call_id))
 
-    def _on_answer(self, call_id: str, event: Any) -> None:
-        when = getattr(event, "time", None)
-        self.update_call(call_id, state="active", activeAt=epoch(when))
-        self.note(call_id, "answered")
+    def _ended(self, call_id: str, row: Row) -> None:
+        """A call ended: its incoming-call notice closes, and a call placed here that
+        failed says so."""
         self._tell_incoming(
-            call_id,
-            "Answered without you: the number's application answers automatically "
-            "(autoAnswer). Escape dismisses; the Calls pane has the call.",
+            call_id, f"The call ended ({row['cause'] or row['state']}).", final=True
         )
-
-    def _on_hangup(self, call_id: str, event: Any) -> None:
-        when = getattr(event, "time", None)
-        cause = getattr(event, "cause", None) or ""
-        state = "rejected" if cause in REJECT_CAUSES else "completed"
-        self._end(call_id, state, cause, when)
-        self.note(call_id, f"hung up: {cause or 'no cause given'}")
-
-    def _on_timeout(self, call_id: str, event: Any) -> None:
-        when = getattr(event, "time", None)
-        self._end(call_id, "completed", "NO_ANSWER", when)
-        self.note(call_id, "nobody answered (timeout)")
-
-    def _end(self, call_id: str, state: str, cause: str, when: Any) -> None:
-        row = self.model.get(call_id) or {}
-        end_at = epoch(when)
-        active_at = row.get("activeAt")
-        duration = end_at - active_at if end_at is not None and active_at is not None else None
-        self.update_call(
-            call_id,
-            state=state,
-            cause=cause,
-            endAt=end_at,
-            duration=max(0.0, duration) if duration is not None else None,
-            mark="",
-        )
-        self._tell_incoming(call_id, f"The call ended ({cause or state}).", final=True)
-        outcome, failed = call_outcome(state, cause)
-        if failed and call_id in self.started_here:
+        if row["flagged"] and call_id in self.started_here:
             self.started_here.discard(call_id)
-            row = self.model.get(call_id) or {}
-            self.console.show_error(f"Call to {row.get('to') or '?'}: {outcome}", title="Call")
+            self.console.show_error(
+                f"Call to {row.get('to') or '?'}: {row['outcome']}", title="Call"
+            )
 
     def _tell_incoming(self, call_id: str, text: str, *, final: bool = False) -> None:
         screen = self.incoming.get(call_id)
@@ -383,46 +294,6 @@ class CallsPane(Pane):
         if final and self.app.screen is screen:
             screen.dismiss(None)
 
-    def _on_audio(self, call_id: str, event: Any) -> None:
-        kind = getattr(event, "event_type", "audio")
-        status = getattr(event, "status", None) or getattr(event, "state", None) or ""
-        # What is playing, by kind: a speak's `done` may arrive after a playback started.
-        if status in ("started", "PLAYBACK_START"):
-            self.update_call(call_id, **{f"{kind}_on": True})
-        elif status in ("done", "PLAYBACK_STOP"):
-            self.update_call(call_id, **{f"{kind}_on": False})
-        self.note(call_id, f"{kind} {status}".strip())
-
-    def _on_dtmf(self, call_id: str, event: Any) -> None:
-        digit = getattr(event, "dtmf_digit", None) or "?"
-        row = self.model.get(call_id) or {}
-        self.update_call(call_id, heard=f"{row.get('heard') or ''}{digit}")
-        self.note(call_id, f"dtmf {digit}")
-
-    def _on_gather(self, call_id: str, event: Any) -> None:
-        digits = getattr(event, "digits", None) or ""
-        reason = getattr(event, "reason", None) or getattr(event, "state", None) or ""
-        self.update_call(call_id, digits=digits or "(none)")
-        self.note(call_id, f"gathered {digits or 'no digits'} ({reason})")
-        if self._history_stamp is None:
-            self.app.notify(
-                f"Gathered {digits or 'no digits'} ({reason})", title="Gather", timeout=6
-            )
-
-    def _on_recording(self, call_id: str, event: Any) -> None:
-        state = getattr(event, "state", None) or getattr(event, "status", None) or ""
-        recording_id = getattr(event, "recording_id", None) or ""
-        self.note(call_id, f"recording {recording_id} {state}".strip())
-
-    def _on_member(self, call_id: str, event: Any) -> None:
-        conference_id = getattr(event, "conference_id", None)
-        state = getattr(event, "state", None) or ""
-        self.update_call(call_id, conferenceId=conference_id)
-        self.note(call_id, f"conference {conference_id}: member {state}")
-
-    def _on_transfer_complete(self, call_id: str, event: Any) -> None:
-        self.note(call_id, "transfer complete")
-
     @property
     def highlighted(self) -> str | None:
         """The id of the call under the cursor."""
@@ -430,8 +301,7 @@ class CallsPane(Pane):
 
     def state_or(self, call_id: str, default: str) -> str:
         """A call's state, or `default` while it has none (a new row)."""
-        row = self.model.get(call_id)
-        return str(row.get("state")) if row is not None and row.get("state") else default
+        return state_or(self.model.get(call_id), default)
 
     def highlight(self, call_id: str) -> None:
         """Move the cursor to a call (one just placed or answered)."""
@@ -516,18 +386,3 @@ def _timer_origin(active_at: Any) -> float:
     now = time.time()
     moment = epoch(active_at)
     return moment if moment is not None and moment <= now else now
-
-
-_HANDLERS = {
-    "incomingcall": CallsPane._on_incoming,
-    "answer": CallsPane._on_answer,
-    "hangup": CallsPane._on_hangup,
-    "timeout": CallsPane._on_timeout,
-    "speak": CallsPane._on_audio,
-    "playback": CallsPane._on_audio,
-    "dtmf": CallsPane._on_dtmf,
-    "gather": CallsPane._on_gather,
-    "recording": CallsPane._on_recording,
-    "conference-member": CallsPane._on_member,
-    "transferComplete": CallsPane._on_transfer_complete,
-}
