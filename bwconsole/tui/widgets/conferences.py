@@ -26,7 +26,7 @@ from bwconsole.events import (
     ConferenceEvent,
     ConferenceMemberEvent,
     ConferencePlaybackEvent,
-    ConferenceSpeakEvent,
+    Event,
     HangupEvent,
 )
 from bwconsole.tui.actions.conferences import ConferenceActions
@@ -34,23 +34,23 @@ from bwconsole.tui.actions.recruiting import Recruiter
 from bwconsole.tui.conference_index import ConferenceIndex, index_path
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.rows.conferences import (
+    after_event,
+    conference_row,
+    flag_words,
+    member_after_event,
+    member_row,
+    merged,
+    merged_member,
+)
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
-    from bwconsole.api.models import Conference, ConferenceMember
     from bwconsole.live import LiveEvent
 
 __all__ = ["ConferencesPane"]
-
-
-def _last_segment(url: str | None) -> str:
-    return url.rstrip("/").rsplit("/", 1)[-1] if url else ""
-
-
-def _flags(row: Row) -> str:
-    return ", ".join(label for key, label in (("mute", "muted"), ("hold", "held")) if row.get(key))
 
 
 #: (key, action, label, tooltip, id suffix, shown in the footer)
@@ -163,52 +163,27 @@ class ConferencesPane(Pane):
             if exc.status == 404 and self.index is not None:
                 self.index.forget(conference_id)
             return
-        self.merge(conference_id, self._conference_row(conference))
+        self.merge(conference_id, conference_row(conference))
         for member in members:
-            self._merge_member(conference_id, self._member_row(member))
-
-    @staticmethod
-    def _conference_row(conference: Conference) -> dict[str, Any]:
-        return {
-            "id": conference.id,
-            "state": conference.state,
-            "from": conference.from_,
-            "activeMembers": conference.active_members,
-            "mute": conference.mute,
-            "hold": conference.hold,
-            "createdTime": conference.created_time,
-            "completedTime": conference.completed_time,
-        }
-
-    @staticmethod
-    def _member_row(member: ConferenceMember) -> dict[str, Any]:
-        return {
-            "id": member.id,
-            "call": _last_segment(member.call),
-            "state": member.state,
-            "mute": member.mute,
-            "hold": member.hold,
-            "addedTime": member.added_time,
-            "removedTime": member.removed_time,
-        }
+            self._merge_member(conference_id, member_row(member))
 
     # --- rows and members -------------------------------------------------------------------------
 
     def merge(self, conference_id: str, changes: dict[str, Any]) -> None:
         """Update a conference's row with the fields that are known (None leaves one as it
         was), remembering a conference seen for the first time."""
+        self._put(conference_id, merged(self.model.get(conference_id), conference_id, changes))
+
+    def _put(self, conference_id: str, row: dict[str, Any]) -> None:
+        """Store a conference's row as `rows.conferences` built it."""
         if conference_id not in self.model and self.index is not None:
             self.index.remember(conference_id)
-        row = dict(self.model.get(conference_id) or {"id": conference_id})
-        row.update({key: value for key, value in changes.items() if value is not None})
-        row["flags"] = _flags(row)
         self.upsert(conference_id, row)
         self._redraw(conference_id)
 
     def _merge_member(self, conference_id: str, member: dict[str, Any]) -> None:
         members = self.members.setdefault(conference_id, {})
-        current = members.setdefault(member["id"], {})
-        current.update({key: value for key, value in member.items() if value is not None})
+        members[member["id"]] = merged_member(members.get(member["id"]), member)
         self._redraw(conference_id)
 
     def _redraw(self, conference_id: str) -> None:
@@ -232,44 +207,35 @@ class ConferencesPane(Pane):
             run_guarded(self, self.refresh_conference(conference_id), group="conferences-refresh")
 
     def apply_event(self, live: LiveEvent) -> None:
-        event = live.event
-        if isinstance(event, ConferenceEvent) and event.conference_id:
-            self.track(event.conference_id)
-            self.merge(
-                event.conference_id,
-                {
-                    "state": event.status,
-                    "createdTime": event.created_time,
-                    "completedTime": event.completed_time,
-                    "audio": "" if event.status == "completed" else None,
-                },
-            )
-        elif isinstance(event, ConferenceMemberEvent) and event.conference_id and event.member_id:
-            self.track(event.conference_id)
-            member: dict[str, Any] = {
-                "id": event.member_id,
-                "call": event.call_id,
-                "state": event.state,
-                "mute": event.mute,
-                "hold": event.hold,
-            }
-            key = "addedTime" if event.state == "active" else "removedTime"
-            member[key] = event.time
-            self._merge_member(event.conference_id, member)
-            changes: dict[str, Any] = {"activeMembers": event.active_members}
-            if (
-                event.state == "active"
-                and (self.model.get(event.conference_id) or {}).get("state") != "completed"
+        """A conference or member event moves its row and member (`rows.conferences`), the
+        conference remembered and read once; the answer or hangup of a call being dialled
+        in admits it or says why it did not join."""
+        match live.event:
+            case (
+                ConferenceMemberEvent(
+                    conference_id=str(conference_id), member_id=str(member_id)
+                ) as event
+            ) if conference_id and member_id:
+                self.track(conference_id)
+                members = self.members.setdefault(conference_id, {})
+                members[member_id] = member_after_event(members.get(member_id), event)
+                self._apply(conference_id, event)
+            case ConferenceEvent(conference_id=str(conference_id)) as event if conference_id:
+                self.track(conference_id)
+                self._apply(conference_id, event)
+            case ConferencePlaybackEvent(conference_id=str(conference_id)) as event if (
+                conference_id
             ):
-                changes["state"] = "active"
-            self.merge(event.conference_id, changes)
-        elif isinstance(event, ConferencePlaybackEvent) and event.conference_id:
-            kind = "speaking" if isinstance(event, ConferenceSpeakEvent) else "playing"
-            self.merge(event.conference_id, {"audio": kind if event.status == "started" else ""})
-        elif isinstance(event, AnswerEvent) and event.call_id in self.recruiter.pending:
-            run_guarded(self, self.recruiter.answered(event.call_id), group="conferences-admit")
-        elif isinstance(event, HangupEvent) and event.call_id in self.recruiter.pending:
-            self.recruiter.not_answered(event.call_id, event.cause)
+                self._apply(conference_id, event)
+            case AnswerEvent(call_id=str(call_id)) if call_id in self.recruiter.pending:
+                run_guarded(self, self.recruiter.answered(call_id), group="conferences-admit")
+            case HangupEvent(call_id=str(call_id)) as event if call_id in self.recruiter.pending:
+                self.recruiter.not_answered(call_id, event.cause)
+
+    def _apply(self, conference_id: str, event: Event) -> None:
+        row = after_event(self.model.get(conference_id), event)
+        if row is not None:
+            self._put(conference_id, row)
 
     # --- display -----------------------------------------------------------------------------------
 
@@ -298,7 +264,7 @@ class ConferencesPane(Pane):
             member = self.members[key][member_id]
             active = member.get("state") == "active"
             text.append("▶ " if member_id == marked else "  ", style="bold")
-            flags = _flags(member)
+            flags = flag_words(member)
             state = " ".join(filter(None, (member.get("state"), flags)))
             # Two lines a member: who (the far party's number), then the ids.
             call_id = str(member.get("call") or "").rsplit("/", 1)[-1]
