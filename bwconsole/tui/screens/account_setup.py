@@ -97,13 +97,7 @@ class AccountSetupScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="account-setup-cancel"),
     ]
 
-    DEFAULT_CSS = """
-    AccountSetupScreen { align: center middle; }
-    AccountSetupScreen #account-results { height: auto; }
-    AccountSetupScreen #account-status { margin-top: 1; height: auto; }
-    AccountSetupScreen .account--ok { color: $success; }
-    AccountSetupScreen .account--fail { color: $error; }
-    """
+    CSS_PATH = "../styles/account.tcss"
 
     def __init__(self, fields: Sequence[Field] | None = None) -> None:
         """Args:

@@ -29,10 +29,7 @@ class ApplicationPickerScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="application-picker-cancel"),
     ]
 
-    DEFAULT_CSS = """
-    ApplicationPickerScreen { align: center middle; }
-    ApplicationPickerScreen OptionList { height: auto; max-height: 20; }
-    """
+    CSS_PATH = "../styles/applications.tcss"
 
     def __init__(
         self,

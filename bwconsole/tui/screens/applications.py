@@ -79,17 +79,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
         Binding("escape", "close", "Close", id="applications-close"),
     ]
 
-    DEFAULT_CSS = """
-    ApplicationsScreen { align: center middle; }
-    ApplicationsScreen .applications--body {
-        width: 95%;
-        height: 80%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ApplicationsScreen VirtualTable { height: 1fr; }
-    """
+    CSS_PATH = "../styles/applications.tcss"
 
     def __init__(self, client: Client, relay_url: str | None) -> None:
         """Args:

@@ -43,6 +43,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help-close"),
     ]
 
+    CSS_PATH = "../styles/help.tcss"
+
     def __init__(self, entries: Sequence[KeyEntry]) -> None:
         super().__init__()
         self._entries = entries

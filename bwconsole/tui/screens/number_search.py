@@ -109,24 +109,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         Binding("escape", "close", "Close", id="numbers-search-close"),
     ]
 
-    DEFAULT_CSS = """
-    NumberSearchScreen { align: center middle; }
-    NumberSearchScreen .number-search--body {
-        width: 100;
-        height: 90%;
-        max-height: 40;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    NumberSearchScreen .number-search--criteria { height: auto; }
-    NumberSearchScreen .number-search--field { width: 1fr; height: auto; margin-right: 1; }
-    NumberSearchScreen #search-toll-free { margin-top: 2; width: auto; }
-    NumberSearchScreen #search-status { margin-top: 1; height: auto; }
-    NumberSearchScreen #search-status.-error { color: $error; }
-    NumberSearchScreen #search-results { height: 1fr; min-height: 5; }
-    NumberSearchScreen #search-progress { margin-top: 1; }
-    """
+    CSS_PATH = "../styles/numbers.tcss"
 
     def __init__(
         self, client: Client, *, on_ordered: Callable[[PhoneNumber], None] | None = None

@@ -49,6 +49,8 @@ class WelcomeScreen(ModalScreen[None]):
         Binding("escape,enter,space", "dismiss", "Close", id="welcome-close"),
     ]
 
+    CSS_PATH = "../styles/welcome.tcss"
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="welcome--body") as body:
             body.border_title = "Welcome to bwconsole"
