@@ -27,9 +27,17 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.events import SmsEvent
-from bwconsole.tui.formatting import clock_time, epoch
+from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
-from bwconsole.tui.outcomes import message_outcome
+from bwconsole.tui.rows.messages import (
+    after_event,
+    conversation_row,
+    message_from_api,
+    outcome,
+    party,
+    state,
+    when,
+)
 from bwconsole.tui.screens.message_compose import Draft, MessageComposeScreen
 from bwconsole.tui.screens.message_upload import UploadScreen
 from bwconsole.tui.widgets.pane import DETAIL_INTERVAL, Pane
@@ -37,7 +45,6 @@ from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
-    from bwconsole.api.models import Message
     from bwconsole.live import LiveEvent
     from bwconsole.tui.widgets.virtual_table import VirtualTable
 
@@ -49,63 +56,6 @@ THREAD_SHOWN = 50
 """Most recent messages of a conversation shown in the detail panel."""
 MMS_CHECKS, MMS_CHECK_SECONDS = 6, 2.0
 """How often, and how far apart, a sent MMS is read back for its delivery state."""
-
-
-def _message_from_api(message: Message) -> dict[str, Any]:
-    media = message.media
-    return {
-        "id": message.id or message.message_id or "",
-        "direction": message.direction or "",
-        "from": message.from_ or "",
-        "to": message.to or "",
-        "text": message.text or "",
-        "media": [media] if isinstance(media, str) else list(media or ()),
-        "state": message.state or "",
-        "delivery_state": message.delivery_state or "",
-        "delivery_description": message.delivery_description or "",
-        "time": epoch(message.time),
-    }
-
-
-def _message_from_event(event: SmsEvent) -> dict[str, Any]:
-    """The fields an event says something about (None ones are left as they were)."""
-    fields: dict[str, Any] = {
-        "direction": event.direction,
-        "from": event.from_,
-        "to": event.to,
-        "text": event.text,
-        "state": event.state,
-        "delivery_state": event.delivery_state,
-        "delivery_description": event.delivery_description,
-        "time": epoch(event.time),
-    }
-    media = getattr(event, "media", None)
-    if media:
-        fields["media"] = list(media)
-    return {name: value for name, value in fields.items() if value is not None}
-
-
-def _party(message: dict[str, Any]) -> tuple[str, str]:
-    """(the other party, the account's number) of a message."""
-    if message.get("direction") == "in":
-        return message.get("from", ""), message.get("to", "")
-    return message.get("to", ""), message.get("from", "")
-
-
-def _when(message: dict[str, Any]) -> tuple[float, int]:
-    """Sort key of a message in its thread: time, then the order it became known."""
-    return (message.get("time") or 0.0, message["order"])
-
-
-def _state(message: dict[str, Any]) -> str:
-    return str(message.get("delivery_state") or message.get("state") or "")
-
-
-def _outcome(message: dict[str, Any]) -> tuple[str, bool]:
-    """The message's state in words (`not delivered: invalid destination`), failed?"""
-    return message_outcome(
-        _state(message), message.get("delivery_description"), message.get("direction")
-    )
 
 
 class MessagesPane(Pane):
@@ -183,33 +133,33 @@ class MessagesPane(Pane):
             }
             self.messages[message_id] = known
         known.update(fields)
-        words, failed = _outcome(known)
+        words, failed = outcome(known)
         if failed and message_id in self._sent_here:
             self._sent_here.discard(message_id)  # told once
             self.console.show_error(
                 f"Message to {known.get('to') or '?'}: {words}", title="Message"
             )
-        party, _ = _party(known)
-        if party:
-            self._threads.setdefault(party, set()).add(message_id)
-            last_id = self._last.get(party)
-            if last_id is None or _when(known) >= _when(self.messages[last_id]):
-                self._last[party] = message_id
-            self._refresh_row(party)
+        other, _ = party(known)
+        if other:
+            self._threads.setdefault(other, set()).add(message_id)
+            last_id = self._last.get(other)
+            if last_id is None or when(known) >= when(self.messages[last_id]):
+                self._last[other] = message_id
+            self._refresh_row(other)
         return new
 
     def thread(self, party: str, last: int | None = None) -> list[dict[str, Any]]:
         """The messages exchanged with `party`, oldest first (only the `last` newest if given)."""
         messages = (self.messages[i] for i in self._threads.get(party, ()))
         if last is None:
-            return sorted(messages, key=_when)
-        return heapq.nlargest(last, messages, key=_when)[::-1]
+            return sorted(messages, key=when)
+        return heapq.nlargest(last, messages, key=when)[::-1]
 
     async def load(self, client: Client) -> None:
         """Read the message history (newest first, page by page) into conversations."""
         page: list[dict[str, Any]] = []
         async for message in client.messages.list(size=PAGE_SIZE):
-            fields = _message_from_api(message)
+            fields = message_from_api(message)
             if fields["time"] is None:
                 del fields["time"]  # keep the moment it became known rather than none
             if fields["id"]:
@@ -220,21 +170,21 @@ class MessagesPane(Pane):
         self._add_page(page)
 
     def apply_event(self, live: LiveEvent) -> None:
-        """A message event: a new message joins its conversation, a status moves its state."""
-        event = live.event
-        if not isinstance(event, SmsEvent) or not event.message_id:
-            return
-        fields = _message_from_event(event)
-        if event.message_id not in self.messages and not {"from", "to"} <= fields.keys():
-            return  # a status for a message never seen, saying nothing of who: nothing to show
-        new = self.add_message(event.message_id, fields)
-        message = self.messages[event.message_id]
-        if new and message.get("direction") == "in" and not getattr(live, "history", False):
-            party, _ = _party(message)
-            if not (self.display and self.table.cursor_key == party):  # else read as it lands
-                self._unread[party] = self._unread.get(party, 0) + 1
-                self._refresh_row(party)
-            self._notify_inbound(message)
+        """A message event: a new message joins its conversation, a status moves its state
+        (`rows.messages`); an inbound message is counted unread and told."""
+        match live.event:
+            case SmsEvent(message_id=str(message_id)) as event if message_id:
+                fields = after_event(self.messages.get(message_id), event)
+                if fields is None:
+                    return
+                new = self.add_message(message_id, fields)
+                message = self.messages[message_id]
+                if new and message.get("direction") == "in" and not live.history:
+                    other, _ = party(message)
+                    if not (self.display and self.table.cursor_key == other):  # else read now
+                        self._unread[other] = self._unread.get(other, 0) + 1
+                        self._refresh_row(other)
+                    self._notify_inbound(message)
 
     # --- what the base asks ---------------------------------------------------------------------
 
@@ -254,8 +204,8 @@ class MessagesPane(Pane):
                 text.append(f" [media {url.rsplit('/', 1)[-1]}]", style="italic")
             if not inbound:
                 why = message.get("delivery_description")
-                state = f"{_state(message)}: {why}" if why else _state(message)
-                text.append(f"  ({state})", style="dim")
+                shown = f"{state(message)}: {why}" if why else state(message)
+                text.append(f"  ({shown})", style="dim")
             text.append("\n")
         return text
 
@@ -271,25 +221,13 @@ class MessagesPane(Pane):
         for fields in reversed(page):
             self.add_message(fields["id"], fields)
 
-    def _refresh_row(self, party: str) -> None:
-        last_id = self._last.get(party)
+    def _refresh_row(self, other: str) -> None:
+        last_id = self._last.get(other)
         if last_id is None:
             return
-        last = self.messages[last_id]
-        self.upsert(
-            party,
-            {
-                "time": last.get("time"),
-                "unread": self._unread.get(party, 0),
-                "party": party,
-                "number": _party(last)[1],
-                "count": len(self._threads[party]),
-                "state": _outcome(last)[0],
-                "flagged": _outcome(last)[1],
-                "text": str(last.get("text") or "") or ("[media]" if last.get("media") else ""),
-            },
-        )
-        if self.display and self.table.cursor_key == party and not self._detail_due:
+        count, unread = len(self._threads[other]), self._unread.get(other, 0)
+        self.upsert(other, conversation_row(self.messages[last_id], count=count, unread=unread))
+        if self.display and self.table.cursor_key == other and not self._detail_due:
             # The open thread shows the new message or state; at most once per interval,
             # so a page of a thousand messages does not redraw it a thousand times.
             self._detail_due = True
@@ -377,7 +315,7 @@ class MessagesPane(Pane):
         for _ in range(MMS_CHECKS):
             await asyncio.sleep(MMS_CHECK_SECONDS)
             message = await self.client.messages.get(message_id)
-            self.add_message(message_id, _message_from_api(message))
+            self.add_message(message_id, message_from_api(message))
             if message.delivery_state not in (None, "", "waiting"):
                 return
 
