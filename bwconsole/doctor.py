@@ -81,7 +81,7 @@ def _keymap_problems() -> list[str]:
         return []  # already said
     if not keymap:
         return []
-    from bwconsole.tui.app import binding_ids
+    from bwconsole.tui.catalogue import binding_ids
     from bwconsole.tui.keys import keymap_problems
 
     return keymap_problems(keymap, binding_ids())

@@ -37,7 +37,7 @@ async def connected_console(
         backend=BackendOptions(data_dir=data_dir, fresh=fresh, time_scale=time_scale),
     )
     async with app.run_test(size=size) as pilot:
-        await asyncio.wait_for(app.wait_connected(), WAIT_SECONDS)
+        await asyncio.wait_for(app.session.wait_connected(), WAIT_SECONDS)
         yield app, pilot
 
 

@@ -17,7 +17,7 @@ from tests.console_helpers import until
 async def test_empty_config_starts_on_the_sandbox_welcomes_and_dials(tmp_path: Path) -> None:
     app = BwConsoleApp(sandbox=True, backend=BackendOptions(data_dir=tmp_path, time_scale=20))
     async with app.run_test(size=(140, 45)) as pilot:
-        await asyncio.wait_for(app.wait_connected(), 10)
+        await asyncio.wait_for(app.session.wait_connected(), 10)
         await until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the first-run panel")
         await pilot.press("escape")
         numbers = app.pane("numbers")
@@ -37,7 +37,7 @@ async def test_empty_config_starts_on_the_sandbox_welcomes_and_dials(tmp_path: P
     # The panel is shown once; f1 brings it back.
     again = BwConsoleApp(sandbox=True, backend=BackendOptions(data_dir=tmp_path, time_scale=20))
     async with again.run_test(size=(140, 45)) as pilot:
-        await asyncio.wait_for(again.wait_connected(), 10)
+        await asyncio.wait_for(again.session.wait_connected(), 10)
         await pilot.pause(0.2)
         assert not isinstance(again.screen, WelcomeScreen)
         await pilot.press("f1")

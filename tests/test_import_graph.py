@@ -145,8 +145,9 @@ def test_the_sandbox_route_modules_loaded_by_name_close_no_cycle() -> None:
     assert not [sorted(c) for c in cycles(graph) if "bwconsole.sandbox.app" in c]
 
 
-TUI_ENTRY_POINTS = {"bwconsole.tui.run", "bwconsole.doctor"}
-"""Who may import the concrete app: the launcher, and `doctor` (it lists the binding ids)."""
+TUI_ENTRY_POINTS = {"bwconsole.tui.run"}
+"""Who may import the concrete app: the launcher (`doctor` reads the binding ids from
+`tui/catalogue.py`)."""
 
 
 def test_only_the_entry_points_import_the_app() -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.command import CommandPalette
 
+from bwconsole.api import Exchange
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.keys import keys_markdown
 from bwconsole.tui.screens.help import HelpScreen
@@ -30,18 +31,6 @@ class LiveEvent:
     received_at: float = 1_780_000_000.0
     event: Any = None
     parse_error: str | None = None
-
-
-@dataclass
-class Exchange:
-    """Shaped like bwconsole.api.Exchange."""
-
-    method: str
-    path: str
-    status: int | None
-    duration_ms: float
-    error_code: str | None = None
-    error_message: str | None = None
 
 
 def answer(seq: int, call_id: str) -> LiveEvent:
@@ -175,9 +164,9 @@ async def test_a_burst_of_live_updates_is_drawn_in_one_pass() -> None:
 async def test_failed_api_call_is_logged_flagged_and_notified_in_words() -> None:
     app = BwConsoleApp(initial_pane="api-log")
     async with app.run_test(size=SIZE) as pilot:
-        app.add_exchange(Exchange("GET", "/v1/users/u-1/calls", 200, 12.0))
+        app.add_exchange(Exchange("GET", "/v1/users/u-1/calls", "", 200, 12.0))
         app.add_exchange(
-            Exchange("POST", "/v1/users/u-1/calls", 409, 40.0, "call-conflict", "busy")
+            Exchange("POST", "/v1/users/u-1/calls", "", 409, 40.0, "call-conflict", "busy")
         )
         await pilot.pause(0.05)
         log = app.api_log

@@ -12,7 +12,7 @@ from bwconsole.tui.backend import BackendOptions
 async def test_console_starts_on_the_embedded_sandbox(tmp_path: Path) -> None:
     app = BwConsoleApp(sandbox=True, backend=BackendOptions(data_dir=tmp_path, fresh=True))
     async with app.run_test(size=(120, 40)) as pilot:
-        await asyncio.wait_for(app.wait_connected(), 10)
+        await asyncio.wait_for(app.session.wait_connected(), 10)
         assert app.backend is not None and app.backend.on_sandbox
         for _ in range(100):
             if app.relay_state == "connected" and app.balance:

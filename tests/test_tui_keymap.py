@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bwconsole.cli import main
-from bwconsole.tui.app import BwConsoleApp, binding_ids
+from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.catalogue import binding_ids
 from bwconsole.tui.keys import is_key_name, keymap_problems
 from tests.console_helpers import until
 

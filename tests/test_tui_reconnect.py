@@ -41,7 +41,7 @@ async def test_events_that_arrive_while_cut_off_reach_the_panes_after_reconnecti
                 backend=BackendOptions(profile=profile, data_dir=tmp_path / "console"),
             )
             async with app.run_test(size=(140, 45)) as pilot:
-                await asyncio.wait_for(app.wait_connected(), 10)
+                await asyncio.wait_for(app.session.wait_connected(), 10)
                 await until(pilot, lambda: app.relay_state == "connected", "the relay")
                 pane = app.pane("messages")
                 assert isinstance(pane, MessagesPane)

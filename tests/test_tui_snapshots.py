@@ -26,7 +26,8 @@ from syrupy.extensions.base import AbstractSyrupyExtension
 from bwconsole.api.models import Call, Domain, Endpoint, PhoneNumber, Recording, UserError
 from bwconsole.events import parse
 from bwconsole.live import LiveEvent
-from bwconsole.tui.app import PANES, BwConsoleApp
+from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.catalogue import PANES
 from bwconsole.tui.widgets.calls import call_row
 from bwconsole.tui.widgets.conferences import ConferencesPane
 from bwconsole.tui.widgets.endpoints import EndpointsPane

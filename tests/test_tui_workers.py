@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bwconsole.tui.app import PANES, BwConsoleApp
+from bwconsole.tui.app import BwConsoleApp
+from bwconsole.tui.catalogue import PANES
+from bwconsole.tui.session import Session
 from bwconsole.tui.widgets.errors import ErrorsPane
 from bwconsole.tui.workers import run_guarded
 
@@ -18,14 +20,14 @@ SOURCE = Path(__file__).resolve().parents[1] / "bwconsole"
 async def test_a_worker_that_raises_is_told_listed_logged_and_survived(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(self: BwConsoleApp) -> None:
+    async def broken(self: Session) -> None:
         raise RuntimeError("balance parser fell over")
 
-    monkeypatch.setattr(BwConsoleApp, "_refresh_balance", broken)
+    monkeypatch.setattr(Session, "_refresh_balance", broken)
     app = BwConsoleApp()
     with caplog.at_level(logging.ERROR, logger="bwconsole.tui"):
         async with app.run_test() as pilot:
-            app.refresh_balance()  # the header's timer starts this worker every minute
+            app.session.refresh_balance()  # the session's timer starts this worker every minute
             await pilot.pause(0.2)
             assert app.is_running and app.return_code is None
             said = [n.message for n in app._notifications if n.severity == "error"]

@@ -12,11 +12,16 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bwconsole.api import Client, Exchange
 from bwconsole.config import Profile, data_dir
 from bwconsole.live import BxmlRequest, Forwarded, LiveClient, LiveEvent
+
+if TYPE_CHECKING:
+    import httpx
+
+    from bwconsole.sandbox.core import Sandbox
 
 __all__ = ["HISTORY_EVENTS", "Backend", "BackendOptions", "open_backend"]
 
@@ -43,7 +48,7 @@ class Backend:
     profile: Profile
     client: Client
     live: LiveClient | None
-    sandbox: Any | None
+    sandbox: Sandbox | None
     """The embedded `Sandbox` when running on it (None on a real account)."""
     data_dir: Path
     """Where the console keeps its local state for this account (the embedded
@@ -109,7 +114,7 @@ async def _connected(
     handlers: Handlers,
     *,
     root: Path,
-    sandbox: Any | None,
+    sandbox: Sandbox | None,
     ingress: tuple[str, str] | None,
 ) -> AsyncIterator[Backend]:
     live_dir = root / "live"
@@ -155,7 +160,7 @@ async def _connected(
         await client.aclose()
 
 
-def _loopback_transport() -> Any:
+def _loopback_transport() -> httpx.AsyncHTTPTransport:
     """The transport for the embedded sandbox (plain HTTP on 127.0.0.1, links included).
 
     httpx's default transport loads the system's CA certificates when the client is made,
