@@ -28,13 +28,13 @@ from bwconsole.events import parse
 from bwconsole.live import LiveEvent
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.catalogue import PANES
-from bwconsole.tui.widgets.calls import call_row
+from bwconsole.tui.rows.calls import call_row
+from bwconsole.tui.rows.recordings import recording_row
 from bwconsole.tui.widgets.conferences import ConferencesPane
 from bwconsole.tui.widgets.endpoints import EndpointsPane
 from bwconsole.tui.widgets.errors import error_row
 from bwconsole.tui.widgets.messages import MessagesPane
 from bwconsole.tui.widgets.numbers import NumbersPane
-from bwconsole.tui.widgets.recordings import recording_row
 
 SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 """A default terminal, and a roomy one: every pane is pictured at both."""

@@ -3,19 +3,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import unquote
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from bwconsole.events import RecordingEvent, TranscriptionEvent
+from bwconsole.events import Event, RecordingEvent, TranscriptionEvent
 from bwconsole.tui.console import console_of
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
+from bwconsole.tui.rows.recordings import (
+    NOTHING_SAID,
+    after_event,
+    merged,
+    recording_row,
+    text_elsewhere,
+)
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.recording_download import (
     DownloadScreen,
@@ -28,54 +33,15 @@ from bwconsole.tui.workers import run_guarded
 
 if TYPE_CHECKING:
     from bwconsole.api import Client
-    from bwconsole.api.models import Recording, Transcription
+    from bwconsole.api.models import Transcription
     from bwconsole.live import LiveEvent
     from bwconsole.tui.console import Console
 
-__all__ = ["RecordingsPane", "recording_row"]
-
-
-def _last_segment(url: str | None) -> str:
-    return unquote(url.rstrip("/").rsplit("/", 1)[-1]) if url else ""
-
-
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    return None
+__all__ = ["RecordingsPane"]
 
 
 def _seconds(value: Any) -> str:
     return "" if value is None else f"{value:.0f}"
-
-
-def _with_duration(row: dict[str, Any]) -> dict[str, Any]:
-    start, end = _moment(row.get("startTime")), _moment(row.get("endTime"))
-    row["duration"] = (end - start).total_seconds() if start and end else None
-    return row
-
-
-#: A completed transcription with no words, in the list and the detail.
-NOTHING_SAID = "(nothing was said)"
-
-
-def recording_row(recording: Recording) -> dict[str, Any]:
-    """The pane's row for a recording as the API returns it."""
-    return _with_duration(
-        {
-            "id": recording.id,
-            "startTime": recording.start_time,
-            "endTime": recording.end_time,
-            "state": recording.state,
-            "call": _last_segment(recording.call),
-            "media": _last_segment(recording.media),
-        }
-    )
 
 
 class RecordingsPane(Pane):
@@ -134,42 +100,33 @@ class RecordingsPane(Pane):
                 self._merge(recording.id, recording_row(recording))
 
     def _merge(self, key: str, changes: dict[str, Any]) -> None:
-        row = dict(self.model.get(key) or {})
-        row.update({name: value for name, value in changes.items() if value is not None})
-        self.upsert(key, _with_duration(row))
+        self._put(key, merged(self.model.get(key), changes))
+
+    def _put(self, key: str, row: dict[str, Any]) -> None:
+        """Store a recording's row as `rows.recordings` built it."""
+        self.upsert(key, row)
         if key == self.table.cursor_key:
             self._show_detail(key)
 
     def apply_event(self, live: LiveEvent) -> None:
-        event = live.event
-        if isinstance(event, RecordingEvent) and event.recording_id:
-            self._merge(
-                event.recording_id,
-                {
-                    "id": event.recording_id,
-                    "state": event.state or event.status,
-                    "call": event.call_id,
-                    "startTime": event.start_time,
-                    "endTime": event.end_time,
-                },
-            )
-            # The event does not name the media file: read it back once (history: the
-            # listing does).
-            if not getattr(live, "history", False):
-                run_guarded(self, self._refresh(event.recording_id), group="recordings-refresh")
-        elif isinstance(event, TranscriptionEvent) and event.recording_id:
-            state = event.state or event.status
-            text = event.text if state == "completed" else f"({state})"
-            if state == "completed" and not text:
-                # An empty text would blank the column: say so, or read the text behind
-                # textUrl when the event carried only its size.
-                if event.text_size:
-                    run_guarded(
-                        self, self._load_transcripts(event.recording_id), group="recordings-text"
-                    )
-                    return
-                text = NOTHING_SAID
-            self._merge(event.recording_id, {"transcription": text, "transcriptionState": state})
+        """A recording or transcription event moves its row (`rows.recordings`)."""
+        match live.event:
+            case RecordingEvent(recording_id=str(recording_id)) as event if recording_id:
+                self._apply(recording_id, event)
+                # The event does not name the media file: read it back once (history: the
+                # listing does).
+                if not live.history:
+                    run_guarded(self, self._refresh(recording_id), group="recordings-refresh")
+            case TranscriptionEvent(recording_id=str(recording_id)) as event if recording_id:
+                if text_elsewhere(event):
+                    run_guarded(self, self._load_transcripts(recording_id), group="recordings-text")
+                else:
+                    self._apply(recording_id, event)
+
+    def _apply(self, recording_id: str, event: Event) -> None:
+        row = after_event(self.model.get(recording_id), event)
+        if row is not None:
+            self._put(recording_id, row)
 
     async def _refresh(self, recording_id: str) -> None:
         recording = await self.console.call_api(self.client.recordings.get(recording_id))
