@@ -144,7 +144,7 @@ class BwConsoleApp(App[None]):
             BwConsoleApp.balance,
         )
         yield PaneBar(id="pane-bar")
-        # Only the first pane is composed now; the others on their first visit (`_mount_pane`):
+        # Only the first pane is composed now; the others on their first visit (`action_show_pane`):
         # styling nine panes' widgets made the first frame wait (docs/performance.md).
         with ContentSwitcher(initial=f"pane-{self._initial_pane}", id="panes"):
             yield self.panes[self._initial_pane]
