@@ -13,8 +13,9 @@ import pytest
 from bwconsole.bxml import BxmlError, Gather, Hangup, Record, Transfer, parse
 from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
 from bwconsole.tui.app import BwConsoleApp
-from bwconsole.tui.bxml_responder import HANGUP, BxmlResponder, BxmlSettings
+from bwconsole.tui.bxml_responder import HANGUP, BxmlResponder
 from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
+from bwconsole.tui.responder_settings import BxmlSettings
 from bwconsole.tui.screens.bxml_prompt import BxmlPromptScreen
 from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen
 from tests.console_helpers import until

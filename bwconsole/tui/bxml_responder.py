@@ -12,25 +12,25 @@ the default script answers. Whatever goes back has passed `bwconsole.bxml.parse`
 from __future__ import annotations
 
 import asyncio
-import tomllib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-import tomli_w
+from typing import TYPE_CHECKING
 
 from bwconsole.bxml import BxmlError, parse
 from bwconsole.relay_urls import relay_urls
 from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
+from bwconsole.tui.responder_settings import (
+    BxmlSettings,
+    load_settings,
+    save_settings,
+    scripts_dir,
+    settings_from_form,
+)
 
 if TYPE_CHECKING:
     from bwconsole.live import BxmlRequest
     from bwconsole.tui.console import Console
 
-__all__ = ["HANGUP", "BxmlResponder", "BxmlSettings", "Mode", "scripts_dir"]
-
-Mode = Literal["script", "interactive"]
+__all__ = ["HANGUP", "BxmlResponder"]
 
 RELAY_MARGIN = 0.75
 """Seconds before the relay's deadline the prompt gives up, so that the default script's
@@ -43,48 +43,6 @@ ACKNOWLEDGE = '<?xml version="1.0" encoding="UTF-8"?>\n<Response />\n'
 
 HANGUP = '<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Hangup />\n</Response>\n'
 """The answer of last resort, when even the default script cannot be used."""
-SETTINGS_FILE = "responder.toml"
-
-
-def scripts_dir() -> Path:
-    """`<config dir>/bxml/`: the user's `.xml` scripts and the responder's settings."""
-    from bwconsole.config import config_dir
-
-    return config_dir() / "bxml"
-
-
-@dataclass(frozen=True)
-class BxmlSettings:
-    """How BXML requests are answered.
-
-    Attributes:
-        mode: "script" answers at once with `script`; "interactive" asks the user.
-        script: The script used in script mode (a template or `.xml` file name).
-        default: What answers when the interactive prompt runs out of time.
-        timeout: Seconds the prompt waits; keep it below the relay's BXML timeout
-            (5 s by default) so the answer arrives before the relay gives up.
-        forward_to: The E.164 number the forward and IVR templates transfer to.
-    """
-
-    mode: Mode = "interactive"
-    script: str = "voicemail"
-    default: str = "voicemail"
-    timeout: float = 4.0
-    forward_to: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> BxmlSettings:
-        """Read settings, keeping the default for anything missing or of the wrong kind."""
-        base = cls()
-        mode = data.get("mode", base.mode)
-        timeout = data.get("timeout", base.timeout)
-        return cls(
-            mode=mode if mode in ("script", "interactive") else base.mode,
-            script=str(data.get("script") or base.script),
-            default=str(data.get("default") or base.default),
-            timeout=float(timeout) if isinstance(timeout, int | float) else base.timeout,
-            forward_to=str(data.get("forward_to") or ""),
-        )
 
 
 class BxmlResponder:
@@ -98,7 +56,7 @@ class BxmlResponder:
     def __init__(self, app: Console, *, directory: Path | None = None) -> None:
         self.app = app
         self.directory = directory if directory is not None else scripts_dir()
-        self.settings = self._load_settings()
+        self.settings = load_settings(self.directory)
         """The settings in use; change them with `apply_settings`."""
         self._warned: set[tuple[str, str]] = set()
         """(script, warnings) already shown: a script answering every call toasts once."""
@@ -185,13 +143,11 @@ class BxmlResponder:
         if settings is None:
             return
         self.settings = settings
-        self.directory.mkdir(parents=True, exist_ok=True)
-        data = {k: v for k, v in asdict(settings).items() if v != ""}
-        (self.directory / SETTINGS_FILE).write_text(tomli_w.dumps(data), encoding="utf-8")
+        save_settings(self.directory, settings)
 
     def edit_settings(self) -> None:
         """Show the settings screen; what it returns is applied and saved."""
-        from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen, settings_from_form
+        from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen
 
         screen = BxmlSettingsScreen(self.settings, self.choices(), bxml_url=self.bxml_url())
         self.app.push_screen(
@@ -266,11 +222,3 @@ class BxmlResponder:
             return [p for p in self.directory.glob("*.xml") if p.is_file()]
         except OSError:
             return []
-
-    def _load_settings(self) -> BxmlSettings:
-        path = self.directory / SETTINGS_FILE
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            return BxmlSettings()
-        return BxmlSettings.from_mapping(data)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from textual.validation import ValidationResult, Validator
 
-from bwconsole.tui.bxml_responder import BxmlSettings
 from bwconsole.tui.forms import Choice, Field
+from bwconsole.tui.responder_settings import BxmlSettings
 from bwconsole.tui.screens.call_form import ChoiceFormScreen
 from bwconsole.tui.validators import E164, Required
 
-__all__ = ["BxmlSettingsScreen", "settings_from_form", "strip_userinfo"]
+__all__ = ["BxmlSettingsScreen", "strip_userinfo"]
 
 MODE_CHOICES = (
     ("interactive: ask me, with a countdown", "interactive"),
@@ -88,10 +88,3 @@ def strip_userinfo(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     host, slash, path = rest.partition("/")
     return f"{scheme}{sep}{host.rpartition('@')[2]}{slash}{path}"
-
-
-def settings_from_form(values: dict[str, str] | None) -> BxmlSettings | None:
-    """Turn what the settings form returned into settings (None when it was cancelled)."""
-    if values is None:
-        return None
-    return BxmlSettings.from_mapping({**values, "timeout": float(values["timeout"])})
