@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from rich.console import Console
@@ -12,6 +10,7 @@ from rich.text import Text
 from textual.command import CommandPalette
 
 from bwconsole.api import Exchange
+from bwconsole.live import LiveEvent
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.keys import keys_markdown
 from bwconsole.tui.screens.help import HelpScreen
@@ -22,20 +21,25 @@ from bwconsole.tui.widgets.virtual_table import VirtualTable
 SIZE = (120, 36)
 
 
-@dataclass
-class LiveEvent:
-    """Shaped like the live client's events (duck typed by the console)."""
-
-    seq: int
-    body: str
-    received_at: float = 1_780_000_000.0
-    event: Any = None
-    parse_error: str | None = None
+def logged(seq: int, body: str, *, parse_error: str | None = None) -> LiveEvent:
+    """A relay event as the live client hands it over, with its raw body only."""
+    return LiveEvent(
+        seq=seq,
+        channel="ch",
+        received_at="2026-05-28T20:26:40Z",
+        method="POST",
+        query="",
+        headers={},
+        body=body,
+        payload=None,
+        event=None,
+        parse_error=parse_error,
+    )
 
 
 def answer(seq: int, call_id: str) -> LiveEvent:
     body = {"eventType": "answer", "callId": call_id, "callState": "active"}
-    return LiveEvent(seq=seq, body=json.dumps(body))
+    return logged(seq, json.dumps(body))
 
 
 def line(table: VirtualTable, y: int) -> str:
@@ -114,7 +118,7 @@ async def test_events_log_shows_newest_first_and_flags_malformed() -> None:
     app = BwConsoleApp(initial_pane="events")
     async with app.run_test(size=SIZE) as pilot:
         app.add_event(answer(1, "c-1"))
-        app.add_event(LiveEvent(seq=2, body="{oops", parse_error="Expecting property name"))
+        app.add_event(logged(2, "{oops", parse_error="Expecting property name"))
         app.add_event(answer(3, "c-3"))
         await pilot.pause(0.05)
         pane = app.events_log
@@ -273,11 +277,10 @@ async def test_keymap_set_while_running_updates_the_pane_bar() -> None:
 
 async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
     from bwconsole.events import parse
-    from bwconsole.live import LiveEvent as RealLiveEvent
 
-    def live(seq: int, payload: dict[str, str], *, method: str = "POST") -> RealLiveEvent:
+    def live(seq: int, payload: dict[str, str], *, method: str = "POST") -> LiveEvent:
         body = json.dumps(payload) if method == "POST" else ""
-        return RealLiveEvent(
+        return LiveEvent(
             seq=seq,
             channel="ch",
             received_at="2026-11-26T12:00:00Z",

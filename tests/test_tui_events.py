@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 from textual.containers import VerticalScroll
 
+from bwconsole.live import LiveEvent
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.event_view import EventViewScreen
 
@@ -16,13 +15,19 @@ LONG_TAG = (
 )
 
 
-@dataclass
-class Live:
-    seq: int
-    body: str
-    received_at: float = 1_780_000_000.0
-    event: Any = None
-    parse_error: str | None = None
+def logged(seq: int, body: str) -> LiveEvent:
+    """A relay event as the live client hands it over, with its raw body only."""
+    return LiveEvent(
+        seq=seq,
+        channel="ch",
+        received_at="2026-05-28T20:26:40Z",
+        method="POST",
+        query="",
+        headers={},
+        body=body,
+        payload=None,
+        event=None,
+    )
 
 
 EVENTS = (
@@ -35,7 +40,7 @@ EVENTS = (
 def console() -> BwConsoleApp:
     app = BwConsoleApp(initial_pane="events")
     for seq, payload in enumerate(EVENTS, start=1):
-        app.add_event(Live(seq, json.dumps(payload)))
+        app.add_event(logged(seq, json.dumps(payload)))
     return app
 
 

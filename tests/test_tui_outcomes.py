@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bwconsole.live import LiveEvent
 from bwconsole.tui.outcomes import call_outcome, event_meaning, message_outcome
 from bwconsole.tui.widgets.events_log import event_row
 
@@ -34,13 +35,19 @@ def test_message_outcomes() -> None:
     assert message_outcome("received", direction="in") == ("received", False)
 
 
-class Live:
-    def __init__(self, payload: dict[str, object]) -> None:
-        self.seq = 1
-        self.received_at = "2026-12-03T12:00:00Z"
-        self.payload = payload
-        self.body = ""
-        self.event = None
+def get_callback(payload: dict[str, object]) -> LiveEvent:
+    """A GET callback as the live client hands it over: no body, its decoded parameters."""
+    return LiveEvent(
+        seq=1,
+        channel="ch",
+        received_at="2026-12-03T12:00:00Z",
+        method="GET",
+        query="",
+        headers={},
+        body="",
+        payload=payload,
+        event=None,
+    )
 
 
 @pytest.mark.parametrize(
@@ -60,6 +67,6 @@ class Live:
 def test_the_events_pane_note_says_what_each_event_means(
     payload: dict[str, object], note: str, flagged: bool
 ) -> None:
-    _, row = event_row(Live(payload), 1)
+    _, row = event_row(get_callback(payload))
     assert (row["note"], row["flagged"]) == (note, flagged)
     assert event_meaning(str(payload["eventType"]), payload)[0] == note

@@ -178,7 +178,7 @@ class Session:
         ):
             self._replaying = False
             self.host.loading_changed()
-        kind = getattr(live.event, "event_type", None)
+        kind = live.event.event_type if live.event is not None else None
         if kind in CHARGING_EVENTS and not live.history and self.backend:
             # the charge is booked as the event goes out: read the balance a moment later
             self.host.set_timer(BALANCE_AFTER_CHARGE_SECONDS, self.refresh_balance)

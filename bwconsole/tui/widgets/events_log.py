@@ -1,32 +1,32 @@
 """Events log pane: every relay event, newest first, with its raw JSON.
 
-Events come from the live client written elsewhere, so they are read by duck
-typing: `seq`, `received_at`, `event` (with `event_type`, or a dict with
-`eventType`; a `bwconsole.events.UnknownEvent` is flagged), `body` (raw text as
-received), `payload` (the decoded form, for GET callbacks) and `parse_error` —
-the attributes of `bwconsole.live.LiveEvent`. An
-event the parser could not read, or of a type it does not know, is kept and
-flagged rather than dropped: the log is where a person looks when something is
-odd.
+Each row is one `bwconsole.live.LiveEvent`: its `body` (raw text as received),
+else its `payload` (the decoded form of a GET callback), its parsed `event` and
+its `parse_error`. An event the parser could not read, or of a type it does not
+know (`bwconsole.events.UnknownEvent`), is kept and flagged rather than dropped:
+the log is where a person looks when something is odd.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from itertools import count
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from bwconsole.events import UnknownEvent
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.outcomes import event_meaning
 from bwconsole.tui.screens.event_view import EventViewScreen, wrapped_json
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from bwconsole.live import Forwarded, LiveEvent
 
 __all__ = ["EventsLogPane", "event_row"]
 
@@ -42,51 +42,38 @@ RESOURCE_FIELDS = (
 STATE_FIELDS = ("callState", "state", "status", "deliveryState", "messageState")
 
 
-def _payload(live_event: Any) -> tuple[dict[str, Any] | None, str]:
+def _payload(live: LiveEvent) -> tuple[dict[str, Any] | None, str]:
     """Return (decoded payload or None, raw text) of a live event."""
-    body = getattr(live_event, "body", None)
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    raw = body if isinstance(body, str) else ""
+    raw = live.body
     if raw.strip():
         try:
             decoded = json.loads(raw)
         except ValueError:
             return None, raw
         return (decoded if isinstance(decoded, dict) else None), raw
-    # A GET callback has no body: its parameters arrive decoded (`payload`) or as a mapping.
-    for name in ("payload", "query"):
-        decoded = getattr(live_event, name, None)
-        if isinstance(decoded, Mapping) and decoded:
-            return dict(decoded), json.dumps(dict(decoded))
-    event = getattr(live_event, "event", None)
-    parsed = event if isinstance(event, Mapping) else getattr(event, "raw", None)
-    if isinstance(parsed, Mapping) and parsed:
-        return dict(parsed), json.dumps(dict(parsed))
+    # A GET callback has no body: its parameters arrive decoded.
+    fields = live.payload or (live.event.raw if live.event is not None else None)
+    if fields:
+        return dict(fields), json.dumps(dict(fields))
     return None, raw
 
 
-def _event_type(live_event: Any, payload: Mapping[str, Any] | None) -> str | None:
-    event = getattr(live_event, "event", None)
-    event_type = getattr(event, "event_type", None)
-    if event_type is None and isinstance(event, Mapping):
-        event_type = event.get("eventType")
+def _event_type(live: LiveEvent, payload: Mapping[str, Any] | None) -> str | None:
+    event_type = live.event.event_type if live.event is not None else None
     if event_type is None and payload is not None:
         event_type = payload.get("eventType")
     return str(event_type) if event_type else None
 
 
-def _problem(live_event: Any, payload: Mapping[str, Any] | None, event_type: str | None) -> str:
+def _problem(live: LiveEvent, payload: Mapping[str, Any] | None, event_type: str | None) -> str:
     """Say in words what is wrong with an event, or "" when nothing is."""
-    parse_error = getattr(live_event, "parse_error", None)
-    if parse_error:
-        return f"malformed: {parse_error}"
+    if live.parse_error:
+        return f"malformed: {live.parse_error}"
     if payload is None:
         return "malformed: body is not a JSON object"
     if not event_type:
         return "malformed: no eventType"
-    event = getattr(live_event, "event", None)
-    if getattr(event, "known", True) is False or type(event).__name__.startswith("Unknown"):
+    if isinstance(live.event, UnknownEvent):
         return f"unknown event type {event_type!r}"
     return ""
 
@@ -103,23 +90,20 @@ def search_text(fields: Mapping[str, Any], prefix: str = "") -> str:
     return "\x00".join(pairs)
 
 
-def event_row(live_event: Any, fallback_seq: int) -> tuple[str, dict[str, Any]]:
+def event_row(live: LiveEvent) -> tuple[str, dict[str, Any]]:
     """Turn a live event into (row key, row) for the log; never raises on odd input."""
-    seq = getattr(live_event, "seq", None)
-    if not isinstance(seq, int):
-        seq = fallback_seq
-    payload, raw = _payload(live_event)
-    event_type = _event_type(live_event, payload)
+    payload, raw = _payload(live)
+    event_type = _event_type(live, payload)
     fields = payload or {}
     resource = next((fields[name] for name in RESOURCE_FIELDS if fields.get(name)), "")
     state = next((fields[name] for name in STATE_FIELDS if fields.get(name)), "")
-    problem = _problem(live_event, payload, event_type)
+    problem = _problem(live, payload, event_type)
     # The Note says what the event means (a hangup's cause, a delivery state, digits
     # gathered); a problem with the event itself, or a failure it reports, is flagged.
     meaning, failed = event_meaning(event_type or "", fields) if not problem else ("", False)
     row = {
-        "seq": seq,
-        "received_at": getattr(live_event, "received_at", None),
+        "seq": live.seq,
+        "received_at": live.received_at,
         "type": event_type or "?",
         "resource": resource,
         "state": state,
@@ -128,7 +112,7 @@ def event_row(live_event: Any, fallback_seq: int) -> tuple[str, dict[str, Any]]:
         "raw": raw,
         "search": search_text(fields) if fields else raw,
     }
-    return str(seq), row
+    return str(live.seq), row
 
 
 class EventsLogPane(Pane):
@@ -174,18 +158,14 @@ class EventsLogPane(Pane):
         Column("resource", "Resource", 26),
     )
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._local_seq = count(-1, -1)
-
     @property
     def paused(self) -> bool:
         """True while new events do not move the cursor (the user is reading)."""
         return not self.table.follow
 
-    def add_event(self, live_event: Any) -> None:
+    def add_event(self, live: LiveEvent) -> None:
         """Log one relay event (a replayed seq replaces the earlier row)."""
-        key, row = event_row(live_event, next(self._local_seq))
+        key, row = event_row(live)
         self.model.upsert(key, row)
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
@@ -204,18 +184,18 @@ class EventsLogPane(Pane):
         )  # the Note column may say how it was forwarded
         self.app.push_screen(EventViewScreen(title, problem, row["raw"]))
 
-    def mark_forwarded(self, report: Any) -> None:
+    def mark_forwarded(self, report: Forwarded) -> None:
         """Show how a `bwconsole listen` delivered an event (a `bwconsole.live.Forwarded`).
 
         The Note column shows it unless the event has a problem to tell; the detail
         always does. A report for an event not (or no longer) in the log is dropped.
         """
-        key = str(getattr(report, "seq", ""))
+        key = str(report.seq)
         row = self.model.get(key)
         if row is None:
             return
-        latency = getattr(report, "latency_ms", None)
-        took = f" {latency:.0f} ms" if isinstance(latency, int | float) else ""
+        latency = report.latency_ms
+        took = f" {latency:.0f} ms" if latency is not None else ""
         forwarded = f"fwd {report.status}{took}"
         updated = {**row, "forwarded": f"{forwarded} by {report.by}"}
         if not row["flagged"]:
