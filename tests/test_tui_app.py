@@ -304,6 +304,45 @@ async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
         assert model.is_flagged("3") and "unknown event type" in line(app.events_log.table, 1)
 
 
+async def test_unknown_malformed_and_idless_events_are_logged_and_break_no_pane() -> None:
+    from bwconsole.events import parse
+
+    def real(seq: int, payload: dict[str, object]) -> LiveEvent:
+        return LiveEvent(
+            seq=seq,
+            channel="ch",
+            received_at="2026-11-26T12:00:00Z",
+            method="POST",
+            query="",
+            headers={},
+            body=json.dumps(payload),
+            payload=payload,
+            event=parse(payload),
+        )
+
+    ids = {"callId": "c-1", "conferenceId": "cf-1", "messageId": "m-1", "recordingId": "r-1"}
+    odd = [
+        real(1, {"eventType": "brand-new", **ids}),
+        logged(2, '{"eventType": "answer", "callId"', parse_error="Expecting ':' delimiter"),
+        *(
+            real(seq, {"eventType": kind})  # a known type naming nothing it is about
+            for seq, kind in enumerate(
+                ("answer", "conference-member", "conference", "sms", "recording", "transcription"),
+                start=3,
+            )
+        ),
+    ]
+    app = BwConsoleApp(initial_pane="events")
+    async with app.run_test(size=SIZE) as pilot:
+        for live in odd:
+            app.on_live_event(live)
+        await pilot.pause(0.05)
+        assert not [n.message for n in app._notifications if n.severity == "error"]
+        model = app.events_log.model
+        assert model.total == len(odd) and model.is_flagged("1") and model.is_flagged("2")
+        assert all(app.pane(name).model.total == 0 for name in ("calls", "messages", "recordings"))
+
+
 def test_keys_markdown_lists_every_binding_id() -> None:
     app = BwConsoleApp(keymap={"copy-id": "c"})
     entries = app.key_entries()
