@@ -11,13 +11,12 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
+from textual import on
 from textual.app import App, ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.widget import AwaitMount
-from textual.widgets import ContentSwitcher
 
 from bwconsole.tui import asking
 from bwconsole.tui.actions.callbacks import point_callbacks, restore_callbacks
@@ -32,13 +31,14 @@ from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.screens.welcome import WelcomeScreen, first_run
 from bwconsole.tui.session import Session
-from bwconsole.tui.themes import DEFAULT_THEME, ThemeError, load_themes
+from bwconsole.tui.themes import DEFAULT_THEME, use_themes
 from bwconsole.tui.widgets.api_log import ApiLogPane
 from bwconsole.tui.widgets.errors import ErrorsPane
 from bwconsole.tui.widgets.events_log import EventsLogPane
 from bwconsole.tui.widgets.key_footer import KeyFooter
 from bwconsole.tui.widgets.pane import Pane
 from bwconsole.tui.widgets.pane_bar import PaneBar
+from bwconsole.tui.widgets.pane_deck import PaneDeck
 from bwconsole.tui.widgets.status_header import StatusHeader
 from bwconsole.tui.workers import run_guarded
 
@@ -112,16 +112,8 @@ class BwConsoleApp(App[None]):
             ThemeError: `theme` is not a known theme, or a theme file is broken.
         """
         super().__init__()
-        themes = load_themes(theme_dirs)
-        if theme not in themes:
-            raise ThemeError(f"unknown theme {theme!r}; choose one of: {', '.join(sorted(themes))}")
-        # Only bwconsole's themes are offered: Textual's built-in ones lack the $bw-* colours.
-        for builtin in list(self.available_themes):
-            self.unregister_theme(builtin)
-        for loaded in themes.values():
-            self.register_theme(loaded)
-        self.theme_names: tuple[str, ...] = tuple(themes)
-        self.theme = theme
+        self.theme_names = use_themes(self, theme, theme_dirs)
+        """The colour themes the user may pick (bwconsole's, not Textual's)."""
         self.keymap: dict[str, str] = dict(keymap or {})
         """The user's keymap (binding id -> keys), as given."""
         self.panes: dict[str, Pane] = {pane.PANE_ID: pane() for pane in PANES}
@@ -144,10 +136,7 @@ class BwConsoleApp(App[None]):
             BwConsoleApp.balance,
         )
         yield PaneBar(id="pane-bar")
-        # Only the first pane is composed now; the others on their first visit (`action_show_pane`):
-        # styling nine panes' widgets made the first frame wait (docs/performance.md).
-        with ContentSwitcher(initial=f"pane-{self._initial_pane}", id="panes"):
-            yield self.panes[self._initial_pane]
+        yield PaneDeck(self.panes, self._initial_pane, id="panes")
         yield KeyFooter(show_command_palette=False)  # `:` (pinned with `?`) opens it too
 
     def on_mount(self) -> None:
@@ -250,7 +239,7 @@ class BwConsoleApp(App[None]):
     @property
     def current_pane(self) -> Pane:
         """The pane on screen."""
-        return self.panes[self.query_one(ContentSwitcher).current.removeprefix("pane-")]  # type: ignore[union-attr]
+        return self.query_one(PaneDeck).current_pane
 
     @property
     def events_log(self) -> EventsLogPane:
@@ -351,30 +340,14 @@ class BwConsoleApp(App[None]):
         bar.current = self.current_pane.PANE_ID
 
     def action_show_pane(self, pane_id: str) -> AwaitComplete:
-        """Bring a pane forward and give it the keyboard; on its first visit the pane is
-        mounted first (await the result to know its table exists)."""
-        pane = self.panes[pane_id]
-        switcher = self.query_one(ContentSwitcher)
-        # Panes are mounted on their first visit: in the DOM at once, children once awaited.
-        mounting: AwaitMount | None = None
-        if pane.parent is None:
-            pane.display = False  # the switcher shows it
-            mounting = switcher.mount(pane)
-        switcher.current = f"pane-{pane_id}"
+        """Bring a pane forward and give it the keyboard (await the result to know its
+        table exists: a pane is mounted on its first visit)."""
         self.query_one(PaneBar).current = pane_id
-        if mounting is None:
-            pane.focus_list()
-            self.load_pane(pane)
-            return cast(AwaitComplete, AwaitComplete.nothing())  # type: ignore[no-untyped-call]
-        return AwaitComplete(self._show_when_mounted(pane, mounting))
+        return self.query_one(PaneDeck).show(pane_id)
 
-    async def _show_when_mounted(self, pane: Pane, mounting: AwaitMount) -> None:
-        """Focus and load a pane once it is mounted (its `on_mount` would undo what a load
-        finished before it had set, such as the border title)."""
-        await mounting
-        if self.current_pane is pane:
-            pane.focus_list()
-        self.load_pane(pane)
+    @on(PaneDeck.Shown)
+    def _load_shown_pane(self, message: PaneDeck.Shown) -> None:
+        self.load_pane(message.pane)
 
     # --- actions ----------------------------------------------------------------------------------
 

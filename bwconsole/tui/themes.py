@@ -12,11 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-__all__ = ["BUILTIN_THEME_DIR", "DEFAULT_THEME", "ThemeError", "load_theme", "load_themes"]
+if TYPE_CHECKING:
+    from textual.app import App
+
+__all__ = [
+    "BUILTIN_THEME_DIR",
+    "DEFAULT_THEME",
+    "ThemeError",
+    "load_theme",
+    "load_themes",
+    "use_themes",
+]
 
 
 def _builtin_theme_dir() -> Path:
@@ -86,3 +97,22 @@ def load_themes(directories: Iterable[Path] = ()) -> dict[str, Theme]:
             for path in sorted(directory.glob("*.tcss")):
                 themes[path.stem] = load_theme(path)
     return themes
+
+
+def use_themes(app: App[None], theme: str, directories: Iterable[Path] = ()) -> tuple[str, ...]:
+    """Offer `app` bwconsole's themes only, switch it to `theme`, and return their names.
+
+    Textual's built-in themes are unregistered: they lack the $bw-* colours.
+
+    Raises:
+        ThemeError: `theme` is not a known theme, or a theme file is broken.
+    """
+    themes = load_themes(directories)
+    if theme not in themes:
+        raise ThemeError(f"unknown theme {theme!r}; choose one of: {', '.join(sorted(themes))}")
+    for builtin in list(app.available_themes):
+        app.unregister_theme(builtin)
+    for loaded in themes.values():
+        app.register_theme(loaded)
+    app.theme = theme
+    return tuple(themes)
