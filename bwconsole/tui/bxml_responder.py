@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bwconsole.bxml import BxmlError, parse
-from bwconsole.relay_urls import relay_urls
 from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
 from bwconsole.tui.responder_settings import (
     BxmlSettings,
@@ -206,16 +205,9 @@ class BxmlResponder:
 
     def bxml_url(self) -> str | None:
         """The relay's BXML door for this channel, with the ingress credential (None: no relay)."""
-        backend = getattr(self.app, "backend", None)
-        profile = getattr(backend, "profile", None)
-        relay, channel = (
-            getattr(profile, "relay_url", None),
-            getattr(profile, "relay_channel", None),
-        )
-        if not relay or not channel:
-            return None
-        ingress = getattr(backend, "ingress", None)
-        return relay_urls(str(relay), str(channel), ingress or None).bxml
+        backend = self.app.backend
+        urls = backend.profile.relay_urls(backend.ingress or None) if backend else None
+        return urls.bxml if urls is not None else None
 
     def _files(self) -> list[Path]:
         try:
