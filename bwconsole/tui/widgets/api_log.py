@@ -1,8 +1,8 @@
 """API log pane: every REST call the console made, newest first.
 
-Exchanges come from the API client written elsewhere and are read by duck
+Exchanges are the API client's records (`bwconsole.api.Exchange`), read by duck
 typing: `method`, `path` (or `url`), `status`, `duration_ms`, and the failure
-as `error` or as `error_code` / `error_message` (`bwconsole.api.Exchange`).
+as `error` or as `error_code` / `error_message`.
 """
 
 from __future__ import annotations
