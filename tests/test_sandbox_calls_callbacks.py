@@ -249,3 +249,14 @@ async def test_undeliverable_incoming_call_goes_to_the_fallback_number(
         f"/users/{USER}/calls/{forwarded[0]['id']}", json={"state": "completed"}
     )
     await wait_state(sandbox_http, call_id, ("completed",))
+
+
+async def test_an_answer_still_in_flight_when_the_call_ends_is_delivered_first(
+    sandbox_http: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    """The far end hangs up at once while the app is still answering the `answer`
+    callback: the API delivers that event all the same, and the hangup after it."""
+    receiver.reply("/slow", "", delay=0.5)
+    await dial(sandbox_http, to="+15554000000", callbackUrl=receiver.url + "/slow")
+    await receiver.wait_for_event("hangup")
+    assert receiver.events("/slow") == ["answer", "hangup"]

@@ -216,17 +216,21 @@ class CallbackSender:
         self._client: aiohttp.ClientSession | None = None
         self._imported: asyncio.Future[Any] | None = None
 
-    def send(self, key: str, delivery: Delivery) -> asyncio.Task[Outcome]:
-        """Queue a delivery behind earlier ones with the same key; the task yields its outcome.
+    def send(self, key: str, delivery: Delivery) -> asyncio.Future[Outcome]:
+        """Queue a delivery behind earlier ones with the same key; the future yields its outcome.
 
-        The task never fails: every problem is an `Outcome` with `ok` False.
+        The future never fails: every problem is an `Outcome` with `ok` False. It is
+        shielded: whoever awaits it (the follower of an answer's BXML reply, say) may be
+        cancelled — the call hung up — without cancelling the delivery, as the v1 API
+        still delivers an event after the call it reports has ended. Only `aclose`
+        cancels deliveries.
         """
         previous = self._tails.get(key)
         task = asyncio.create_task(self._after(previous, delivery))
         self._tails[key] = task
         self._pending.add(task)
         task.add_done_callback(lambda done: self._forget(key, done))
-        return task
+        return asyncio.shield(task)
 
     async def deliver(self, delivery: Delivery) -> Outcome:
         """Send now, trying the fallback URL if the primary fails."""

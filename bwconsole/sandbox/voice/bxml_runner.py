@@ -201,7 +201,7 @@ async def _gather(
     engine: Engine, call_id: str, verb: Gather, *, wait_for_reply: bool
 ) -> str | None:
     prompts = [request for child in verb.children for request in _audio(child)]
-    sent: list[asyncio.Task[Outcome]] = []
+    sent: list[asyncio.Future[Outcome]] = []
 
     def done(found: gathering.Gather) -> None:
         if not verb.request_url or (not found.digits and found.reason == "inter-digit-timeout"):

@@ -149,12 +149,12 @@ class Engine(Protocol):
         method: str = "POST",
         timeout_ms: int = 10_000,
         fallback_url: str | None = None,
-    ) -> asyncio.Task[Outcome] | None:
+    ) -> asyncio.Future[Outcome] | None:
         """Deliver an event after earlier ones with the same key; no URL, no event."""
 
     def emit_call_event(
         self, call: Record, payload: dict[str, Any]
-    ) -> asyncio.Task[Outcome] | None:
+    ) -> asyncio.Future[Outcome] | None:
         """Send to the call's callbackUrl, or (inbound) its application's incomingCallUrl."""
 
     def rest_event(self, call: Record, payload: dict[str, Any]) -> None:

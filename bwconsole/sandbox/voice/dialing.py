@@ -157,7 +157,7 @@ def arrive(
 async def _after_incoming(
     engine: Engine,
     call_id: str,
-    delivery: asyncio.Task[Outcome] | None,
+    delivery: asyncio.Future[Outcome] | None,
     number: Record,
     auto: bool,
     patient: bool,

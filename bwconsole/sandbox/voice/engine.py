@@ -92,7 +92,7 @@ class CallEngine:
         method: str = "POST",
         timeout_ms: int = 10_000,
         fallback_url: str | None = None,
-    ) -> asyncio.Task[Outcome] | None:
+    ) -> asyncio.Future[Outcome] | None:
         """Deliver an event after earlier ones with the same key; no URL, no event."""
         if not url:
             return None
@@ -101,7 +101,7 @@ class CallEngine:
 
     def emit_call_event(
         self, call: Record, payload: dict[str, Any]
-    ) -> asyncio.Task[Outcome] | None:
+    ) -> asyncio.Future[Outcome] | None:
         """Send to the call's callbackUrl, or (inbound) its application's incomingCallUrl."""
         url, method, timeout_ms, fallback = self.target(call)
         return self.emit(
@@ -280,7 +280,7 @@ class CallEngine:
         if task is not None:
             self.spawn(call_id, self.follow_reply(call_id, task))
 
-    async def follow_reply(self, call_id: str, task: asyncio.Task[Outcome]) -> None:
+    async def follow_reply(self, call_id: str, task: asyncio.Future[Outcome]) -> None:
         """Run the BXML an application answered with, if any."""
         document = bxml_runner.reply_document(self, call_id, await task)
         if document is not None:
