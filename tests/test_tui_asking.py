@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.forms import Choice, Field, Form
@@ -17,7 +18,10 @@ from bwconsole.tui.validators import Required
 
 
 async def _ask(
-    ask: Callable[[BwConsoleApp], Awaitable[object]], keys: list[str], screen: type
+    ask: Callable[[BwConsoleApp], Awaitable[object]],
+    keys: list[str],
+    screen: type,
+    typed: dict[str, str] | None = None,
 ) -> object:
     app = BwConsoleApp()
     answers: list[object] = []
@@ -28,6 +32,8 @@ async def _ask(
     async with app.run_test() as pilot:
         app.run_worker(worker())
         await _until_screen(pilot, app, screen)
+        for name, text in (typed or {}).items():  # set, not typed: a loaded machine drops keys
+            app.screen.query_one(f"#field-{name}", Input).value = text
         await pilot.press(*keys)
         await pilot.pause()
         assert not isinstance(app.screen, screen)
@@ -36,8 +42,11 @@ async def _ask(
 
 
 async def _until_screen(pilot: Pilot[None], app: BwConsoleApp, screen: type) -> None:
-    for _ in range(50):
-        if isinstance(app.screen, screen):
+    """Until `screen` is up and, when it has inputs, one of them has the keyboard."""
+    for _ in range(100):
+        up = app.screen
+        if isinstance(up, screen) and (up.focused is not None or not up.focus_chain):
+            await pilot.pause()
             return
         await pilot.pause(0.02)
     raise AssertionError(f"{screen.__name__} never came up")
@@ -62,7 +71,7 @@ async def test_choose_is_a_pick_list_of_the_options() -> None:
 
 async def test_fill_is_a_form_with_its_pick_lists_first() -> None:
     plain = Form("Speak", [Field("sentence", "Sentence", (Required(),))])
-    typed = await _ask(lambda app: app.fill(plain), [*"hi", "enter"], FormScreen)
+    typed = await _ask(lambda app: app.fill(plain), ["enter"], FormScreen, {"sentence": "hi"})
     with_choice = Form(
         "Play", [Field("url", "URL")], choices=[Choice("media", "Media", [("a", "a.wav")], "a.wav")]
     )
