@@ -19,6 +19,7 @@ from bwconsole.tui.application_form import (
     application_fields,
     application_values,
 )
+from bwconsole.tui.console import console_of
 from bwconsole.tui.formatting import yes_no
 from bwconsole.tui.model import Column, TableModel
 from bwconsole.tui.screens.confirm import ConfirmScreen
@@ -135,12 +136,12 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
         except ValueError as exc:
             self.app.notify(str(exc), severity="error")
             return
-        call_api = self.app.call_api  # type: ignore[attr-defined]
+        call_api = console_of(self).call_api
         if application is None:
             app_id = await call_api(self.client.applications.create(**fields))
         else:
             app_id = application.id or ""
-            if not await self.app.call_api_ok(  # type: ignore[attr-defined]
+            if not await console_of(self).call_api_ok(
                 self.client.applications.update(app_id, **fields)
             ):
                 return
@@ -159,7 +160,7 @@ class ApplicationsScreen(ModalScreen[list["Application"]]):
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         app_id = application.id or ""
-        if not await self.app.call_api_ok(self.client.applications.delete(app_id)):  # type: ignore[attr-defined]
+        if not await console_of(self).call_api_ok(self.client.applications.delete(app_id)):
             return
         self.applications.pop(app_id, None)
         self.model.remove(app_id)

@@ -22,6 +22,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Checkbox, Input, Label, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from bwconsole.tui.console import console_of
 from bwconsole.tui.safe_text import plain, visible
 from bwconsole.tui.screens.confirm import ConfirmScreen
 from bwconsole.tui.workers import run_guarded
@@ -203,7 +204,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
                 pattern=criteria.get("pattern"),
             )
         )
-        found: list[AvailableNumber] | None = await self.app.call_api(request)  # type: ignore[attr-defined]
+        found: list[AvailableNumber] | None = await console_of(self).call_api(request)
         if found is None:
             self._say("The search failed (see the notification).", error=True)
             return
@@ -243,7 +244,7 @@ class NumberSearchScreen(ModalScreen[list["PhoneNumber"]]):
         self.dismiss(self.ordered)
 
     async def _order_one(self, number: str) -> PhoneNumber | None:
-        call_api = self.app.call_api  # type: ignore[attr-defined]
+        call_api = console_of(self).call_api
         number_id = await call_api(self.client.phone_numbers.order(number=number))
         if number_id is None:
             return None

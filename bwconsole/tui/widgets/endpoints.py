@@ -246,7 +246,7 @@ class EndpointsPane(Pane):
             self.table.move_cursor(index)
 
     async def _call(self, request: Awaitable[Any]) -> Any:
-        return await self.app.call_api(request)  # type: ignore[attr-defined]
+        return await self.console.call_api(request)
 
     async def _refresh_endpoint(self, domain_id: str, endpoint_id: str) -> None:
         endpoint = await self._call(self.client.endpoints.get(domain_id, endpoint_id))

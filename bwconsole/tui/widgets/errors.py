@@ -122,7 +122,7 @@ class ErrorsPane(Pane):
         run_guarded(self, self._refresh(), group="errors-refresh", exclusive=True)
 
     async def _refresh(self) -> None:
-        await self.app.call_api(self._reload())  # type: ignore[attr-defined]
+        await self.console.call_api(self._reload())
 
     async def _reload(self) -> None:
         await self.load(self.client)

@@ -27,6 +27,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from bwconsole.events import SmsEvent
+from bwconsole.tui.console import NotConnected
 from bwconsole.tui.formatting import clock_time
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.rows.messages import (
@@ -248,7 +249,7 @@ class MessagesPane(Pane):
 
     async def _owned_numbers(self) -> list[str]:
         if not self._numbers:
-            numbers = await self.app.call_api(self._list_numbers())  # type: ignore[attr-defined]
+            numbers = await self.console.call_api(self._list_numbers())
             self._numbers = numbers or []
         return self._numbers
 
@@ -256,7 +257,10 @@ class MessagesPane(Pane):
         return [n.number async for n in self.client.phone_numbers.list() if n.number]
 
     def _media_url(self, name: str) -> str:
-        profile = self.app.backend.profile  # type: ignore[attr-defined]
+        backend = self.console.backend
+        if backend is None:
+            raise NotConnected("not connected to an account yet")
+        profile = backend.profile
         base = profile.api_url.rstrip("/")
         return f"{base}/users/{quote(profile.user_id, safe='')}/media/{quote(name, safe='')}"
 
@@ -278,7 +282,7 @@ class MessagesPane(Pane):
             if url is None:
                 return None
             media.append(url)
-        message_id: str | None = await self.app.call_api(  # type: ignore[attr-defined]
+        message_id: str | None = await self.console.call_api(
             self.client.messages.send(
                 from_=draft.number,
                 to=draft.to,
@@ -324,9 +328,7 @@ class MessagesPane(Pane):
         screen = UploadScreen(f"Uploading {path.name}")
         await self.app.push_screen(screen)
         try:
-            done = await self.app.call_api(  # type: ignore[attr-defined]
-                self._put_media(name, path, screen)
-            )
+            done = await self.console.call_api(self._put_media(name, path, screen))
         finally:
             screen.finish()
         return None if done is None else self._media_url(name)

@@ -178,7 +178,7 @@ class NumbersPane(Pane):
         return key, row
 
     async def _call(self, request: Awaitable[Any]) -> Any:
-        return await self.app.call_api(request)  # type: ignore[attr-defined]
+        return await self.console.call_api(request)
 
     async def _refresh(self, number_id: str) -> None:
         number = await self._call(self.client.phone_numbers.get(number_id))
