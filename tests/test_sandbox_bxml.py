@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 import pytest
 
+from bwconsole.sandbox.voice.engine import CallEngine
 from bwconsole.servers import BackgroundServer
 from tests.voice_helpers import (
     OTHER_NUMBER,
@@ -204,3 +206,38 @@ async def test_gather_without_digits_runs_the_next_verb(
     await dial(sandbox_http, to="+15550000000", callbackUrl=base + "/bx")
     await receiver.wait_for_event("hangup", path="/bx")
     assert receiver.at("/gathered") == []
+
+
+async def test_the_far_end_waits_for_a_slow_answer_reply_before_pressing(
+    sandbox_http: httpx.AsyncClient, receiver: Receiver
+) -> None:
+    """Its 10 s without a gather count from the application's reply: this one takes
+    20 API seconds (0.4 s at time-scale 50), and the Gather it brings still gets the digits."""
+    base = receiver.url
+    receiver.reply(
+        "/bx",
+        f'<Response><Gather requestUrl="{base}/gathered"/><Hangup/></Response>',
+        delay=0.4,
+    )
+    await dial(sandbox_http, to="+15553123", callbackUrl=base + "/bx")
+    gathered = await receiver.wait_for_event("gather", path="/gathered")
+    assert gathered.payload["digits"] == "123"
+    assert gathered.payload["reason"] == "terminating-digit"
+
+
+async def test_a_stalled_loop_does_not_lose_the_first_digit_to_the_inter_digit_timeout(
+    sandbox_http: httpx.AsyncClient, sandbox_server: BackgroundServer, receiver: Receiver
+) -> None:
+    """The far end presses 1 s after the gather listens, its timeout is 3 s: when a stall
+    makes both due at once, the digit came first and the gather has it."""
+    engine = sandbox_server.sandbox.service(CallEngine)  # type: ignore[attr-defined]
+    base = receiver.url
+    receiver.reply(
+        "/bx",
+        f'<Response><Gather requestUrl="{base}/gathered" interDigitTimeout="3"/></Response>',
+    )
+    call_id = await dial(sandbox_http, to="+15553123", callbackUrl=base + "/bx")
+    await engine.live(call_id).listening.wait()
+    time.sleep(0.2)  # noqa: ASYNC251 - the stall itself: 10 API s with the sandbox's loop blocked
+    gathered = await receiver.wait_for_event("gather", path="/gathered")
+    assert (gathered.payload["digits"], gathered.payload["reason"]) == ("123", "terminating-digit")

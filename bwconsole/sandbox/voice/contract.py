@@ -101,6 +101,9 @@ class Live:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     listening: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set once the first gather on the call listens (its prompts over)."""
+    listened_at: datetime | None = None
+    """The API time `listening` was set: the far end presses relative to it."""
     peer: str | None = None
     bxml: bool = False
     playback: asyncio.Task[None] | None = None

@@ -274,7 +274,7 @@ class CallEngine:
         if far.hangup_after is not None:
             self.spawn(call_id, farend.hang_up_later(self, call_id, far.hangup_after))
         if far.digits:
-            self.spawn(call_id, farend.press_when_asked(self, call_id, far.digits))
+            self.spawn(call_id, farend.press_when_asked(self, call_id, far.digits, task))
         if live.peer and call["direction"] == "in":
             self.live(live.peer).answer.set()
         if task is not None:

@@ -16,13 +16,17 @@ behaviour with the digit after `+1555` (times are API seconds):
 | anything else   | answers after 2 s, stays on the line until hung up                |
 
 Digits are pressed 1 s after the first gather on the call starts listening
-(after its prompt), or 10 s after answering if no gather starts by then.
+(after its prompt), or 10 s after the application answered the `answer` event
+if no gather starts by then. The wait for that reply does not count: it takes
+wall-clock time, 20 API seconds a second at `--time-scale 20`, so a slow reply
+would otherwise send the digits before the `<Gather>` it brings exists.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from bwconsole.sandbox.callbacks import Outcome
 from bwconsole.sandbox.voice.contract import Engine, FarEnd
 
 __all__ = [
@@ -101,16 +105,38 @@ async def hang_up_later(engine: Engine, call_id: str, seconds: float) -> None:
     engine.hang_up(call_id)
 
 
-async def press_when_asked(engine: Engine, call_id: str, digits: str) -> None:
-    """Press `digits` once a gather listens (or after a while without one)."""
+async def press_when_asked(
+    engine: Engine, call_id: str, digits: str, reply: asyncio.Future[Outcome] | None
+) -> None:
+    """Press `digits` once a gather listens, or after a while without one.
+
+    Args:
+        engine: the voice engine.
+        call_id: the answered call.
+        digits: what the far end presses.
+        reply: the delivery of the call's `answer` event; the while starts when it is over.
+    """
     live = engine.live(call_id)
     clock = engine.sandbox.clock
+    listening = asyncio.ensure_future(live.listening.wait())
+    patience = asyncio.ensure_future(_give_up(engine, reply))
     try:
-        await asyncio.wait_for(live.listening.wait(), DIGITS_WITHOUT_GATHER / clock.time_scale)
-        await clock.sleep(DIGITS_AFTER_GATHER)
-    except TimeoutError:
-        pass
+        await asyncio.wait({listening, patience}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        listening.cancel()
+        patience.cancel()
+    if live.listened_at is not None:
+        # From the moment the gather listens, not from when this task woke: a stall in
+        # between must not push the first digit past the gather's inter-digit timeout.
+        since = (clock.now() - live.listened_at).total_seconds()
+        await clock.sleep(DIGITS_AFTER_GATHER - since)
     await press(engine, call_id, digits)
+
+
+async def _give_up(engine: Engine, reply: asyncio.Future[Outcome] | None) -> None:
+    if reply is not None:
+        await asyncio.wait({reply})  # `wait`: cancelling us must not cancel the delivery
+    await engine.sandbox.clock.sleep(DIGITS_WITHOUT_GATHER)
 
 
 async def press(engine: Engine, call_id: str, digits: str) -> None:

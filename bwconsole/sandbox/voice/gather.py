@@ -112,7 +112,10 @@ class Gather:
                 self.engine.play(self.call_id, StopAudio(prompt.event_type))
                 break
             getter.cancel()
-        self.engine.live(self.call_id).listening.set()
+        live = self.engine.live(self.call_id)
+        if not live.listening.is_set():
+            live.listened_at = self.engine.sandbox.clock.now()
+            live.listening.set()
         scale = self.engine.sandbox.clock.time_scale
         while True:
             if pending is None:
@@ -121,8 +124,12 @@ class Gather:
                         self._queue.get(), self.inter_digit_timeout / scale
                     )
                 except TimeoutError:
-                    self.complete("inter-digit-timeout")
-                    return
+                    if self._queue.empty():
+                        self.complete("inter-digit-timeout")
+                        return
+                    # Fed in the loop turn the timeout was handled in, after a stall that
+                    # made both due: the digit's time came first, so it counts.
+                    digit = self._queue.get_nowait()
             else:
                 digit, pending = pending, None
             if digit in self.terminators:
