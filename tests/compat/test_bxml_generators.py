@@ -6,9 +6,9 @@ application answers with the document, its callbacks at the test's URLs, the war
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ from bwconsole.bxml import Gather, Record, Redirect, Transfer, Verb, parse
 from compat.bxml_generators import GENERATORS, expected_warnings
 from compat.node_tables import BXML_MARKERS, BXML_SECTION, DOC, bxml_table, current
 from compat.servers import SandboxProcess, running_sandbox
-from tests.voice_helpers import Receiver, receiver
+from tests.voice_helpers import Received, Receiver, receiver
 
 __all__ = ["receiver"]
 
@@ -72,6 +72,32 @@ async def _own_number(http: httpx.AsyncClient) -> str:
     return number
 
 
+@dataclass(frozen=True)
+class Run:
+    """One document and the call that runs it."""
+
+    name: str
+    text: str
+    path: str
+    """Where the call's own events (answer, hangup) go; it answers with the document."""
+
+
+def _not_yet_called(requests: list[Received], runs: dict[str, Run]) -> dict[str, set[str]]:
+    """Per document, the callbacks still to come: its own request URLs, and the `hangup`
+    event at its call's URL. A call's events are delivered in order, so its `hangup`
+    arriving means every earlier one has (the `recording` event comes after it)."""
+    called = {r.path for r in requests}
+    hung_up = {r.path for r in requests if r.event == "hangup"}
+    missing: dict[str, set[str]] = {}
+    for run in runs.values():
+        left = _callback_paths(parse(run.text).children) - called
+        if run.path not in hung_up:
+            left.add(f"hangup at {run.path}")
+        if left:
+            missing[run.name] = left
+    return missing
+
+
 @pytest.mark.parametrize("generator", list(GENERATORS))
 async def test_every_generated_document_runs_in_the_sandbox(
     generator: str, bxml_sandbox: SandboxProcess, receiver: Receiver
@@ -83,7 +109,7 @@ async def test_every_generated_document_runs_in_the_sandbox(
     auth = (bxml_sandbox.token, bxml_sandbox.secret)
     async with httpx.AsyncClient(base_url=bxml_sandbox.base_url, auth=auth) as http:
         caller = await _own_number(http)
-        calls: dict[str, tuple[str, str]] = {}
+        runs: dict[str, Run] = {}
         slug = re.sub(r"\W+", "-", generator)
         for index, (name, text) in enumerate(documents.items()):
             path = f"/run/{slug}/{index}"
@@ -93,29 +119,18 @@ async def test_every_generated_document_runs_in_the_sandbox(
                 json={"from": caller, "to": CALLED, "callbackUrl": receiver.url + path},
             )
             assert created.status_code == 201, created.text
-            calls[created.headers["location"].rsplit("/", 1)[-1]] = (name, text)
-
-        async def all_ended() -> None:
-            while True:
-                states = [
-                    (await http.get(f"{user}/calls/{call_id}")).json()["state"] for call_id in calls
-                ]
-                if all(s == "completed" for s in states):
-                    return
-                await asyncio.sleep(0.1)
-
-        await asyncio.wait_for(all_ended(), 60)
+            runs[created.headers["location"].rsplit("/", 1)[-1]] = Run(name, text, path)
+        try:
+            await receiver.wait_until(lambda rs: not _not_yet_called(rs, runs), within=60)
+        except TimeoutError:
+            pytest.fail(f"never called: {_not_yet_called(receiver.requests, runs)}")
         errors = (await http.get(f"{user}/errors", params={"size": 1000})).json()
 
-    for call_id, (name, text) in calls.items():
+    for call_id, run in runs.items():
         mine = [e for e in errors if call_id in e["message"]]
-        assert not [e for e in mine if e["code"] != "bxml-warning"], (name, mine)
+        assert not [e for e in mine if e["code"] != "bxml-warning"], (run.name, mine)
         warnings = [e["message"].split(": ", 1)[1] for e in mine]
-        assert sorted(warnings) == sorted(parse(text).warnings), name
-    called = {r.path for r in receiver.requests}
-    for name, text in calls.values():
-        missing = _callback_paths(parse(text).children) - called
-        assert not missing, f"{name}: the sandbox never called {missing}"
+        assert sorted(warnings) == sorted(parse(run.text).warnings), run.name
 
 
 def test_docs_table_matches_the_generators() -> None:
