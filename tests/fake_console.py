@@ -141,6 +141,9 @@ class FakeConsole:
     def pane(self, pane_id: str) -> Any:
         return self.panes[pane_id]
 
+    def note_call(self, call_id: str, text: str) -> None:
+        self.panes["calls"].note(call_id, text)
+
     def action_show_pane(self, pane_id: str) -> Any:
         return None
 

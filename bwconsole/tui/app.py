@@ -33,6 +33,7 @@ from bwconsole.tui.screens.welcome import WelcomeScreen, first_run
 from bwconsole.tui.session import Session
 from bwconsole.tui.themes import DEFAULT_THEME, use_themes
 from bwconsole.tui.widgets.api_log import ApiLogPane
+from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.widgets.errors import ErrorsPane
 from bwconsole.tui.widgets.events_log import EventsLogPane
 from bwconsole.tui.widgets.key_footer import KeyFooter
@@ -235,6 +236,10 @@ class BwConsoleApp(App[None]):
     def pane(self, pane_id: str) -> Pane:
         """Return a pane by id (`numbers`, `calls`, … `errors`)."""
         return self.panes[pane_id]
+
+    def note_call(self, call_id: str, text: str) -> None:
+        """Add a line to what happened on a call (its timeline in the Calls pane)."""
+        cast(CallsPane, self.panes["calls"]).note(call_id, text)
 
     @property
     def current_pane(self) -> Pane:

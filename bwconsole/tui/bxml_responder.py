@@ -123,19 +123,17 @@ class BxmlResponder:
         return self._fallback(request, default, why), f"{default} ({why})"
 
     def _call_over(self, call_id: object) -> bool:
-        calls = getattr(self.app, "panes", {}).get("calls")
-        row = calls.model.get(call_id) if calls is not None and isinstance(call_id, str) else None
+        row = self.app.pane("calls").model.get(call_id) if isinstance(call_id, str) else None
         return row is not None and row.get("state") in ("completed", "rejected")
 
     def _record(self, call_id: object, kind: str, label: str, document: str) -> None:
-        calls = getattr(self.app, "panes", {}).get("calls")
-        if calls is None or not isinstance(call_id, str) or not call_id:
+        if not isinstance(call_id, str) or not call_id:
             return
         try:
             verbs = ", ".join(type(verb).__name__ for verb in parse(document).children)
         except BxmlError:
             verbs = "not valid BXML"
-        calls.note(call_id, f"BXML for {kind}: {label} -> {verbs or 'no verbs'}")
+        self.app.note_call(call_id, f"BXML for {kind}: {label} -> {verbs or 'no verbs'}")
 
     def apply_settings(self, settings: BxmlSettings | None) -> None:
         """Use new settings and keep them for the next start (None: unchanged)."""

@@ -120,6 +120,10 @@ class Console(Protocol):
         """A pane by id (`numbers`, `calls`, … `errors`)."""
         ...
 
+    def note_call(self, call_id: str, text: str) -> None:
+        """Add a line to what happened on a call (its timeline in the Calls pane)."""
+        ...
+
     def action_show_pane(self, pane_id: str) -> AwaitComplete:
         """Bring a pane forward (await it to know the pane's table exists)."""
         ...

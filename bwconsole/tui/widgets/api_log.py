@@ -1,8 +1,8 @@
 """API log pane: every REST call the console made, newest first.
 
-Exchanges are the API client's records (`bwconsole.api.Exchange`), read by duck
-typing: `method`, `path` (or `url`), `status`, `duration_ms`, and the failure
-as `error` or as `error_code` / `error_message`.
+Exchanges are the API client's records (`bwconsole.api.Exchange`): one row per
+attempt, a failure told by its `error_code` / `error_message`, an attempt the
+client retries marked as such.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 import time
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bwconsole.tui.formatting import clock_time, duration_ms
 from bwconsole.tui.model import Column, Row
 from bwconsole.tui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from bwconsole.api import Exchange
 
 __all__ = ["ApiLogPane", "exchange_row"]
 
@@ -30,23 +33,21 @@ def short_path(path: Any) -> str:
     return shortened if found else text
 
 
-def exchange_row(exchange: Any) -> dict[str, Any]:
+def exchange_row(exchange: Exchange) -> dict[str, Any]:
     """Turn an API exchange into a log row; a failed call is flagged."""
-    status = getattr(exchange, "status", None)
-    error = getattr(exchange, "error", None)
-    if error is None:
-        parts = (getattr(exchange, "error_code", None), getattr(exchange, "error_message", None))
-        error = ": ".join(str(part) for part in parts if part) or None
-    if error is not None and getattr(exchange, "final", True) is False:
+    parts = (exchange.error_code, exchange.error_message)
+    error = ": ".join(part for part in parts if part)
+    if error and not exchange.final:
         error = f"{error} (retried)"
+    status = exchange.status
     return {
         "time": time.time(),
-        "method": str(getattr(exchange, "method", "") or "").upper(),
-        "path": str(getattr(exchange, "path", None) or getattr(exchange, "url", "") or ""),
+        "method": exchange.method.upper(),
+        "path": exchange.path,
         "status": status,
-        "duration_ms": getattr(exchange, "duration_ms", None),
-        "error": "" if error is None else str(error),
-        "flagged": bool(error) or (isinstance(status, int) and status >= 400),
+        "duration_ms": exchange.duration_ms,
+        "error": error,
+        "flagged": bool(error) or (status is not None and status >= 400),
     }
 
 
@@ -72,7 +73,7 @@ class ApiLogPane(Pane):
         super().__init__()
         self._numbers = count(1)
 
-    def add_exchange(self, exchange: Any) -> dict[str, Any]:
+    def add_exchange(self, exchange: Exchange) -> dict[str, Any]:
         """Log one REST call and return its row."""
         row = exchange_row(exchange)
         self.model.upsert(str(next(self._numbers)), row)

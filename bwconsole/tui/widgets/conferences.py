@@ -124,7 +124,7 @@ class ConferencesPane(Pane):
     @property
     def index(self) -> ConferenceIndex | None:
         """The account's conference index (opened once connected)."""
-        backend = getattr(self.app, "backend", None)
+        backend = self.console.backend
         if self._index is None and backend is not None:
             self._index = ConferenceIndex(index_path(backend), backend.profile.user_id)
         return self._index

@@ -223,8 +223,8 @@ class EndpointsPane(Pane):
                 self.upsert(key, {**row, "name": _endpoints_label(count), "endpointCount": count})
 
     def _connected(self) -> bool:
-        if getattr(self.app, "backend", None) is None:
-            self.app.notify("Not connected to an account yet.", severity="warning")
+        if self.console.backend is None:
+            self.console.notify("Not connected to an account yet.", severity="warning")
             return False
         return True
 

@@ -162,8 +162,8 @@ class NumbersPane(Pane):
         return self.application_names.get(app_id, app_id)
 
     def _connected(self) -> bool:
-        if getattr(self.app, "backend", None) is None:
-            self.app.notify("Not connected to an account yet.", severity="warning")
+        if self.console.backend is None:
+            self.console.notify("Not connected to an account yet.", severity="warning")
             return False
         return True
 
