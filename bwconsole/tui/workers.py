@@ -20,6 +20,8 @@ from typing import Any
 from textual.dom import DOMNode
 from textual.worker import Worker
 
+from bwconsole.tui.console import console_of
+
 __all__ = ["run_guarded"]
 
 _log = logging.getLogger("bwconsole.tui")
@@ -47,8 +49,4 @@ async def _guarded(node: DOMNode, work: Awaitable[Any], group: str) -> None:
         await work
     except Exception as exc:  # a bug: told, logged, survived
         _log.exception("background work %r failed", group)
-        report = getattr(node.app, "report_failure", None)
-        if report is not None:
-            report(group, exc)
-        else:
-            node.app.notify(f"{group}: {type(exc).__name__}: {exc}", severity="error")
+        console_of(node).report_failure(group, exc)
