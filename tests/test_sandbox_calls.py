@@ -13,6 +13,7 @@ from bwconsole.servers import BackgroundServer
 from tests.voice_helpers import (
     OUR_NUMBER,
     USER,
+    Received,
     Receiver,
     call_state,
     dial,
@@ -134,15 +135,22 @@ async def test_never_answered_times_out(
 async def test_far_end_presses_digits_into_a_gather(
     sandbox_http: httpx.AsyncClient, receiver: Receiver
 ) -> None:
+    # The app starts the gather while it handles the answer callback, as a REST app does:
+    # the far end presses its digits once a gather listens.
+    started: list[httpx.Response] = []
+
+    async def start_gather(answer: Received) -> None:
+        path = f"/users/{USER}/calls/{answer.payload['callId']}/gather"
+        body = {"maxDigits": "5", "tag": "g", "prompt": {"sentence": "Enter your code"}}
+        started.append(await sandbox_http.post(path, json=body))
+        started.append(await sandbox_http.post(path, json={}))
+
+    receiver.handlers["answer"] = start_gather
     call_id = await dial(sandbox_http, to="+155531234", callbackUrl=receiver.url + "/cb")
     await receiver.wait_for_event("answer")
-    response = await sandbox_http.post(
-        f"/users/{USER}/calls/{call_id}/gather",
-        json={"maxDigits": "5", "tag": "g", "prompt": {"sentence": "Enter your code"}},
-    )
+    response, again = started
     assert response.status_code == 201
     gather_id = response.headers["Location"].rsplit("/", 1)[-1]
-    again = await sandbox_http.post(f"/users/{USER}/calls/{call_id}/gather", json={})
     assert again.status_code == 409
     assert again.json()["code"] == "call-duplicate-gather-error"
 

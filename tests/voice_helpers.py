@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,9 @@ class Receiver:
 
     requests: list[Received] = field(default_factory=list)
     replies: dict[str, Reply] = field(default_factory=dict)
+    handlers: dict[str, Callable[[Received], Awaitable[None]]] = field(default_factory=dict)
+    """Event type -> what the app does before it answers that callback (as a real app's
+    webhook handler makes its REST requests before replying)."""
     url: str = ""
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -93,9 +96,11 @@ class Receiver:
         reply = self.replies.get(request.url.path, Reply())
         if reply.delay:
             await asyncio.sleep(reply.delay)
-        self.requests.append(
-            Received(request.method, request.url.path, dict(request.headers), payload)
-        )
+        received = Received(request.method, request.url.path, dict(request.headers), payload)
+        handler = self.handlers.get(received.event)
+        if handler is not None:
+            await handler(received)
+        self.requests.append(received)
         self._changed.set()
         return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
 
