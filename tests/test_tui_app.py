@@ -17,29 +17,14 @@ from bwconsole.tui.screens.help import HelpScreen
 from bwconsole.tui.themes import ThemeError
 from bwconsole.tui.widgets.pane_bar import PaneBar
 from bwconsole.tui.widgets.virtual_table import VirtualTable
+from tests.live_events import relay_event
 
 SIZE = (120, 36)
 
 
-def logged(seq: int, body: str, *, parse_error: str | None = None) -> LiveEvent:
-    """A relay event as the live client hands it over, with its raw body only."""
-    return LiveEvent(
-        seq=seq,
-        channel="ch",
-        received_at="2026-05-28T20:26:40Z",
-        method="POST",
-        query="",
-        headers={},
-        body=body,
-        payload=None,
-        event=None,
-        parse_error=parse_error,
-    )
-
-
 def answer(seq: int, call_id: str) -> LiveEvent:
     body = {"eventType": "answer", "callId": call_id, "callState": "active"}
-    return logged(seq, json.dumps(body))
+    return relay_event(seq, body=json.dumps(body))
 
 
 def line(table: VirtualTable, y: int) -> str:
@@ -118,7 +103,7 @@ async def test_events_log_shows_newest_first_and_flags_malformed() -> None:
     app = BwConsoleApp(initial_pane="events")
     async with app.run_test(size=SIZE) as pilot:
         app.add_event(answer(1, "c-1"))
-        app.add_event(logged(2, "{oops", parse_error="Expecting property name"))
+        app.add_event(relay_event(2, body="{oops", parse_error="Expecting property name"))
         app.add_event(answer(3, "c-3"))
         await pilot.pause(0.05)
         pane = app.events_log
@@ -276,27 +261,17 @@ async def test_keymap_set_while_running_updates_the_pane_bar() -> None:
 
 
 async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
-    from bwconsole.events import parse
-
-    def live(seq: int, payload: dict[str, str], *, method: str = "POST") -> LiveEvent:
-        body = json.dumps(payload) if method == "POST" else ""
-        return LiveEvent(
-            seq=seq,
-            channel="ch",
-            received_at="2026-11-26T12:00:00Z",
-            method=method,
-            query="" if method == "POST" else "eventType=...",
-            headers={},
-            body=body,
-            payload=payload,
-            event=parse(payload),
-        )
-
     app = BwConsoleApp(initial_pane="events")
     async with app.run_test(size=SIZE) as pilot:
-        app.add_event(live(1, {"eventType": "hangup", "callId": "c-1", "cause": "NORMAL_CLEARING"}))
-        app.add_event(live(2, {"eventType": "answer", "callId": "c-2"}, method="GET"))
-        app.add_event(live(3, {"eventType": "brand-new", "callId": "c-3"}))
+        hangup = {"eventType": "hangup", "callId": "c-1", "cause": "NORMAL_CLEARING"}
+        app.add_event(relay_event(1, payload=hangup, typed=True))
+        answer = {"eventType": "answer", "callId": "c-2"}
+        app.add_event(
+            relay_event(2, payload=answer, method="GET", query="eventType=...", typed=True)
+        )
+        app.add_event(
+            relay_event(3, payload={"eventType": "brand-new", "callId": "c-3"}, typed=True)
+        )
         await pilot.pause(0.05)
         model = app.events_log.model
         assert model.get("2")["resource"] == "c-2" and not model.is_flagged("2")  # type: ignore[index]
@@ -305,27 +280,14 @@ async def test_real_live_events_post_get_and_unknown_are_logged() -> None:
 
 
 async def test_unknown_malformed_and_idless_events_are_logged_and_break_no_pane() -> None:
-    from bwconsole.events import parse
-
-    def real(seq: int, payload: dict[str, object]) -> LiveEvent:
-        return LiveEvent(
-            seq=seq,
-            channel="ch",
-            received_at="2026-11-26T12:00:00Z",
-            method="POST",
-            query="",
-            headers={},
-            body=json.dumps(payload),
-            payload=payload,
-            event=parse(payload),
-        )
-
     ids = {"callId": "c-1", "conferenceId": "cf-1", "messageId": "m-1", "recordingId": "r-1"}
     odd = [
-        real(1, {"eventType": "brand-new", **ids}),
-        logged(2, '{"eventType": "answer", "callId"', parse_error="Expecting ':' delimiter"),
+        relay_event(1, payload={"eventType": "brand-new", **ids}, typed=True),
+        relay_event(
+            2, body='{"eventType": "answer", "callId"', parse_error="Expecting ':' delimiter"
+        ),
         *(
-            real(seq, {"eventType": kind})  # a known type naming nothing it is about
+            relay_event(seq, payload={"eventType": kind}, typed=True)  # a known type naming nothing
             for seq, kind in enumerate(
                 ("answer", "conference-member", "conference", "sms", "recording", "transcription"),
                 start=3,

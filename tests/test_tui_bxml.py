@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bwconsole.bxml import BxmlError, Gather, Hangup, Record, Transfer, parse
-from bwconsole.live import BxmlRequest, LiveClient, LiveEvent
+from bwconsole.live import BxmlRequest, LiveClient
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.bxml_responder import HANGUP, BxmlResponder
 from bwconsole.tui.bxml_templates import TEMPLATES, TemplateContext, render
@@ -19,6 +19,7 @@ from bwconsole.tui.responder_settings import BxmlSettings
 from bwconsole.tui.screens.bxml_prompt import BxmlPromptScreen
 from bwconsole.tui.screens.bxml_settings import BxmlSettingsScreen
 from tests.console_helpers import until
+from tests.live_events import relay_event
 from tests.relay_helpers import TOKEN, relay_server
 
 INCOMING = {  # an inbound call answered in BXML mode: the API runs the reply to `answer`
@@ -32,18 +33,7 @@ INCOMING = {  # an inbound call answered in BXML mode: the API runs the reply to
 
 def request(payload: dict[str, str] | None = None) -> BxmlRequest:
     fields = payload or INCOMING
-    live = LiveEvent(
-        seq=1,
-        channel="ivr",
-        received_at="2026-11-26T23:00:00Z",
-        method="GET",
-        query="",
-        headers={},
-        body="",
-        payload=fields,
-        event=None,
-    )
-    return BxmlRequest("r-1", live)
+    return BxmlRequest("r-1", relay_event(payload=fields, method="GET", channel="ivr"))
 
 
 def responder(app: BwConsoleApp, directory: Path, **settings: object) -> BxmlResponder:

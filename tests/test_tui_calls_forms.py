@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from bwconsole.events import parse
 from bwconsole.live import LiveEvent
 from bwconsole.tui.actions.call_forms import (
     dial_form,
@@ -23,6 +20,7 @@ from bwconsole.tui.screens.call_incoming import IncomingCallScreen
 from bwconsole.tui.screens.call_keypad import KeypadScreen
 from bwconsole.tui.widgets.calls import CallsPane
 from bwconsole.tui.widgets.dtmf_keypad import KEYPAD_LAYOUT, tone_id
+from tests.live_events import relay_event
 
 SOURCES = [("+19195550100  main line", "+19195550100"), ("sip:me@x.sip.test", "sip:me@x.sip.test")]
 
@@ -111,21 +109,7 @@ async def test_keypad_refuses_tones_the_api_cannot_send() -> None:
 
 def live(seq: int, payload: dict[str, object]) -> LiveEvent:
     """A relay event as the live client hands it over (typed by the real parser)."""
-    try:
-        event: object = parse(payload)
-    except ValueError:
-        event = None
-    return LiveEvent(
-        seq=seq,
-        channel="default",
-        received_at="2026-11-26T12:00:00Z",
-        method="POST",
-        query="",
-        headers={},
-        body=json.dumps(payload),
-        payload=payload,
-        event=event,
-    )
+    return relay_event(seq, payload=payload, typed=True)
 
 
 async def test_events_alone_move_a_call_through_its_life_offline() -> None:

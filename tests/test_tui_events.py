@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from textual.containers import VerticalScroll
 
-from bwconsole.live import LiveEvent
 from bwconsole.tui.app import BwConsoleApp
 from bwconsole.tui.screens.event_view import EventViewScreen
+from tests.live_events import relay_event
 
 LONG_TAG = (
     "order-" + "x" * 70 + " " + "the rest of a long tag that no panel is wide enough for " * 40
 )
-
-
-def logged(seq: int, body: str) -> LiveEvent:
-    """A relay event as the live client hands it over, with its raw body only."""
-    return LiveEvent(
-        seq=seq,
-        channel="ch",
-        received_at="2026-05-28T20:26:40Z",
-        method="POST",
-        query="",
-        headers={},
-        body=body,
-        payload=None,
-        event=None,
-    )
 
 
 EVENTS = (
@@ -40,7 +23,7 @@ EVENTS = (
 def console() -> BwConsoleApp:
     app = BwConsoleApp(initial_pane="events")
     for seq, payload in enumerate(EVENTS, start=1):
-        app.add_event(logged(seq, json.dumps(payload)))
+        app.add_event(relay_event(seq, payload=payload))
     return app
 
 

@@ -7,6 +7,7 @@ import pytest
 from bwconsole.live import LiveEvent
 from bwconsole.tui.outcomes import call_outcome, event_meaning, message_outcome
 from bwconsole.tui.widgets.events_log import event_row
+from tests.live_events import relay_event
 
 
 @pytest.mark.parametrize(
@@ -37,17 +38,7 @@ def test_message_outcomes() -> None:
 
 def get_callback(payload: dict[str, object]) -> LiveEvent:
     """A GET callback as the live client hands it over: no body, its decoded parameters."""
-    return LiveEvent(
-        seq=1,
-        channel="ch",
-        received_at="2026-12-03T12:00:00Z",
-        method="GET",
-        query="",
-        headers={},
-        body="",
-        payload=payload,
-        event=None,
-    )
+    return relay_event(payload=payload, method="GET")
 
 
 @pytest.mark.parametrize(
