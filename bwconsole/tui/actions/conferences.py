@@ -12,7 +12,7 @@ follow keep the rows current.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bwconsole.tui.actions import conference_forms as forms
 from bwconsole.tui.rows.calls import FINAL_STATES
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bwconsole.tui.forms import Form
     from bwconsole.tui.model import Row
 
-__all__ = ["CallNotes", "ConferenceActions", "ConferenceRows"]
+__all__ = ["ConferenceActions", "ConferenceRows"]
 
 
 class ConferenceRows(Protocol):
@@ -69,15 +69,6 @@ class ConferenceRows(Protocol):
 
     def run_guarded(self, work: Awaitable[None], *, group: str) -> None:
         """Run work in the background, a failure told in words."""
-        ...
-
-
-@runtime_checkable
-class CallNotes(Protocol):
-    """The Calls pane, as far as a conference action notes on its calls' rows."""
-
-    def note(self, call_id: str, text: str) -> None:
-        """Add a line to what happened on a call."""
         ...
 
 
@@ -250,7 +241,6 @@ class ConferenceActions:
         The v1 docs only take the member out of the conference; the sandbox, like the API,
         leaves its call connected (docs/sandbox.md), so it would go on silently (and cost)."""
         calls = self.console.pane("calls")
-        notes = calls if isinstance(calls, CallNotes) else None
         up = [
             call_id
             for call_id in call_ids
@@ -259,8 +249,9 @@ class ConferenceActions:
         if not up:
             return
         for call_id in up:
-            if notes is not None:
-                notes.note(call_id, f"left conference {conference_id}; the call is still up")
+            self.console.note_call(
+                call_id, f"left conference {conference_id}; the call is still up"
+            )
         parties = ", ".join(self.pane.party(call_id) or call_id for call_id in up)
         question = (
             f"The call{'s' if len(up) > 1 else ''} of {parties} ({', '.join(up)}) "
@@ -271,8 +262,7 @@ class ConferenceActions:
             return
         for call_id in up:
             if await self.console.call_api(_succeeded(self.client.calls.hang_up(call_id))):
-                if notes is not None:
-                    notes.note(call_id, "hang-up requested")
+                self.console.note_call(call_id, "hang-up requested")
 
     # --- the marked member ----------------------------------------------------------------------
 
